@@ -1,0 +1,227 @@
+"""The pipeline, and nothing else.
+
+load -> plan -> run demos (or fetch from the cache) -> draw figures ->
+resolve the Deck -> render -> write. Each stage is a function of the previous
+stage's value; only the last step writes to the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.cache import Cache, CachedResult, content_key, default_cache_dir
+from generator.content.loader import LoadedLecture, load_lecture
+from generator.deck import Deck, FigureAsset
+from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
+from generator.errors import ContentError, UsageError
+from generator.progress import Reporter, SilentReporter
+from generator.resolve import cited_figures, resolve_deck
+from generator.writer import check_output_dir, write_outputs
+
+FORMATS = ("pptx", "html")
+STANDARD_PROFILES = ("quick", "default", "full")
+# Device types a cached result may come from when the user lets us choose.
+AUTO_DEVICE_ORDER = ("cuda", "mps", "cpu")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path
+    output_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    profile: str = "default"
+    device: str = "auto"
+    force: bool = False
+    strict: bool = False
+    cache_dir: Path | None = None
+    template_dirs: tuple[Path, ...] = ()
+
+
+@dataclass
+class DemoRecord:
+    name: str
+    kind: str
+    key: str
+    cached: bool
+    provenance: dict[str, Any]
+
+
+@dataclass
+class BuildReport:
+    lecture_dir: Path
+    files: list[str]
+    demos: list[DemoRecord]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def demos_run(self) -> list[str]:
+        return [demo.name for demo in self.demos if not demo.cached]
+
+
+def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> None:
+    defined = list(loaded.lecture.profiles)
+    if profile in defined or profile == "default":
+        return
+    if profile in STANDARD_PROFILES:
+        reporter.info(f"profile {profile!r} is not defined in {loaded.path.name}; using the demos' parameters as written")
+        return
+    from generator.content.expressions import did_you_mean
+
+    choices = sorted(set(defined) | {"default"})
+    raise UsageError(
+        f"--profile {profile}: {loaded.path} defines no such profile{did_you_mean(profile, choices)} "
+        f"(available: {', '.join(choices)})"
+    )
+
+
+class _DemoRunner:
+    """Fetches each job's result from the cache, or runs it (importing torch only then)."""
+
+    def __init__(self, cache: Cache, requested_device: str, force: bool, reporter: Reporter):
+        self.cache = cache
+        self.requested = requested_device
+        self.force = force
+        self.reporter = reporter
+        self._device: str | None = None
+
+    @property
+    def device(self) -> str:
+        if self._device is None:
+            self._device = resolve_device(self.requested)
+            self.reporter.info(f"device: {self._device}" + (" (chosen by --device auto)" if self.requested == "auto" else ""))
+        return self._device
+
+    def candidates(self) -> Sequence[str]:
+        return AUTO_DEVICE_ORDER if self.requested == "auto" else (self.requested,)
+
+    def result(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
+        if not self.force:
+            for device_type in self.candidates():
+                key = job.key(device_type)
+                hit = self.cache.get_result(key)
+                if hit is not None:
+                    self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache ({device_type})")
+                    return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance)
+        device = self.device
+        key = job.key(device)
+        self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
+        result, provenance = run_job(job, device, progress=lambda message: self.reporter.detail(f"  {job.name}: {message}"))
+        self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
+        self.cache.put_result(key, result, provenance)
+        return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
+
+
+def draw_figures(
+    loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]], cache: Cache
+) -> dict[str, FigureAsset]:
+    from generator.figures.registry import draw_figure, figure_code_hash
+
+    figures = {}
+    for name in cited_figures(loaded):
+        demo, figure = name.split(".", 1)
+        job = jobs[demo]
+        cached, record = results[demo]
+        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind.name)})
+        asset = cache.get_figure(key, name)
+        if asset is None:
+            asset = draw_figure(job.kind.name, figure, demo, cached.result)
+            cache.put_figure(key, asset)
+        figures[name] = asset
+    return figures
+
+
+def render(deck: Deck, formats: Sequence[str], template_dirs: Sequence[Path]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    if "pptx" in formats:
+        from generator.render.pptx import render_pptx
+
+        files["slides.pptx"] = render_pptx(deck)
+    if "html" in formats:
+        from generator.render.html import render_slides_html
+
+        files["slides.html"] = render_slides_html(deck, template_dirs).encode()
+    for asset in deck.figures:
+        files[f"figures/{asset.file_stem}.png"] = asset.png
+        files[f"figures/{asset.file_stem}.svg"] = asset.svg.encode()
+    return files
+
+
+def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildReport:
+    reporter = reporter or SilentReporter()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 4)
+        clock = now
+
+    loaded = load_lecture(options.content)
+    check_profile(loaded, options.profile, reporter)
+    check_output_dir(options.output_dir, loaded.folder)
+    lap("load")
+
+    jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
+    cache = Cache(options.cache_dir or default_cache_dir())
+    runner = _DemoRunner(cache, options.device, options.force, reporter)
+    results = {name: runner.result(job) for name, job in jobs.items()}
+    lap("demos")
+
+    figures = draw_figures(loaded, jobs, results, cache)
+    lap("figures")
+
+    resolved = resolve_deck(loaded, {name: cached.result.values for name, (cached, _) in results.items()}, figures)
+    warnings = [str(problem) for problem in resolved.warnings]
+    if options.strict and resolved.warnings:
+        raise ContentError(list(resolved.warnings))
+    for warning in warnings:
+        reporter.warn(warning)
+    lap("resolve")
+
+    files = render(resolved.deck, options.formats, options.template_dirs)
+    lap("render")
+
+    lecture_dir = options.output_dir / resolved.deck.meta.slug
+    records = [record for _, record in results.values()]
+    manifest = make_manifest(loaded, options, records, files, timings, runner)
+    write_outputs(lecture_dir, files, manifest)
+    reporter.info(f"wrote {len(files)} files to {lecture_dir}/")
+    return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings)
+
+
+def make_manifest(
+    loaded: LoadedLecture,
+    options: BuildOptions,
+    records: list[DemoRecord],
+    files: dict[str, bytes],
+    timings: dict[str, float],
+    runner: _DemoRunner,
+) -> bytes:
+    manifest = {
+        "generator": {"name": "lecturegen", "version": __version__},
+        "content": {"path": str(loaded.path), "sha256": hashlib.sha256(loaded.text.encode()).hexdigest()},
+        "profile": options.profile,
+        "device": {"requested": options.device, "used": runner._device or "none (every demo came from the cache)"},
+        "versions": {
+            "python": platform.python_version(),
+            **package_versions(("torch", "numpy", "matplotlib", "python-pptx", "jinja2", "pydantic")),
+        },
+        "demos": [
+            {"name": r.name, "kind": r.kind, "cache_key": r.key, "from_cache": r.cached, "provenance": r.provenance}
+            for r in records
+        ],
+        "outputs": [
+            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in sorted(files.items())
+        ],
+        "timings_s": timings,
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()

@@ -1,0 +1,150 @@
+"""A content-addressed store of demo results and drawn figures.
+
+An entry's key is a hash of everything that changes its numbers: the demo
+kind, its resolved parameters, the seed, the demo code's hash, the versions of
+the libraries that compute, and the device type. Entries are folders written
+under a temporary name and renamed into place, so a reader sees a whole entry
+or none; each entry records the hashes of its files, so a damaged one is
+detected, removed and recomputed. Failed runs never reach the store.
+
+Location: ``--cache-dir``, else ``$LECTUREGEN_CACHE_DIR``, else
+``$XDG_CACHE_HOME/lecturegen``, else ``~/.cache/lecturegen``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from generator.deck import FigureAsset
+from generator.demos.registry import DemoResult
+
+CACHE_ENV = "LECTUREGEN_CACHE_DIR"
+FORMAT_VERSION = 1
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lecturegen"
+
+
+def content_key(parts: dict[str, Any]) -> str:
+    """A stable hash of a JSON-able mapping."""
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    result: DemoResult
+    provenance: dict[str, Any]
+
+
+class Cache:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # -- generic entries ----------------------------------------------------
+    def _entry(self, area: str, key: str) -> Path:
+        return self.root / area / key[:2] / key
+
+    def _read(self, area: str, key: str) -> dict[str, bytes] | None:
+        entry = self._entry(area, key)
+        index_file = entry / "index.json"
+        if not index_file.is_file():
+            return None
+        try:
+            index = json.loads(index_file.read_text())
+            if index.get("format") != FORMAT_VERSION:
+                raise ValueError("old format")
+            files = {}
+            for name, digest in index["files"].items():
+                data = (entry / name).read_bytes()
+                if _sha256(data) != digest:
+                    raise ValueError(f"{name} does not match its hash")
+                files[name] = data
+            return files
+        except (OSError, ValueError, KeyError, TypeError):
+            # A damaged entry is worth nothing; remove it so it is recomputed.
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+
+    def _write(self, area: str, key: str, files: dict[str, bytes]) -> None:
+        entry = self._entry(area, key)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=entry.parent))
+        try:
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+            index = {"format": FORMAT_VERSION, "files": {name: _sha256(data) for name, data in files.items()}}
+            # The index is written last: an entry without one is incomplete.
+            (staging / "index.json").write_text(json.dumps(index, sort_keys=True))
+            if entry.exists():
+                shutil.rmtree(entry, ignore_errors=True)
+            os.rename(staging, entry)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            if not (entry / "index.json").is_file():
+                raise
+
+    # -- demo results ---------------------------------------------------------
+    def get_result(self, key: str) -> CachedResult | None:
+        files = self._read("results", key)
+        if files is None:
+            return None
+        with np.load(io.BytesIO(files["arrays.npz"]), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        values = json.loads(files["values.json"])
+        provenance = json.loads(files["provenance.json"])
+        return CachedResult(DemoResult(values=values, arrays=arrays), provenance)
+
+    def put_result(self, key: str, result: DemoResult, provenance: dict[str, Any]) -> None:
+        buffer = io.BytesIO()
+        np.savez(buffer, **{name: np.asarray(array) for name, array in result.arrays.items()})
+        self._write(
+            "results",
+            key,
+            {
+                "values.json": json.dumps(result.values, sort_keys=True, indent=1).encode(),
+                "arrays.npz": buffer.getvalue(),
+                "provenance.json": json.dumps(provenance, sort_keys=True, indent=1).encode(),
+            },
+        )
+
+    # -- figures ----------------------------------------------------------------
+    def get_figure(self, key: str, name: str) -> FigureAsset | None:
+        files = self._read("figures", key)
+        if files is None:
+            return None
+        info = json.loads(files["figure.json"])
+        return FigureAsset(
+            name=name,
+            png=files["figure.png"],
+            svg=files["figure.svg"].decode(),
+            width_px=info["width_px"],
+            height_px=info["height_px"],
+            alt=info["alt"],
+        )
+
+    def put_figure(self, key: str, asset: FigureAsset) -> None:
+        info = {"width_px": asset.width_px, "height_px": asset.height_px, "alt": asset.alt}
+        self._write(
+            "figures",
+            key,
+            {"figure.png": asset.png, "figure.svg": asset.svg.encode(), "figure.json": json.dumps(info).encode()},
+        )

@@ -1,0 +1,225 @@
+"""The command line: parses options and calls the stages. No logic of its own.
+
+Exit codes: 0 success, 1 the build failed, 2 bad usage or bad content.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import EXIT_BUILD_FAILED, UsageError
+
+FORMAT_CHOICES = ("pptx", "html")
+
+
+def _formats(ctx, param, value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [name for name in names if name not in FORMAT_CHOICES]
+    if unknown or not names:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}; choose from {', '.join(FORMAT_CHOICES)} (comma-separated)")
+    return names
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one line (a traceback only with -v)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; outputs written so far are complete, nothing is half-written", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            click.echo(f"error: internal error: {type(error).__name__}: {error} (run with -v for the traceback)", err=True)
+            sys.exit(EXIT_BUILD_FAILED)
+
+
+def _verbosity(function):
+    function = click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks on internal errors.")(function)
+    function = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")(function)
+    return function
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lecturegen")
+@click.pass_context
+def main(ctx):
+    """Build lectures with live training results from one content YAML file.
+
+    \b
+    Examples:
+      lecturegen build                      # the default Deep Learning lecture
+      lecturegen build my.yaml -o out --profile quick
+      lecturegen validate my.yaml
+      lecturegen init my-lecture            # start from a copy of the default
+    """
+    ctx.ensure_object(dict)
+
+
+@main.command()
+@click.argument("content", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
+@click.option("--format", "formats", default=",".join(FORMAT_CHOICES), show_default=True, callback=_formats,
+              help="Comma-separated outputs to make: pptx, html.")
+@click.option("--profile", default="default", show_default=True,
+              help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,
+              help="Where demos train; auto picks CUDA, then MPS, then CPU.")
+@click.option("--force", is_flag=True, help="Rerun every demo even when its result is cached.")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. an unknown code language) as errors.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Where results are cached [default: $LECTUREGEN_CACHE_DIR or ~/.cache/lecturegen].")
+@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder of HTML templates searched before the built-in ones (trusted as code).")
+@_verbosity
+@click.pass_context
+def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, template_dir, quiet, verbose):
+    """Build a lecture: run its demos, draw figures, write PowerPoint and HTML.
+
+    CONTENT is the lecture's YAML file; without it, the default Deep Learning
+    lecture is built.
+
+    \b
+    Examples:
+      lecturegen build
+      lecturegen build content/examples/minimal.yaml --format html
+      lecturegen build my.yaml -o site --profile quick --device cpu
+    """
+    from generator.build import BuildOptions
+    from generator.build import build as run_build
+    from generator.locations import default_lecture
+    from generator.progress import Reporter
+
+    ctx.obj["verbose"] = verbose
+    options = BuildOptions(
+        content=content or default_lecture(),
+        output_dir=output_dir,
+        formats=formats,
+        profile=profile,
+        device=device,
+        force=force,
+        strict=strict,
+        cache_dir=cache_dir,
+        template_dirs=(template_dir,) if template_dir else (),
+    )
+    run_build(options, Reporter(quiet=quiet, verbose=verbose))
+
+
+@main.command()
+@click.argument("content", type=click.Path(path_type=Path))
+@_verbosity
+def validate(content, quiet, verbose):
+    """Check a content file without running anything; list every problem.
+
+    \b
+    Example:
+      lecturegen validate content/deep_learning.yaml
+    """
+    from generator.content.loader import load_lecture
+
+    loaded = load_lecture(content)
+    if not quiet:
+        lecture = loaded.lecture
+        count = sum(len(section.slides) for section in lecture.sections)
+        click.echo(f"{content}: OK ({len(lecture.sections)} sections, {count} content slides, {len(lecture.demos)} demos)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def demos(as_json):
+    """List the demo kinds, their parameters (type, default) and figures.
+
+    \b
+    Example:
+      lecturegen demos
+    """
+    from generator.demos.registry import demo_kinds
+
+    description = {}
+    for name, kind in demo_kinds().items():
+        schema = kind.params.model_json_schema()
+        params = {}
+        for param, spec in schema.get("properties", {}).items():
+            field = kind.params.model_fields[param]
+            default = field.get_default(call_default_factory=True)
+            params[param] = {"type": _type_text(spec), "default": default, "description": spec.get("description", "")}
+        description[name] = {
+            "summary": kind.summary,
+            "params": params,
+            "figures": {figure.name: figure.description for figure in kind.figures},
+        }
+    if as_json:
+        click.echo(json.dumps(description, indent=2))
+        return
+    for name, info in description.items():
+        click.echo(f"{name}: {info['summary']}")
+        click.echo("  params:")
+        for param, spec in info["params"].items():
+            click.echo(f"    {param} ({spec['type']}, default {spec['default']!r}): {spec['description']}")
+        click.echo("  figures:")
+        for figure, text in info["figures"].items():
+            click.echo(f"    {figure}: {text}")
+
+
+def _type_text(spec: dict) -> str:
+    if "enum" in spec:
+        return " | ".join(map(str, spec["enum"]))
+    if spec.get("type") == "array":
+        return f"list of {_type_text(spec.get('items', {}))}"
+    if "anyOf" in spec:
+        return " | ".join(_type_text(option) for option in spec["anyOf"])
+    return {"number": "float", "integer": "int", "string": "str", "boolean": "bool"}.get(spec.get("type"), spec.get("type", "any"))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in DIRECTORY.")
+def init(directory, force):
+    """Copy the default lecture into DIRECTORY to customize it.
+
+    \b
+    Example:
+      lecturegen init my-lecture && lecturegen build my-lecture/deep_learning.yaml
+    """
+    from generator.locations import content_dir
+
+    source = content_dir()
+    target = directory / "deep_learning.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; use --force to overwrite it")
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / "deep_learning.yaml", target)
+    click.echo(f"wrote {target}; edit it, then run: lecturegen build {target}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
+def schema(output):
+    """Print the JSON Schema of the content format (for editor checking).
+
+    \b
+    Example:
+      lecturegen schema -o lecture.schema.json
+    """
+    from generator.content.schema import Lecture
+
+    document = Lecture.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "lecturegen content file"
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if output:
+        output.write_text(text)
+    else:
+        click.echo(text, nl=False)
+

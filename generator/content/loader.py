@@ -1,0 +1,308 @@
+"""Load a content file: read, parse, validate, check references; all problems at once.
+
+The result is a :class:`LoadedLecture`: the typed :class:`Lecture`, the
+source map (so later stages can point at lines), and the folder the file's
+relative paths are resolved against. Anything wrong raises one
+:class:`ContentError` listing every problem found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.content.expressions import check_template, did_you_mean, has_expression
+from generator.content.markup import MarkupError, parse_inline
+from generator.content.schema import Lecture
+from generator.content.validation import problems_from_validation_error
+from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
+from generator.demos.registry import demo_kinds
+from generator.errors import ContentError, Location, Problem
+
+# Picture formats both PowerPoint and browsers show.
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+
+
+@dataclass(frozen=True)
+class LoadedLecture:
+    lecture: Lecture
+    source: SourceMap
+    path: Path
+    text: str  # the file's text, for hashing into the manifest
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def where(self, path: DocPath) -> Location:
+        return self.source.value(path)
+
+
+def load_lecture(path: Path | str) -> LoadedLecture:
+    path = Path(path)
+    text, problem = read_text(path)
+    if problem is not None:
+        raise ContentError([problem])
+    parsed = parse_yaml(text, str(path))
+    source = parsed.source
+    data = parsed.data
+    if parsed.problems and data is None:
+        raise ContentError(parsed.problems)
+    if not isinstance(data, dict):
+        raise ContentError([Problem(source.value(()), "", "a lecture file must be a mapping with `lecture:` and `sections:` at the top")])
+
+    # Problems the reader found (a duplicate key, an unreadable value) do not
+    # stop validation: the user sees them together with everything else.
+    problems: list[Problem] = list(parsed.problems)
+    already = {problem.path for problem in problems}
+    lecture: Lecture | None = None
+    try:
+        lecture = Lecture.model_validate(data)
+    except ValidationError as error:
+        problems.extend(p for p in problems_from_validation_error(error, Lecture, source) if p.path not in already)
+    problems.extend(_ReferenceChecker(data, source, path.parent).check())
+    if problems or lecture is None or parsed.problems:
+        raise ContentError(_unique(problems))
+    return LoadedLecture(lecture, source, path, text)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+class _ReferenceChecker:
+    """Checks that need the registries or the file system, on the raw data.
+
+    It works on the raw mapping (not the validated model) so that these
+    problems are reported in the same run as type errors elsewhere in the
+    file; every access is guarded because the data may be malformed.
+    """
+
+    def __init__(self, data: dict[str, Any], source: SourceMap, folder: Path):
+        self.data = data
+        self.source = source
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.kinds = demo_kinds()
+        raw_demos = data.get("demos")
+        self.demos: dict[str, Any] = raw_demos if isinstance(raw_demos, dict) else {}
+
+    def add(self, path: DocPath, message: str, *, at_key: bool = False) -> None:
+        location = self.source.key(path) if at_key else self.source.value(path)
+        self.problems.append(Problem(location, format_path(path), message))
+
+    def check(self) -> list[Problem]:
+        self.check_demos()
+        self.check_profiles()
+        self.check_text_fields(self.data.get("lecture"), ("lecture",))
+        sections = self.data.get("sections")
+        if isinstance(sections, list):
+            for s, section in enumerate(sections):
+                if not isinstance(section, dict):
+                    continue
+                self.check_text_fields(section, ("sections", s))
+                slides = section.get("slides")
+                if isinstance(slides, list):
+                    for i, slide in enumerate(slides):
+                        if isinstance(slide, dict):
+                            self.check_slide(slide, ("sections", s, "slides", i))
+        closing = self.data.get("closing")
+        if isinstance(closing, dict):
+            self.check_slide(closing, ("closing",))
+        return self.problems
+
+    # -- demos and profiles -------------------------------------------------
+    def check_demos(self) -> None:
+        for name, demo in self.demos.items():
+            if not isinstance(demo, dict) or not isinstance(demo.get("kind"), str):
+                continue
+            kind = self.kinds.get(demo["kind"])
+            if kind is None:
+                self.add(
+                    ("demos", name, "kind"),
+                    f"unknown demo kind {demo['kind']!r}{did_you_mean(demo['kind'], list(self.kinds))}"
+                    f" (known kinds: {', '.join(self.kinds)}; `lecturegen demos` describes them)",
+                )
+                continue
+            params = demo.get("params", {})
+            if isinstance(params, dict):
+                self.validate_params(kind.params, params, ("demos", name, "params"))
+
+    def validate_params(self, model, params: dict, path: DocPath) -> None:
+        try:
+            model.model_validate(params)
+        except ValidationError as error:
+            self.problems.extend(problems_from_validation_error(error, model, self.source, path))
+
+    def check_profiles(self) -> None:
+        profiles = self.data.get("profiles")
+        if not isinstance(profiles, dict):
+            return
+        for profile, overrides in profiles.items():
+            if not isinstance(overrides, dict):
+                continue
+            for demo_name, override in overrides.items():
+                path = ("profiles", profile, demo_name)
+                demo = self.demos.get(demo_name)
+                if demo is None:
+                    self.add(path, f"no demo named {demo_name!r}{did_you_mean(demo_name, list(self.demos))}", at_key=True)
+                    continue
+                if not isinstance(override, dict) or not isinstance(demo, dict):
+                    continue
+                kind = self.kinds.get(demo.get("kind"))
+                base = demo.get("params", {})
+                if kind is None or not isinstance(base, dict):
+                    continue
+                try:
+                    kind.params.model_validate({**base, **override})
+                except ValidationError as error:
+                    # Errors of keys the profile does not touch belong to the demo itself
+                    # (reported under demos:); whole-model errors are the override's.
+                    own = [e for e in error.errors() if not e["loc"] or e["loc"][0] in override]
+                    if own:
+                        self.problems.extend(
+                            problems_from_validation_error(
+                                ValidationError.from_exception_data(error.title, own), kind.params, self.source, path
+                            )
+                        )
+
+    # -- slides ---------------------------------------------------------------
+    def check_slide(self, slide: dict[str, Any], path: DocPath) -> None:
+        self.check_text_fields(slide, path)
+        content_keys = [key for key in ("bullets", "figure", "image", "table", "code", "quote") if slide.get(key)]
+        if not content_keys and "title" in slide:
+            self.add(path, "a slide needs content: give bullets, figure, image, table, code or quote")
+        if slide.get("figure") and slide.get("image"):
+            self.add(path + ("image",), "give either `figure` or `image`, not both", at_key=True)
+        figure = slide.get("figure")
+        if isinstance(figure, str):
+            self.check_figure_name(figure, path + ("figure",))
+        image = slide.get("image")
+        if isinstance(image, str):
+            self.check_image(image, path + ("image",))
+            if not isinstance(slide.get("alt"), str) or not slide["alt"].strip():
+                self.add(path + ("image",), "an image needs alt text: add `alt:` saying what the picture shows", at_key=True)
+        if slide.get("alt") and not image:
+            self.add(path + ("alt",), "`alt` describes an `image`; figures write their own alt text", at_key=True)
+        table = slide.get("table")
+        if isinstance(table, dict) and isinstance(table.get("columns"), list) and isinstance(table.get("rows"), list):
+            width = len(table["columns"])
+            for r, row in enumerate(table["rows"]):
+                if isinstance(row, list) and len(row) != width:
+                    self.add(path + ("table", "rows", r), f"this row has {len(row)} {'cell' if len(row) == 1 else 'cells'}; the table has {width} columns")
+        layout = slide.get("layout")
+        needs = {"figure": ("figure", "image"), "figure_bullets": ("figure", "image"), "table": ("table",),
+                 "code": ("code",), "quote": ("quote",), "bullets": ("bullets",)}
+        if isinstance(layout, str) and layout in needs and not any(slide.get(k) for k in needs[layout]):
+            self.add(path + ("layout",), f"layout {layout!r} needs {' or '.join(needs[layout])} on the slide")
+
+    def check_figure_name(self, figure: str, path: DocPath) -> None:
+        demo_name, dot, figure_name = figure.partition(".")
+        if not dot:
+            self.add(path, f"expected '<demo>.<figure>', e.g. 'act.derivatives', got {figure!r}")
+            return
+        demo = self.demos.get(demo_name)
+        if demo is None:
+            self.add(path, f"no demo named {demo_name!r}{did_you_mean(demo_name, list(self.demos))}; declare it under `demos:`")
+            return
+        kind = self.kinds.get(demo.get("kind")) if isinstance(demo, dict) else None
+        if kind is None:
+            return  # the unknown kind is reported under demos
+        if figure_name not in kind.figure_names:
+            candidates = [f"{demo_name}.{name}" for name in kind.figure_names]
+            self.add(
+                path,
+                f"unknown figure {figure!r}{did_you_mean(figure, candidates)}"
+                f" (demo {demo_name!r} of kind {kind.name!r} draws: {', '.join(kind.figure_names)})",
+            )
+
+    def check_image(self, image: str, path: DocPath) -> None:
+        target = resolve_inside(self.folder, image)
+        if target is None:
+            self.add(path, f"image {image!r} is outside the content file's folder; images must be in that folder or below it")
+            return
+        if not target.is_file():
+            self.add(path, f"image file {image!r} not found (looked in {self.folder})")
+            return
+        if image_media_type(target) is None:
+            self.add(path, f"{image!r} is not a PNG, JPEG or GIF image")
+
+    # -- text: expressions and markup ---------------------------------------------
+    def check_text_fields(self, node: Any, path: DocPath) -> None:
+        demo_names = list(self.demos)
+        for key, value in _text_fields(node, path):
+            for message in check_template(value, demo_names):
+                self.add(key, message)
+            if not has_expression(value):
+                try:
+                    parse_inline(value)
+                except MarkupError as error:
+                    self.add(key, str(error))
+
+
+_TEXT_KEYS = ("title", "subtitle", "caption", "notes", "alt", "source", "author", "affiliation", "series")
+
+
+def _text_fields(node: Any, path: DocPath):
+    """(path, text) of each text field directly on a slide/section/lecture node."""
+    if not isinstance(node, dict):
+        return
+    for key in _TEXT_KEYS:
+        if isinstance(node.get(key), str):
+            yield path + (key,), node[key]
+    yield from _bullet_texts(node.get("bullets"), path + ("bullets",))
+    quote = node.get("quote")
+    if isinstance(quote, str):
+        yield path + ("quote",), quote
+    elif isinstance(quote, dict):
+        for key in ("text", "attribution"):
+            if isinstance(quote.get(key), str):
+                yield path + ("quote", key), quote[key]
+    table = node.get("table")
+    if isinstance(table, dict):
+        for c, cell in enumerate(table.get("columns") or []):
+            if isinstance(cell, str):
+                yield path + ("table", "columns", c), cell
+        for r, row in enumerate(table.get("rows") or []):
+            for c, cell in enumerate(row if isinstance(row, list) else []):
+                if isinstance(cell, str):
+                    yield path + ("table", "rows", r, c), cell
+
+
+def _bullet_texts(bullets: Any, path: DocPath):
+    if not isinstance(bullets, list):
+        return
+    for i, bullet in enumerate(bullets):
+        if isinstance(bullet, str):
+            yield path + (i,), bullet
+        elif isinstance(bullet, dict):
+            if isinstance(bullet.get("text"), str):
+                yield path + (i, "text"), bullet["text"]
+            yield from _bullet_texts(bullet.get("bullets"), path + (i, "bullets"))
+
+
+def resolve_inside(folder: Path, relative: str) -> Path | None:
+    """``folder/relative`` if it stays inside ``folder`` (symlinks followed), else None."""
+    if Path(relative).is_absolute():
+        return None
+    base = folder.resolve()
+    target = (base / relative).resolve()
+    try:
+        target.relative_to(base)
+    except ValueError:
+        return None
+    return target
+
+
+def image_media_type(path: Path) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+            return IMAGE_FORMATS.get(picture.format or "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None

@@ -1,0 +1,90 @@
+"""Inline markup of content text -> styled runs, parsed by markdown-it-py.
+
+Content text may use **bold**, *italic*, `code`, [links](https://...) and
+$math$. Only inline syntax is enabled: a line that starts with "#" or "-" is
+text, not a heading or a list, because a bullet is already a list item.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from generator.deck import Inline, Run
+
+ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
+
+
+class MarkupError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape", "entity"])
+    # Allow $x$ but not $$display$$ blocks (inline text only); "$5 and $6" stays text.
+    parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False)
+    # markdown-it silently drops links it considers unsafe; we want to say so instead.
+    parser.validateLink = lambda url: True
+    return parser
+
+
+def check_link(href: str) -> None:
+    scheme = urlsplit(href.strip()).scheme.lower()
+    if scheme not in ALLOWED_LINK_SCHEMES:
+        shown = href if len(href) <= 60 else href[:57] + "..."
+        raise MarkupError(f"link target {shown!r} is not allowed; use an http, https or mailto address")
+
+
+def parse_inline(text: str) -> Inline:
+    """Parse one text field into runs; raise MarkupError on a forbidden link."""
+    runs: list[Run] = []
+    bold = italic = 0
+    href: str | None = None
+    for token in _parser().parseInline(text)[0].children or ():
+        kind = token.type
+        if kind == "text":
+            runs.append(Run(token.content, bold=bold > 0, italic=italic > 0, href=href))
+        elif kind in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", bold=bold > 0, italic=italic > 0, href=href))
+        elif kind == "code_inline":
+            runs.append(Run(token.content, bold=bold > 0, italic=italic > 0, code=True, href=href))
+        elif kind == "math_inline":
+            runs.append(Run(token.content, math=True, href=href))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            target = str(token.attrs.get("href", ""))
+            check_link(target)
+            href = target
+        elif kind == "link_close":
+            href = None
+        else:  # anything else the "zero" preset might emit: keep its text
+            runs.append(Run(token.content, bold=bold > 0, italic=italic > 0, href=href))
+    return _merge_neighbours(runs)
+
+
+def _merge_neighbours(runs: list[Run]) -> Inline:
+    # markdown-it splits text at every special character it considered; join
+    # runs of identical style so renderers emit one run per styled stretch.
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        previous = merged[-1] if merged else None
+        if previous and not run.math and not previous.math and (
+            previous.bold, previous.italic, previous.code, previous.href
+        ) == (run.bold, run.italic, run.code, run.href):
+            merged[-1] = Run(previous.text + run.text, run.bold, run.italic, run.code, False, run.href)
+        else:
+            merged.append(run)
+    return tuple(merged)

@@ -1,0 +1,156 @@
+"""The content format as typed models (pydantic v2).
+
+These models are the single definition of what a content YAML file may say:
+the loader validates against them, ``lecturegen schema`` exports them as JSON
+Schema, and the docs describe them. Unknown keys are errors everywhere
+(``extra="forbid"``) so a typo never passes silently.
+
+Cross-references (demo kinds, figure names, image files, profile entries) are
+checked by :mod:`generator.content.references`, which knows the registries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+# Identifiers the content uses to name demos and profiles: they appear in
+# expressions such as ``results.sweep.final_acc``, so they must be valid
+# attribute names there.
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class LectureMeta(Strict):
+    """Who gives the lecture, and what it is based on."""
+
+    title: str = Field(min_length=1, description="The lecture's title, on the title slide and in the browser tab.")
+    subtitle: str = Field("", description="A line under the title.")
+    series: str = Field("", description="The series the lecture belongs to, e.g. 'AI Methods, Lecture 3'.")
+    author: str = Field("", description="Who gives the lecture.")
+    affiliation: str = Field("", description="The author's institution.")
+    date: dt.date | None = Field(None, description="The lecture's date (YYYY-MM-DD); also stamps the files.")
+    source: str = Field("", description="Credit for the material the lecture is based on; shown on the title slide.")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag.")
+    notes: str = Field("", description="Speaker notes of the title slide.")
+    slug: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="Folder name under the output directory; derived from the title when omitted.",
+    )
+
+
+class Theme(Strict):
+    """Look of the outputs."""
+
+    accent: str = Field("#0072B2", pattern=HEX_COLOUR, description="Accent colour, #RRGGBB.")
+    font: str = Field("DejaVu Sans", min_length=1, description="Font for Latin text.")
+    font_east_asian: str = Field("Noto Sans CJK SC", min_length=1, description="Font for Chinese, Japanese, Korean text.")
+    font_code: str = Field("DejaVu Sans Mono", min_length=1, description="Monospace font for code.")
+    aspect: Literal["16:9", "4:3"] = Field("16:9", description="Slide aspect ratio.")
+
+
+class DemoInstance(Strict):
+    """A named run of a registered demo kind, e.g. ``act: {kind: activations}``."""
+
+    kind: str = Field(description="A registered demo kind; `lecturegen demos` lists them.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the kind (see `lecturegen demos`).")
+    seed: int = Field(0, ge=0, description="Random seed; the same seed gives the same numbers.")
+
+
+def _bullet_from_string(value: Any) -> Any:
+    # A bullet is usually a plain string; the mapping form exists for nesting.
+    if isinstance(value, str):
+        return {"text": value}
+    return value
+
+
+class BulletItem(Strict):
+    text: str = Field(description="The bullet's text (inline markup and {{ results }} expressions allowed).")
+    bullets: list[Bullet] = Field(default_factory=list, description="Sub-bullets, one level deeper.")
+
+
+Bullet = Annotated[BulletItem, BeforeValidator(_bullet_from_string)]
+BulletItem.model_rebuild()
+
+
+class TableSpec(Strict):
+    columns: list[str] = Field(min_length=1, description="Column headings.")
+    rows: list[list[str | int | float]] = Field(description="Rows, each with one cell per column.")
+
+
+def _code_from_string(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"source": value}
+    return value
+
+
+class CodeSpec(Strict):
+    source: str = Field(min_length=1, description="The code, verbatim.")
+    language: str | None = Field(None, description="Pygments language name, e.g. 'python'.")
+
+
+def _quote_from_string(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"text": value}
+    return value
+
+
+class QuoteSpec(Strict):
+    text: str = Field(min_length=1)
+    attribution: str = ""
+
+
+LayoutName = Literal["bullets", "figure", "figure_bullets", "table", "code", "quote"]
+
+
+class SlideSpec(Strict):
+    """One slide. Give a title and at least one of the content keys."""
+
+    title: str = Field(min_length=1)
+    layout: LayoutName | None = Field(None, description="Force a layout; chosen from the content when omitted.")
+    bullets: list[Bullet] = Field(default_factory=list)
+    figure: str | None = Field(None, description="A demo figure, '<demo>.<figure>', e.g. 'act.derivatives'.")
+    image: str | None = Field(None, description="A picture file, relative to the content file's folder.")
+    alt: str | None = Field(None, description="Alt text for `image` (figures write their own).")
+    caption: str | None = Field(None, description="Caption under the figure or image.")
+    table: TableSpec | None = None
+    code: Annotated[CodeSpec, BeforeValidator(_code_from_string)] | None = None
+    quote: Annotated[QuoteSpec, BeforeValidator(_quote_from_string)] | None = None
+    notes: str = Field("", description="Speaker notes; the report uses them as prose.")
+
+
+class SectionSpec(Strict):
+    title: str = Field(min_length=1)
+    subtitle: str = ""
+    notes: str = Field("", description="Speaker notes of the section's divider slide.")
+    slides: list[SlideSpec] = Field(min_length=1)
+
+
+class Lecture(Strict):
+    """A whole lecture: metadata, look, demos, profiles and the slides."""
+
+    lecture: LectureMeta
+    theme: Theme = Field(default_factory=Theme)
+    demos: dict[Annotated[str, Field(pattern=IDENTIFIER)], DemoInstance] = Field(default_factory=dict)
+    profiles: dict[
+        Annotated[str, Field(pattern=IDENTIFIER)],
+        dict[str, dict[str, Any]],
+    ] = Field(
+        default_factory=dict,
+        description="Named parameter overrides: profile -> demo -> {param: value}.",
+    )
+    sections: list[SectionSpec] = Field(min_length=1)
+    closing: SlideSpec | None = Field(None, description="A last slide (summary, references).")
+
+
+def slugify(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug or "lecture"

@@ -1,0 +1,168 @@
+"""The Deck: the one renderer-neutral representation of a lecture.
+
+Both renderers (PowerPoint and HTML) consume a Deck and nothing else. Every
+decision the two outputs share -- which layout a slide uses, how figures are
+numbered, what the evaluated text of a bullet is -- is made here, once, by
+:func:`generator.resolve.resolve_deck`. The types are frozen so a renderer
+cannot change what the other one sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.errors import Location
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of inline text with one style.
+
+    Exactly one of the flags ``code`` / ``math`` may be set; ``math`` runs hold
+    TeX source (without the dollar signs) for the renderer to typeset.
+    """
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    math: bool = False
+    href: str | None = None
+
+
+Inline = tuple[Run, ...]
+
+
+def plain_text(inline: Inline) -> str:
+    """The text of an inline sequence without styling (titles in outlines, alt text)."""
+    return "".join(run.text for run in inline)
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: Inline
+    children: tuple[Bullet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Bullet, ...]
+
+
+@dataclass(frozen=True)
+class FigureAsset:
+    """A drawn figure: the same picture as PNG (PowerPoint) and SVG (HTML)."""
+
+    name: str  # "<demo>.<figure>", e.g. "act.derivatives"
+    png: bytes
+    svg: str
+    width_px: int
+    height_px: int
+    alt: str
+
+    @property
+    def file_stem(self) -> str:
+        return self.name.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class Figure:
+    asset: FigureAsset
+    number: int  # figure numbers run through the whole lecture: "Figure 3"
+    caption: Inline
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture file named by the content (not drawn by a demo)."""
+
+    data: bytes
+    filename: str  # file name only; the renderer decides where it goes
+    media_type: str  # "image/png", "image/jpeg", "image/svg+xml", ...
+    width_px: int
+    height_px: int
+    alt: str
+    number: int
+    caption: Inline
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    caption: Inline = ()
+
+
+@dataclass(frozen=True)
+class Code:
+    source: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: Inline
+    attribution: Inline = ()
+
+
+Block = Bullets | Figure | Image | Table | Code | Quote
+
+SlideKind = Literal["title", "section", "content", "closing"]
+
+# Layout names shared by both renderers. Content slides get one of these from
+# the blocks they hold unless the content file asks for one explicitly.
+Layout = Literal[
+    "title",
+    "section",
+    "bullets",
+    "figure",
+    "figure_bullets",
+    "table",
+    "code",
+    "quote",
+    "closing",
+]
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: SlideKind
+    layout: Layout
+    title: Inline
+    blocks: tuple[Block, ...] = ()
+    subtitle: Inline = ()
+    notes: tuple[Inline, ...] = ()  # paragraphs of speaker notes
+    section: str = ""  # title of the section this slide belongs to
+    source: Location | None = None  # where in the content file the slide is written
+    number: int = 0  # 1-based position in the deck
+
+
+@dataclass(frozen=True)
+class Theme:
+    accent: str  # "#RRGGBB"
+    font: str
+    font_east_asian: str
+    font_code: str
+    aspect: Literal["16:9", "4:3"]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subtitle: str
+    author: str
+    affiliation: str
+    date: str  # ISO date string, "" when the content gives none
+    series: str
+    credit: str  # the source the lecture is based on
+    language: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Deck:
+    meta: Meta
+    theme: Theme
+    slides: tuple[Slide, ...]
+    figures: tuple[FigureAsset, ...] = field(default=())  # every drawn figure, in first-use order

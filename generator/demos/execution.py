@@ -1,0 +1,142 @@
+"""Plan demo jobs from a lecture, pick the device, run a job with its seed.
+
+A :class:`DemoJob` is a demo instance with its parameters resolved (content
+params, then the chosen profile's overrides) and validated. Its cache key is
+computed without importing torch, so a fully cached build never loads it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.cache import content_key
+from generator.content.schema import Lecture
+from generator.demos.registry import DemoKind, DemoResult, RunContext, get_kind
+from generator.errors import BuildError, UsageError
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+# Versions of the libraries whose arithmetic ends up in a result.
+NUMERIC_PACKAGES = ("torch", "numpy")
+
+
+@dataclass(frozen=True)
+class DemoJob:
+    name: str  # the instance name in the content, e.g. "act"
+    kind: DemoKind
+    params: BaseModel
+    seed: int
+
+    def key(self, device_type: str) -> str:
+        return content_key(
+            {
+                "kind": self.kind.name,
+                "params": self.params.model_dump(mode="json"),
+                "seed": self.seed,
+                "code": self.kind.code_hash(),
+                "versions": package_versions(NUMERIC_PACKAGES),
+                "device": device_type,
+            }
+        )
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def plan_jobs(lecture: Lecture, profile: str) -> list[DemoJob]:
+    """Every demo instance of the lecture, with ``profile``'s overrides applied."""
+    overrides = lecture.profiles.get(profile, {})
+    jobs = []
+    for name, instance in lecture.demos.items():
+        kind = get_kind(instance.kind)
+        params = kind.params.model_validate({**instance.params, **overrides.get(name, {})})
+        jobs.append(DemoJob(name=name, kind=kind, params=params, seed=instance.seed))
+    return jobs
+
+
+def resolve_device(requested: str) -> str:
+    """'auto' -> the best available of cuda, mps, cpu; an explicit choice is checked."""
+    import torch
+
+    if requested == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise UsageError(
+            "--device cuda: this torch build sees no CUDA GPU "
+            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none'}). "
+            "Use --device cpu, or install a CUDA build of torch (see README, 'GPU')."
+        )
+    if requested == "mps" and not torch.backends.mps.is_available():
+        raise UsageError("--device mps: Apple's Metal backend is not available here; use --device cpu or auto.")
+    return requested
+
+
+def seed_everything(seed: int, deterministic: bool) -> None:
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if deterministic:
+        # cuBLAS needs this workspace setting for deterministic matrix products.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def run_job(job: DemoJob, device: str, progress) -> tuple[DemoResult, dict[str, Any]]:
+    """Run one demo; return its result and provenance. Errors name the demo."""
+    import torch
+
+    seed_everything(job.seed, deterministic=True)
+    context = RunContext(device=device, seed=job.seed, deterministic=True, progress=progress)
+    started = time.perf_counter()
+    try:
+        result = job.kind.run(job.params, context)
+    except torch.cuda.OutOfMemoryError as error:
+        raise BuildError(
+            f"demo {job.name!r} ({job.kind.name}) ran out of GPU memory: {str(error).splitlines()[0]}. "
+            "Try a smaller profile (--profile quick) or --device cpu."
+        ) from error
+    except Exception as error:  # noqa: BLE001 - any failure of user-parameterised training is reported, not raised raw
+        params = job.params.model_dump(mode="json")
+        raise BuildError(f"demo {job.name!r} ({job.kind.name}, params {params}) failed: {type(error).__name__}: {error}") from error
+    wall = time.perf_counter() - started
+    provenance = {
+        "demo": job.name,
+        "kind": job.kind.name,
+        "params": job.params.model_dump(mode="json"),
+        "seed": job.seed,
+        "device": device,
+        "device_name": _device_name(device),
+        "versions": {"torch": torch.__version__, **package_versions(("numpy",)), "python": platform.python_version()},
+        "wall_s": round(wall, 4),
+    }
+    return result, provenance
+
+
+def _device_name(device: str) -> str:
+    import torch
+
+    if device == "cuda":
+        return torch.cuda.get_device_name()
+    return platform.processor() or platform.machine()

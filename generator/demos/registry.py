@@ -1,0 +1,94 @@
+"""The demo registry: demo kinds by name, with typed parameters and figures.
+
+A demo kind is a function ``run(params, ctx) -> DemoResult`` plus a pydantic
+model of its parameters and the names of the figures drawn from its result.
+Registering a kind does not import torch: kinds import it inside ``run`` so
+that validating content, listing demos and fully cached builds stay light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a demo needs besides its parameters."""
+
+    device: str  # "cpu", "cuda" or "mps", already resolved
+    seed: int
+    deterministic: bool = True
+    progress: Callable[[str], None] = field(default=lambda message: None)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Plain data: JSON-able ``values`` (cited by slide text) and numpy ``arrays`` (drawn)."""
+
+    values: Mapping[str, Any]
+    arrays: Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoKind:
+    name: str
+    summary: str
+    params: type[BaseModel]
+    run: Callable[[Any, RunContext], DemoResult]
+    figures: tuple[FigureInfo, ...]
+    # Modules whose source changes the numbers; their text is part of the cache key.
+    code_modules: tuple[str, ...] = ()
+
+    @property
+    def figure_names(self) -> tuple[str, ...]:
+        return tuple(figure.name for figure in self.figures)
+
+    def code_hash(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(self._code_files()):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def _code_files(self) -> set[Path]:
+        import importlib
+
+        files = {Path(inspect.getfile(self.run))}
+        for module_name in self.code_modules:
+            files.add(Path(inspect.getfile(importlib.import_module(module_name))))
+        return files
+
+
+_KINDS: dict[str, DemoKind] = {}
+
+
+def register(kind: DemoKind) -> DemoKind:
+    if kind.name in _KINDS:
+        raise ValueError(f"demo kind {kind.name!r} is registered twice")
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def demo_kinds() -> Mapping[str, DemoKind]:
+    # Importing the package registers the built-in kinds.
+    import generator.demos  # noqa: F401
+
+    return dict(sorted(_KINDS.items()))
+
+
+def get_kind(name: str) -> DemoKind | None:
+    return demo_kinds().get(name)

@@ -1,0 +1,1 @@
+"""Figures drawn from demo results. See registry.py."""

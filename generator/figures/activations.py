@@ -1,0 +1,108 @@
+"""Figures of the ``activations`` demo.
+
+Display objects in the scikit-learn manner: built once from a result
+(``from_result``), drawn on request (``plot(ax=None)``), and able to describe
+what they show in words (``alt_text``), computed from the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from generator.demos.registry import DemoResult
+from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, BOUND_COLOUR, new_axes
+
+
+def _label(name: str) -> str:
+    return ACTIVATION_LABELS.get(name, name)
+
+
+@dataclass(frozen=True)
+class ActivationCurvesDisplay:
+    """f(x) or f'(x) of each activation over one input range."""
+
+    x: np.ndarray
+    curves: dict[str, np.ndarray]
+    derivative: bool
+    sigmoid_bound: float | None  # the sigmoid's largest slope, marked on the derivative plot
+
+    @classmethod
+    def from_result(cls, result: DemoResult, derivative: bool) -> ActivationCurvesDisplay:
+        prefix = "df_" if derivative else "f_"
+        names = result.values["functions"]
+        bound = result.values["max_derivative"].get("sigmoid") if derivative else None
+        return cls(
+            x=np.asarray(result.arrays["x"]),
+            curves={name: np.asarray(result.arrays[prefix + name]) for name in names},
+            derivative=derivative,
+            sigmoid_bound=bound,
+        )
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        for name, values in self.curves.items():
+            ax.plot(self.x, values, color=ACTIVATION_COLOURS.get(name), label=_label(name))
+        ax.set_xlabel("input x")
+        ax.set_ylabel("derivative f\u2032(x)" if self.derivative else "output f(x)")
+        if self.sigmoid_bound is not None:
+            ax.axhline(self.sigmoid_bound, color=BOUND_COLOUR, linestyle="--", linewidth=2)
+            ax.annotate(
+                f"sigmoid\u2032 \u2264 {self.sigmoid_bound:.2f} = 1/4",
+                xy=(self.x[-1], self.sigmoid_bound),
+                xytext=(0, 8),
+                textcoords="offset points",
+                ha="right",
+                color=BOUND_COLOUR,
+            )
+        ax.legend(loc="upper left", frameon=False)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        span = f"for inputs from {self.x[0]:g} to {self.x[-1]:g}"
+        names = ", ".join(_label(name) for name in self.curves)
+        if not self.derivative:
+            return f"Line chart of the activation functions {names} {span}."
+        parts = [f"{_label(name)} peaks at {values.max():.2f}" for name, values in self.curves.items()]
+        text = f"Line chart of the derivatives of {names} {span}: " + "; ".join(parts) + "."
+        if self.sigmoid_bound is not None:
+            text += f" A dashed line marks the sigmoid's bound of {self.sigmoid_bound:.2f}."
+        return text
+
+
+@dataclass(frozen=True)
+class ChainBoundDisplay:
+    """max|f'|**n against n: the most a chain of n layers can pass a gradient on."""
+
+    depth: np.ndarray
+    bounds: dict[str, np.ndarray]
+
+    @classmethod
+    def from_result(cls, result: DemoResult) -> ChainBoundDisplay:
+        names = result.values["functions"]
+        return cls(
+            depth=np.asarray(result.arrays["depth"]),
+            bounds={name: np.asarray(result.arrays["chain_" + name]) for name in names},
+        )
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        for name, values in self.bounds.items():
+            ax.plot(self.depth, values, color=ACTIVATION_COLOURS.get(name), label=_label(name), marker="o", markersize=4)
+        ax.set_yscale("log")
+        ax.set_xlabel("number of layers n")
+        ax.set_ylabel("largest gradient factor  max|f\u2032|\u207f")
+        ax.legend(loc="lower left", frameon=False)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        deepest = int(self.depth[-1])
+        parts = [f"{_label(name)} falls to {values[-1]:.1e}" if values[-1] < 0.5 else f"{_label(name)} stays at {values[-1]:.2g}"
+                 for name, values in self.bounds.items()]
+        return (
+            f"Log-scale line chart of the largest factor by which a gradient can pass through 1 to {deepest} "
+            f"stacked layers: at {deepest} layers " + "; ".join(parts) + "."
+        )

@@ -1,0 +1,271 @@
+"""Resolve a validated lecture, its demos' results and figures into a Deck.
+
+This is where the text is evaluated (``{{ results... }}``) and parsed into
+styled runs, where figures are numbered, and where each slide's layout is
+chosen, so that every renderer sees the same decisions. Problems found here
+(an expression citing a result that does not exist, say) are collected and
+reported together, with the YAML location of the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import deck as d
+from generator.content.expressions import ExpressionError, render_text
+from generator.content.loader import LoadedLecture, image_media_type, resolve_inside
+from generator.content.markup import MarkupError, parse_inline
+from generator.content.schema import BulletItem, SlideSpec, slugify
+from generator.content.yaml_source import DocPath, format_path
+from generator.errors import ContentError, Problem
+
+
+@dataclass
+class _Resolver:
+    loaded: LoadedLecture
+    results: Mapping[str, Mapping[str, Any]]
+    figures: Mapping[str, d.FigureAsset]
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    figure_count: int = 0
+    used_figures: dict[str, d.FigureAsset] = field(default_factory=dict)
+
+    def problem(self, path: DocPath, message: str) -> None:
+        self.problems.append(Problem(self.loaded.where(path), format_path(path), message))
+
+    def text(self, value: str, path: DocPath) -> str:
+        try:
+            return render_text(value, self.results)
+        except ExpressionError as error:
+            self.problem(path, str(error))
+            return value
+
+    def inline(self, value: str, path: DocPath) -> d.Inline:
+        try:
+            return parse_inline(self.text(value, path))
+        except MarkupError as error:
+            self.problem(path, str(error))
+            return (d.Run(value),)
+
+    def paragraphs(self, value: str, path: DocPath) -> tuple[d.Inline, ...]:
+        # Blank lines separate paragraphs; single newlines inside one are spaces.
+        chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", value)]
+        return tuple(self.inline(" ".join(chunk.split()), path) for chunk in chunks if chunk)
+
+    def bullets(self, items: list[BulletItem], path: DocPath) -> tuple[d.Bullet, ...]:
+        resolved = []
+        for i, item in enumerate(items):
+            # A plain-string bullet is written at path[i]; a mapping bullet at path[i].text.
+            text_path = path + (i, "text")
+            if text_path not in self.loaded.source.values:
+                text_path = path + (i,)
+            resolved.append(d.Bullet(self.inline(item.text, text_path), self.bullets(item.bullets, path + (i, "bullets"))))
+        return tuple(resolved)
+
+    def next_number(self) -> int:
+        self.figure_count += 1
+        return self.figure_count
+
+    def figure(self, spec: SlideSpec, path: DocPath) -> d.Figure:
+        asset = self.figures[spec.figure]
+        self.used_figures.setdefault(asset.name, asset)
+        caption = self.inline(spec.caption, path + ("caption",)) if spec.caption else ()
+        return d.Figure(asset=asset, number=self.next_number(), caption=caption)
+
+    def image(self, spec: SlideSpec, path: DocPath) -> d.Image:
+        target = resolve_inside(self.loaded.folder, spec.image)
+        data = target.read_bytes()
+        from PIL import Image as PILImage
+
+        with PILImage.open(target) as picture:
+            width, height = picture.size
+        caption = self.inline(spec.caption, path + ("caption",)) if spec.caption else ()
+        return d.Image(
+            data=data,
+            filename=target.name,
+            media_type=image_media_type(target) or "application/octet-stream",
+            width_px=width,
+            height_px=height,
+            alt=self.text(spec.alt or "", path + ("alt",)),
+            number=self.next_number(),
+            caption=caption,
+        )
+
+    def table(self, spec: SlideSpec, path: DocPath) -> d.Table:
+        table = spec.table
+        header = tuple(self.inline(str(c), path + ("table", "columns", i)) for i, c in enumerate(table.columns))
+        rows = tuple(
+            tuple(self.inline(_cell_text(cell), path + ("table", "rows", r, c)) for c, cell in enumerate(row))
+            for r, row in enumerate(table.rows)
+        )
+        return d.Table(header=header, rows=rows)
+
+    def code(self, spec: SlideSpec, path: DocPath) -> d.Code:
+        language = spec.code.language
+        if language is not None and not _known_language(language):
+            self.warnings.append(
+                Problem(self.loaded.where(path + ("code", "language")), format_path(path + ("code", "language")),
+                        f"unknown code language {language!r}; the code is shown without highlighting")
+            )
+            language = None
+        return d.Code(source=spec.code.source.rstrip("\n"), language=language)
+
+    def slide(self, spec: SlideSpec, path: DocPath, section: str, kind: d.SlideKind = "content") -> d.Slide:
+        blocks: list[d.Block] = []
+        if spec.bullets:
+            blocks.append(d.Bullets(self.bullets(spec.bullets, path + ("bullets",))))
+        if spec.figure:
+            blocks.append(self.figure(spec, path))
+        if spec.image:
+            blocks.append(self.image(spec, path))
+        if spec.table:
+            blocks.append(self.table(spec, path))
+        if spec.code:
+            blocks.append(self.code(spec, path))
+        if spec.quote:
+            quote_path = path + ("quote",)
+            blocks.append(d.Quote(self.inline(spec.quote.text, quote_path),
+                                  self.inline(spec.quote.attribution, quote_path) if spec.quote.attribution else ()))
+        layout = "closing" if kind == "closing" else (spec.layout or choose_layout(spec))
+        return d.Slide(
+            kind=kind,
+            layout=layout,
+            title=self.inline(spec.title, path + ("title",)),
+            blocks=tuple(blocks),
+            notes=self.paragraphs(spec.notes, path + ("notes",)),
+            section=section,
+            source=self.loaded.where(path),
+        )
+
+
+def choose_layout(spec: SlideSpec) -> d.Layout:
+    """The layout a slide gets from what it holds, when the content names none."""
+    has_picture = bool(spec.figure or spec.image)
+    if has_picture and spec.bullets:
+        return "figure_bullets"
+    if has_picture:
+        return "figure"
+    if spec.table:
+        return "table"
+    if spec.code:
+        return "code"
+    if spec.quote and not spec.bullets:
+        return "quote"
+    return "bullets"
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, float):
+        return f"{cell:g}"
+    return str(cell)
+
+
+def _known_language(name: str) -> bool:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        get_lexer_by_name(name)
+        return True
+    except ClassNotFound:
+        return False
+
+
+@dataclass(frozen=True)
+class ResolvedDeck:
+    deck: d.Deck
+    warnings: tuple[Problem, ...]
+
+
+def resolve_deck(
+    loaded: LoadedLecture,
+    results: Mapping[str, Mapping[str, Any]],
+    figures: Mapping[str, d.FigureAsset],
+) -> ResolvedDeck:
+    """The Deck for ``loaded``, given each demo's result values and the drawn figures."""
+    lecture = loaded.lecture
+    meta_spec = lecture.lecture
+    r = _Resolver(loaded, results, figures)
+
+    def meta_text(name: str) -> str:
+        value = getattr(meta_spec, name)
+        return r.text(value, ("lecture", name)) if value else ""
+
+    title = meta_text("title")
+    slug = meta_spec.slug or slugify(title)
+    if slug == "lecture":
+        slug = slugify(loaded.path.stem)
+    meta = d.Meta(
+        title=title,
+        subtitle=meta_text("subtitle"),
+        author=meta_text("author"),
+        affiliation=meta_text("affiliation"),
+        date=meta_spec.date.isoformat() if meta_spec.date else "",
+        series=meta_text("series"),
+        credit=meta_text("source"),
+        language=meta_spec.language,
+        slug=slug,
+    )
+    slides: list[d.Slide] = [
+        d.Slide(
+            kind="title",
+            layout="title",
+            title=r.inline(meta_spec.title, ("lecture", "title")),
+            subtitle=r.inline(meta_spec.subtitle, ("lecture", "subtitle")) if meta_spec.subtitle else (),
+            notes=r.paragraphs(meta_spec.notes, ("lecture", "notes")),
+            source=loaded.where(("lecture",)),
+        )
+    ]
+    for s, section in enumerate(lecture.sections):
+        path = ("sections", s)
+        slides.append(
+            d.Slide(
+                kind="section",
+                layout="section",
+                title=r.inline(section.title, path + ("title",)),
+                subtitle=r.inline(section.subtitle, path + ("subtitle",)) if section.subtitle else (),
+                notes=r.paragraphs(section.notes, path + ("notes",)),
+                section=section.title,
+                source=loaded.where(path),
+            )
+        )
+        for i, spec in enumerate(section.slides):
+            slides.append(r.slide(spec, path + ("slides", i), section.title))
+    if lecture.closing is not None:
+        slides.append(r.slide(lecture.closing, ("closing",), "", kind="closing"))
+
+    if r.problems:
+        raise ContentError(r.problems)
+    numbered = tuple(_with_number(slide, n) for n, slide in enumerate(slides, start=1))
+    theme = lecture.theme
+    deck = d.Deck(
+        meta=meta,
+        theme=d.Theme(
+            accent=theme.accent.upper(),
+            font=theme.font,
+            font_east_asian=theme.font_east_asian,
+            font_code=theme.font_code,
+            aspect=theme.aspect,
+        ),
+        slides=numbered,
+        figures=tuple(r.used_figures.values()),
+    )
+    return ResolvedDeck(deck, tuple(r.warnings))
+
+
+def _with_number(slide: d.Slide, number: int) -> d.Slide:
+    from dataclasses import replace
+
+    return replace(slide, number=number)
+
+
+def cited_figures(loaded: LoadedLecture) -> list[str]:
+    """Figure names ('demo.figure') the slides show, in order, without repeats."""
+    lecture = loaded.lecture
+    specs = [spec for section in lecture.sections for spec in section.slides]
+    if lecture.closing is not None:
+        specs.append(lecture.closing)
+    return list(dict.fromkeys(spec.figure for spec in specs if spec.figure))

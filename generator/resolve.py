@@ -51,8 +51,11 @@ class _Resolver:
             return (d.Run(value),)
 
     def paragraphs(self, value: str, path: DocPath) -> tuple[d.Inline, ...]:
-        # Blank lines separate paragraphs; single newlines inside one are spaces.
-        chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", value)]
+        # Blank lines separate paragraphs and single newlines are wrapped lines,
+        # except in folded text (">"), where YAML already turned each blank line
+        # into one newline.
+        separator = r"\n" if path in self.loaded.source.folded else r"\n\s*\n"
+        chunks = [chunk.strip() for chunk in re.split(separator, value)]
         return tuple(self.inline(" ".join(chunk.split()), path) for chunk in chunks if chunk)
 
     def bullets(self, items: list[BulletItem], path: DocPath) -> tuple[d.Bullet, ...]:

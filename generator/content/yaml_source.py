@@ -60,6 +60,9 @@ class SourceMap:
     file: str
     values: dict[DocPath, Location] = field(default_factory=dict)
     keys: dict[DocPath, Location] = field(default_factory=dict)
+    # Paths of text written as folded block scalars (">"), where a single
+    # newline is what a blank line became: a paragraph break.
+    folded: set[DocPath] = field(default_factory=set)
 
     def value(self, path: DocPath) -> Location:
         """Location of the value at ``path``, or of its nearest written ancestor."""
@@ -120,6 +123,8 @@ class _Converter:
     def scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
         if node.tag not in _PLAIN_TAGS:
             return self.unsupported_tag(node, path)
+        if node.style == ">":
+            self.source.folded.add(path)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as error:

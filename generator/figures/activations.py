@@ -19,7 +19,7 @@ def _label(name: str) -> str:
     return ACTIVATION_LABELS.get(name, name)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActivationCurvesDisplay:
     """f(x) or f'(x) of each activation over one input range."""
 
@@ -72,7 +72,7 @@ class ActivationCurvesDisplay:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChainBoundDisplay:
     """max|f'|**n against n: the most a chain of n layers can pass a gradient on."""
 

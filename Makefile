@@ -1,0 +1,34 @@
+# `make lecture` and `make test` work on a fresh machine: the first run makes
+# .venv/ and installs everything; later runs reinstall only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+# The CPU wheel keeps the install small; with an NVIDIA GPU use TORCH=torch (see README, "GPU").
+TORCH ?= torch==2.13.0
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: lecture test test-fast bench clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "$(TORCH)"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+lecture: $(STAMP)
+	$(BIN)/lecturegen build $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/build_timings.py
+
+clean:
+	rm -rf $(VENV) output/*/ dist build

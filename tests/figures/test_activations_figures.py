@@ -1,0 +1,67 @@
+"""Figures are checked by the data they draw, not by pixels."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+from generator.demos.activations import ActivationsParams, run
+from generator.demos.registry import RunContext, demo_kinds
+from generator.figures import registry
+from generator.figures.activations import ActivationCurvesDisplay, ChainBoundDisplay
+from generator.figures.style import ACTIVATION_COLOURS
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(ActivationsParams(points=121), RunContext(device="cpu", seed=0))
+
+
+def test_every_declared_figure_has_a_drawer():
+    for kind in demo_kinds().values():
+        for name in kind.figure_names:
+            assert (kind.name, name) in registry.DRAWERS
+
+
+def test_derivative_plot_draws_each_activation_in_its_colour_and_the_bound(result):
+    display = ActivationCurvesDisplay.from_result(result, derivative=True).plot()
+    lines = {line.get_label(): line for line in display.ax_.get_lines()}
+    assert {"sigmoid", "tanh", "ReLU"} <= set(lines)
+    assert matplotlib.colors.to_hex(lines["sigmoid"].get_color()) == ACTIVATION_COLOURS["sigmoid"].lower()
+    np.testing.assert_allclose(lines["tanh"].get_ydata(), result.arrays["df_tanh"])
+    bound_lines = [line for line in display.ax_.get_lines() if line.get_linestyle() == "--"]
+    assert len(bound_lines) == 1 and bound_lines[0].get_ydata()[0] == pytest.approx(0.25)
+    assert "derivative" in display.ax_.get_ylabel()
+
+
+def test_alt_text_is_written_from_the_data(result):
+    alt = ActivationCurvesDisplay.from_result(result, derivative=True).alt_text()
+    assert "sigmoid peaks at 0.25" in alt and "ReLU peaks at 1.00" in alt
+    chain = ChainBoundDisplay.from_result(result).alt_text()
+    assert "1 to 30" in chain and "sigmoid falls to 8.7e-19" in chain
+
+
+def test_chain_bound_uses_a_log_axis(result):
+    display = ChainBoundDisplay.from_result(result).plot()
+    assert display.ax_.get_yscale() == "log"
+    sigmoid = next(line for line in display.ax_.get_lines() if line.get_label() == "sigmoid")
+    np.testing.assert_allclose(sigmoid.get_ydata(), 0.25 ** np.arange(1, 31))
+
+
+def test_plot_draws_on_a_given_axes(result):
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    ax = figure.add_subplot()
+    display = ActivationCurvesDisplay.from_result(result, derivative=False).plot(ax=ax)
+    assert display.ax_ is ax and len(ax.get_lines()) == 3
+
+
+def test_png_and_svg_are_reproducible(result):
+    first = registry.draw_figure("activations", "derivatives", "act", result)
+    second = registry.draw_figure("activations", "derivatives", "act", result)
+    assert first.png == second.png
+    assert first.svg == second.svg
+    assert first.png.startswith(b"\x89PNG") and "<svg" in first.svg
+    assert (first.width_px, first.height_px) == (1600, 900)

@@ -1,0 +1,225 @@
+"""End-to-end builds through the CLI: outputs, cache behaviour, reproducibility, failures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+
+from generator.cli import main
+from tests.conftest import FIXTURES, MINIMAL, REPO
+
+TWO_DEMOS = FIXTURES / "good" / "two_demos.yaml"
+
+
+def build(*args: str):
+    return CliRunner().invoke(main, ["build", *args])
+
+
+def manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def ran(folder: Path) -> list[str]:
+    return sorted(demo["name"] for demo in manifest(folder)["demos"] if not demo["from_cache"])
+
+
+@pytest.fixture(scope="module")
+def minimal_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("minimal")
+    result = build(str(MINIMAL), "-o", str(out), "--profile", "quick")
+    assert result.exit_code == 0, result.output
+    return out / "minimal"
+
+
+def test_minimal_build_writes_every_output(minimal_build):
+    names = {path.relative_to(minimal_build).as_posix() for path in minimal_build.rglob("*") if path.is_file()}
+    assert {"slides.pptx", "slides.html", "manifest.json"} <= names
+    assert {"figures/act-derivatives.png", "figures/act-derivatives.svg"} <= names
+    recorded = {entry["path"] for entry in manifest(minimal_build)["outputs"]}
+    assert recorded == names - {"manifest.json"}
+
+
+def test_pptx_has_every_slide_with_title_notes_and_alt_text(minimal_build):
+    from generator.content.loader import load_lecture
+
+    lecture = load_lecture(MINIMAL).lecture
+    content_slides = [slide for section in lecture.sections for slide in section.slides]
+    expected_count = 1 + len(lecture.sections) + len(content_slides) + (1 if lecture.closing else 0)
+
+    deck = Presentation(minimal_build / "slides.pptx")
+    assert len(deck.slides) == expected_count
+    assert deck.slide_width * 9 == deck.slide_height * 16
+    titles = [slide.shapes.title.text_frame.text if slide.shapes.title else "" for slide in deck.slides]
+    assert titles[0] == lecture.lecture.title
+    for spec in content_slides:
+        assert any(spec.title.split("{{")[0].strip() in title for title in titles), spec.title
+    for slide, spec in zip([s for s in deck.slides][2:], content_slides):
+        if spec.notes:
+            assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    figure_and_image_slides = [spec for spec in content_slides if spec.figure or spec.image]
+    assert len(pictures) >= len(figure_and_image_slides)
+    for picture in pictures:
+        assert picture._element.nvPicPr.cNvPr.get("descr"), "every picture needs alt text"
+
+
+def test_html_holds_every_slide(minimal_build):
+    from generator.content.loader import load_lecture
+
+    html = (minimal_build / "slides.html").read_text()
+    deck = Presentation(minimal_build / "slides.pptx")
+    assert html.count('class="slide') >= len(deck.slides)
+    lecture = load_lecture(MINIMAL).lecture
+    for section in lecture.sections:
+        assert section.title in html
+    assert "<script src=" not in html and "<link rel=\"stylesheet\" href" not in html
+
+
+def test_second_build_runs_no_demo_and_does_not_import_torch(tmp_path, fresh_cache):
+    out = tmp_path / "out"
+    first = build(str(TWO_DEMOS), "-o", str(out))
+    assert first.exit_code == 0, first.output
+    assert ran(out / "two-demos") == ["narrow", "wide"]
+    # A fresh interpreter proves the cached build never loads torch.
+    script = (
+        "import sys; from generator.build import build, BuildOptions; from pathlib import Path;"
+        f"r = build(BuildOptions(content=Path({str(TWO_DEMOS)!r}), output_dir=Path({str(out)!r})));"
+        "print('torch' in sys.modules, r.demos_run)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip() == "False []"
+
+
+def test_changing_one_parameter_reruns_exactly_that_demo(tmp_path, fresh_cache):
+    out = tmp_path / "out"
+    assert build(str(TWO_DEMOS), "-o", str(out)).exit_code == 0
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(TWO_DEMOS.read_text().replace("params: {points: 101}", "params: {points: 103}"))
+    result = build(str(changed), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert ran(out / "two-demos") == ["wide"]
+    # A profile's override is a parameter change too.
+    result = build(str(TWO_DEMOS), "-o", str(out), "--profile", "quick")
+    assert ran(out / "two-demos") == ["wide"]
+
+
+def test_force_reruns_everything_and_gives_identical_bytes(tmp_path, fresh_cache):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert build(str(MINIMAL), "-o", str(first)).exit_code == 0
+    assert build(str(MINIMAL), "-o", str(second), "--force").exit_code == 0
+    assert ran(second / "minimal") == ["act"]
+    for path in sorted((first / "minimal").rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            twin = second / "minimal" / path.relative_to(first / "minimal")
+            assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_corrupt_cache_entry_is_recomputed(tmp_path, fresh_cache):
+    out = tmp_path / "out"
+    assert build(str(MINIMAL), "-o", str(out)).exit_code == 0
+    for values in fresh_cache.glob("results/*/*/values.json"):
+        values.write_text('{"max_derivative": "tampered"}')
+    result = build(str(MINIMAL), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert ran(out / "minimal") == ["act"]
+
+
+def test_unknown_code_language_warns_and_strict_fails(tmp_path):
+    out = tmp_path / "out"
+    result = build(str(TWO_DEMOS), "-o", str(out))
+    assert result.exit_code == 0
+    assert "two_demos.yaml:28:21: sections[0].slides[2].code.language: unknown code language 'pythn'" in result.stderr
+    strict = build(str(TWO_DEMOS), "-o", str(tmp_path / "strict"), "--strict")
+    assert strict.exit_code == 2
+    assert "unknown code language 'pythn'" in strict.stderr
+    assert not (tmp_path / "strict").exists()
+
+
+def test_bad_result_reference_is_located_and_writes_nothing(tmp_path):
+    content = tmp_path / "lecture.yaml"
+    content.write_text(TWO_DEMOS.read_text().replace("saturated_fraction.relu", "saturated_fractions.relu"))
+    result = build(str(content), "-o", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{content}:24:13: sections[0].slides[1].bullets[0]: results.wide has no 'saturated_fractions'; "
+        "did you mean 'saturated_fraction'? (it has: argmax_derivative, derivative_at_zero, functions, "
+        "max_depth, max_derivative, saturated_fraction, saturation_threshold, x_max, x_min)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_stale_outputs_are_removed_and_others_kept(tmp_path):
+    out = tmp_path / "out"
+    assert build(str(TWO_DEMOS), "-o", str(out)).exit_code == 0
+    folder = out / "two-demos"
+    assert (folder / "figures" / "wide-functions.png").exists()
+    (folder / "notes-by-hand.txt").write_text("mine")
+    fewer = tmp_path / "fewer.yaml"
+    fewer.write_text(TWO_DEMOS.read_text().replace("figure: wide.functions", "figure: narrow.derivatives"))
+    assert build(str(fewer), "-o", str(out)).exit_code == 0
+    assert not (folder / "figures" / "wide-functions.png").exists()
+    assert (folder / "notes-by-hand.txt").read_text() == "mine"
+
+
+def test_format_selects_outputs(tmp_path):
+    result = build(str(MINIMAL), "-o", str(tmp_path), "--format", "html")
+    assert result.exit_code == 0
+    assert (tmp_path / "minimal" / "slides.html").exists()
+    assert not (tmp_path / "minimal" / "slides.pptx").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "pdf,html"], "Invalid value for '--format': pdf; choose from pptx, html"),
+        (["--profile", "quik"], "defines no such profile; did you mean 'quick'?"),
+        (["--device", "tpu"], "Invalid value for '--device'"),
+    ],
+)
+def test_bad_options_exit_2(tmp_path, args, message):
+    result = build(str(MINIMAL), "-o", str(tmp_path / "out"), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cuda_without_cuda_is_a_clear_error(tmp_path, fresh_cache):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result = build(str(MINIMAL), "-o", str(tmp_path / "out"), "--device", "cuda")
+    assert result.exit_code == 2
+    assert "--device cuda: this torch build sees no CUDA GPU" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_output_folder_may_not_be_the_content_folder(tmp_path):
+    content = tmp_path / "lecture.yaml"
+    shutil.copy(TWO_DEMOS, content)
+    result = build(str(content), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "refusing to write the lecture into the content file's own folder" in result.stderr
+
+
+def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch):
+    from generator.demos import registry
+    from generator.demos.activations import KIND
+
+    def explode(params, ctx):
+        raise RuntimeError("loss became NaN")
+
+    monkeypatch.setitem(registry._KINDS, "activations", registry.DemoKind(
+        name="activations", summary=KIND.summary, params=KIND.params, run=explode, figures=KIND.figures))
+    result = build(str(MINIMAL), "-o", str(tmp_path / "out"), "--force")
+    assert result.exit_code == 1
+    assert "demo 'act' (activations, params {" in result.stderr
+    assert "failed: RuntimeError: loss became NaN" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,761 @@
+"""The self-contained HTML slide deck.
+
+One file holds everything the page needs -- CSS, JavaScript, figures (inline
+SVG) and pictures (data: URIs) -- so it can be mailed, put on a USB stick or
+opened from a lecture hall PC without a network. A Content-Security-Policy in
+the page makes "no network requests" a property the browser enforces, not just
+a habit of the templates.
+
+Every decision about what goes where is made here, in Python, as small view
+values (:class:`SlideView`, the block views). Text reaches the templates either
+as plain ``str`` (autoescaped by Jinja) or as :class:`~markupsafe.Markup` built
+by functions in this module that escape every piece of content they embed. The
+templates under ``templates/html/`` only place those values.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+from latex2mathml.converter import convert as latex_to_mathml
+from markupsafe import Markup, escape
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.lexers.special import TextLexer
+from pygments.util import ClassNotFound
+
+from generator.deck import (
+    Block,
+    Bullet,
+    Bullets,
+    Code,
+    Deck,
+    Figure,
+    Image,
+    Inline,
+    Quote,
+    Run,
+    Slide,
+    Table,
+    Theme,
+    plain_text,
+)
+from generator.errors import BuildError
+from generator.locations import templates_dir
+
+SLIDES_TEMPLATE = "slides.html.j2"
+SLIDES_CSS = "static/slides.css"
+SLIDES_JS = "static/slides.js"
+
+# The logical stage the CSS lays slides out on; the script scales it to the
+# window. 720 px high either way so font sizes mean the same in both aspects.
+STAGE_SIZES = {"16:9": (1280, 720), "4:3": (960, 720)}
+
+CODE_STYLE = "default"  # a light Pygments style that suits the white slides
+
+LINK_SCHEMES = re.compile(r"^(?:https?://[^\s/?#]+|mailto:[^\s])", re.IGNORECASE)
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+IMAGE_MEDIA_TYPE = re.compile(r"^image/[a-z0-9][a-z0-9.+-]*$")
+
+
+# --------------------------------------------------------------------------
+# View values handed to the templates
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What base.html.j2 needs for any page (slides now, the report later)."""
+
+    language: str
+    title: str
+    description: str
+    author: str
+    csp: str
+    styles: tuple[Markup, ...]
+    scripts: tuple[Markup, ...]
+
+
+@dataclass(frozen=True)
+class StageView:
+    width: int
+    height: int
+    aspect: str
+
+
+@dataclass(frozen=True)
+class BulletView:
+    text: Markup
+    children: tuple[BulletView, ...]
+
+
+@dataclass(frozen=True)
+class BulletsView:
+    items: tuple[BulletView, ...]
+    kind: str = "bullets"
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A drawn figure (inline SVG) or a picture file (data: URI), numbered."""
+
+    number: int
+    caption: Markup
+    alt: str
+    svg: Markup | None  # set for drawn figures
+    src: str | None  # data: URI, set for pictures
+    width_px: int
+    height_px: int
+    aspect: str  # width / height, for CSS that sizes the picture and keeps its caption close
+    kind: str = "figure"
+
+
+@dataclass(frozen=True)
+class TableView:
+    header: tuple[Markup, ...]
+    rows: tuple[tuple[Markup, ...], ...]
+    numeric: tuple[bool, ...]  # per column: right-align, tabular figures
+    caption: Markup
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class CodeView:
+    html: Markup  # Pygments' <div class="highlight"><pre>...</pre></div>
+    language: str
+    kind: str = "code"
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: Markup
+    attribution: Markup
+    kind: str = "quote"
+
+
+BlockView = BulletsView | FigureView | TableView | CodeView | QuoteView
+
+
+@dataclass(frozen=True)
+class SlideView:
+    number: int  # 1-based position; the element id and the URL hash use it
+    kind: str
+    layout: str
+    title: Markup
+    title_text: str  # for aria-label and the like
+    subtitle: Markup
+    section: str
+    columns: tuple[tuple[BlockView, ...], ...]  # one column, or two for figure_bullets
+    notes: tuple[Markup, ...]
+
+
+# --------------------------------------------------------------------------
+# Entry point
+
+
+def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
+    """The slide deck as one HTML document. Pure and deterministic."""
+    env = template_environment(template_dirs)
+    stage = stage_view(deck.theme)
+    slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
+    script = static_text(env, SLIDES_JS, closing_tag="</script")
+    styles = [theme_css(deck.theme, deck.meta.language, stage)]
+    if any(isinstance(block, Code) for slide in deck.slides for block in slide.blocks):
+        styles.append(code_css())
+    # slides.css comes after Pygments' rules so it can restyle the code box.
+    styles.append(static_text(env, SLIDES_CSS, closing_tag="</style"))
+    page = PageView(
+        language=deck.meta.language or "en",
+        title=deck.meta.title,
+        description=deck.meta.subtitle,
+        author=deck.meta.author,
+        csp=content_security_policy((script,)),
+        styles=tuple(styles),
+        scripts=(script,),
+    )
+    return render_template(
+        env,
+        SLIDES_TEMPLATE,
+        {"page": page, "meta": deck.meta, "stage": stage, "slides": slides, "slide_count": len(slides)},
+    )
+
+
+# --------------------------------------------------------------------------
+# Templates
+
+
+def template_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """Jinja environment searching ``template_dirs`` first, then the built-in templates."""
+    search_path = [str(Path(d)) for d in template_dirs] + [str(templates_dir() / "html")]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search_path),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, object]) -> str:
+    """Render ``name``; template mistakes become a BuildError saying "FILE:LINE: message"."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or name
+        raise BuildError(f"{where}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"template {exc.name!r} not found in {_search_path_text(env)}") from exc
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"{_template_position(env, exc) or name}: {exc.message}") from exc
+    except Exception as exc:
+        # A Python error raised by template code (a division by zero, a bad
+        # filter argument) is the template author's to fix: say where it is.
+        # One raised outside any template is a bug here and keeps its traceback.
+        position = _template_position(env, exc)
+        if position is None:
+            raise
+        raise BuildError(f"{position}: {type(exc).__name__}: {exc}") from exc
+
+
+def static_text(env: jinja2.Environment, name: str, closing_tag: str) -> Markup:
+    """A static file (found like a template, so overrides work) to inline verbatim.
+
+    Inlined CSS and JS sit in raw-text elements where nothing is escaped, so
+    the one thing that could break the page -- the element's own closing tag --
+    is refused rather than silently mangled.
+    """
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"static file {name!r} not found in {_search_path_text(env)}") from exc
+    if closing_tag in source.lower():
+        raise BuildError(f"{filename}: must not contain {closing_tag}>; it is inlined into the page")
+    return Markup(source)
+
+
+def _search_path_text(env: jinja2.Environment) -> str:
+    return ", ".join(getattr(env.loader, "searchpath", []))
+
+
+def _template_position(env: jinja2.Environment, exc: BaseException) -> str | None:
+    """"file:line" of the innermost template frame of an error raised while rendering.
+
+    Jinja rewrites tracebacks so that template code shows up as frames whose
+    file name is the template's path and whose line is the template's line.
+    """
+    roots = [Path(p).resolve() for p in getattr(env.loader, "searchpath", [])]
+    position = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if any(path.is_relative_to(root) for root in roots):
+            position = f"{frame.filename}:{frame.lineno}"
+    return position
+
+
+# --------------------------------------------------------------------------
+# Page frame: theme, code style, security policy
+
+
+def stage_view(theme: Theme) -> StageView:
+    width, height = STAGE_SIZES.get(theme.aspect, STAGE_SIZES["16:9"])
+    return StageView(width=width, height=height, aspect=theme.aspect)
+
+
+def content_security_policy(scripts: Sequence[str]) -> str:
+    """A policy that forbids every fetch and every script but the given inline ones.
+
+    Styles stay 'unsafe-inline' because matplotlib's SVG uses style attributes;
+    CSS cannot run code, and with default-src 'none' it cannot fetch either.
+    """
+    script_sources = " ".join(_script_hash(script) for script in scripts) or "'none'"
+    return (
+        "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+        f"script-src {script_sources}; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def theme_css(theme: Theme, language: str, stage: StageView) -> Markup:
+    """The theme as CSS custom properties (plus the print page size, which must be literal)."""
+    accent = _checked_accent(theme.accent)
+    rgb = _hex_to_rgb(accent)
+    east_asian = _east_asian_fonts(theme.font_east_asian, language)
+    lines = [
+        ":root {",
+        f"  --accent: {accent};",
+        f"  --accent-ink: {_rgb_to_hex(_readable_on_white(rgb))};",
+        f"  --accent-tint: {_rgb_to_hex(_mix(rgb, (255, 255, 255), 0.9))};",
+        f"  --accent-soft: {_rgb_to_hex(_mix(rgb, (255, 255, 255), 0.75))};",
+        f"  --on-accent: {_ink_on(rgb)};",
+        f"  --font-body: {font_stack([theme.font, *BODY_FALLBACKS, *east_asian, 'sans-serif'])};",
+        f"  --font-code: {font_stack([theme.font_code, *CODE_FALLBACKS, *east_asian, 'monospace'])};",
+        f"  --slide-width: {stage.width}px;",
+        f"  --slide-height: {stage.height}px;",
+        "}",
+        f"@page {{ size: {stage.width}px {stage.height}px; margin: 0; }}",
+        "",
+    ]
+    return Markup("\n".join(lines))
+
+
+def code_css() -> Markup:
+    formatter = _code_formatter()
+    # Only the rules scoped to .highlight: Pygments' full sheet also restyles every <pre>.
+    rules = formatter.get_background_style_defs(".highlight") + formatter.get_token_style_defs(".highlight")
+    return Markup("\n".join(rules) + "\n")
+
+
+# Commonly installed fonts for Latin text. They come before the CJK fonts so
+# that Latin letters never take a CJK font's Latin glyphs; the browser falls
+# through to the CJK fonts only for characters the Latin ones lack.
+BODY_FALLBACKS = ("Noto Sans", "Helvetica Neue", "Arial", "Liberation Sans", "DejaVu Sans")
+CODE_FALLBACKS = ("DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono")
+
+# Han characters differ between regions; pick the fallback fonts that draw the
+# lecture's own language's forms first.
+CJK_FALLBACKS = {
+    "ja": ("Noto Sans CJK JP", "Source Han Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo"),
+    "ko": ("Noto Sans CJK KR", "Source Han Sans KR", "Apple SD Gothic Neo", "Malgun Gothic"),
+    "zh-tw": ("Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei"),
+    "zh-hk": ("Noto Sans CJK HK", "Noto Sans CJK TC", "PingFang HK", "Microsoft JhengHei"),
+    "zh": ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"),
+}
+
+
+def _east_asian_fonts(theme_font: str, language: str) -> list[str]:
+    tag = language.lower()
+    regional = CJK_FALLBACKS.get(tag[:5]) or CJK_FALLBACKS.get(tag[:2]) or CJK_FALLBACKS["zh"]
+    return [theme_font, *regional]
+
+
+GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math"})
+
+
+def font_stack(names: Sequence[str]) -> str:
+    """A CSS font-family list; family names quoted as CSS strings, generics bare, no duplicates."""
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return ", ".join(name if name in GENERIC_FAMILIES else css_string(name) for name in seen)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that is also safe inside an HTML <style> element."""
+    out = []
+    for char in text:
+        if char in '"\\<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _checked_accent(accent: str) -> str:
+    if not HEX_COLOUR.match(accent):
+        raise BuildError(f"theme accent {accent!r} is not a colour of the form #RRGGBB")
+    return accent.upper()
+
+
+def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _rgb_to_hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _mix(rgb: tuple[int, int, int], other: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
+    r, g, b = (round(c + (o - c) * amount) for c, o in zip(rgb, other))
+    return r, g, b
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _readable_on_white(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The accent, darkened just enough for text on white (WCAG AA, 4.5:1)."""
+    colour = rgb
+    for step in range(1, 21):
+        if _contrast(colour, (255, 255, 255)) >= 4.5:
+            break
+        colour = _mix(rgb, (0, 0, 0), step * 0.05)
+    return colour
+
+
+def _ink_on(rgb: tuple[int, int, int]) -> str:
+    """White or near-black text on the accent, whichever reads better."""
+    dark = (24, 27, 31)
+    return "#FFFFFF" if _contrast(rgb, (255, 255, 255)) >= _contrast(rgb, dark) else _rgb_to_hex(dark)
+
+
+# --------------------------------------------------------------------------
+# Slides and blocks
+
+
+def slide_view(slide: Slide, position: int) -> SlideView:
+    try:
+        return SlideView(
+            number=position,
+            kind=slide.kind,
+            layout=slide.layout,
+            title=inline_html(slide.title),
+            title_text=plain_text(slide.title),
+            subtitle=inline_html(slide.subtitle),
+            section=slide.section,
+            columns=_columns(slide, position),
+            notes=tuple(inline_html(paragraph) for paragraph in slide.notes),
+        )
+    except BuildError as exc:
+        where = f"{slide.source}: " if slide.source else ""
+        raise BuildError(f"{where}slide {position} ({plain_text(slide.title)!r}): {exc.message}") from exc
+
+
+def _columns(slide: Slide, position: int) -> tuple[tuple[BlockView, ...], ...]:
+    views = [block_view(block, f"s{position}b{index}-") for index, block in enumerate(slide.blocks)]
+    if not views:
+        return ()
+    if slide.layout != "figure_bullets":
+        return (tuple(views),)
+    # Text first, picture second: the reading order a screen reader follows too.
+    pictures = tuple(v for v in views if isinstance(v, FigureView))
+    text = tuple(v for v in views if not isinstance(v, FigureView))
+    return tuple(column for column in (text, pictures) if column)
+
+
+def block_view(block: Block, id_prefix: str) -> BlockView:
+    """The view of one block; ``id_prefix`` keeps inline-SVG ids unique in the page."""
+    if isinstance(block, Bullets):
+        return BulletsView(items=tuple(_bullet_view(item) for item in block.items))
+    if isinstance(block, Figure):
+        asset = block.asset
+        return FigureView(
+            number=block.number,
+            caption=inline_html(block.caption),
+            alt=asset.alt,
+            svg=inline_svg(asset.svg, id_prefix, asset.alt),
+            src=None,
+            width_px=asset.width_px,
+            height_px=asset.height_px,
+            aspect=_aspect(svg_aspect(asset.svg) or _ratio(asset.width_px, asset.height_px)),
+        )
+    if isinstance(block, Image):
+        return FigureView(
+            number=block.number,
+            caption=inline_html(block.caption),
+            alt=block.alt,
+            svg=None,
+            src=image_data_uri(block.data, block.media_type),
+            width_px=block.width_px,
+            height_px=block.height_px,
+            aspect=_aspect(_ratio(block.width_px, block.height_px)),
+        )
+    if isinstance(block, Table):
+        return _table_view(block)
+    if isinstance(block, Code):
+        return CodeView(html=highlight_code(block.source, block.language), language=block.language or "")
+    if isinstance(block, Quote):
+        return QuoteView(text=inline_html(block.text), attribution=inline_html(block.attribution))
+    raise BuildError(f"the HTML renderer does not know the block type {type(block).__name__}")
+
+
+def _ratio(width: float, height: float) -> float:
+    return width / height if width > 0 and height > 0 else 4 / 3
+
+
+def _aspect(ratio: float) -> str:
+    return f"{ratio:.4f}"
+
+
+def _bullet_view(bullet: Bullet) -> BulletView:
+    return BulletView(text=inline_html(bullet.text), children=tuple(_bullet_view(c) for c in bullet.children))
+
+
+NUMBER = re.compile(r"^[+\-\u2212]?(?:\d[\d,\u202f ]*)?(?:\.\d+)?(?:[eE][+\-]?\d+)?\s*%?$")
+
+
+def _is_number(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and any(c.isdigit() for c in text) and bool(NUMBER.match(text))
+
+
+def _table_view(table: Table) -> TableView:
+    # Ragged rows should not reach here, but a short row must not break the page.
+    columns = max([len(table.header), *(len(row) for row in table.rows)])
+    numeric = tuple(
+        any(c < len(row) for row in table.rows)
+        and all(_is_number(plain_text(row[c])) for row in table.rows if c < len(row))
+        for c in range(columns)
+    )
+    return TableView(
+        header=tuple(inline_html(cell) for cell in table.header),
+        rows=tuple(tuple(inline_html(cell) for cell in row) for row in table.rows),
+        numeric=numeric,
+        caption=inline_html(table.caption),
+    )
+
+
+def _code_formatter() -> HtmlFormatter:
+    return HtmlFormatter(cssclass="highlight", style=CODE_STYLE)
+
+
+def highlight_code(source: str, language: str | None) -> Markup:
+    """Pygments HTML with CSS classes (the colours come once, from :func:`code_css`)."""
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False) if language else TextLexer(stripnl=False)
+    except ClassNotFound:
+        lexer = TextLexer(stripnl=False)
+    # Pygments escapes the source itself; its output is trusted markup.
+    return Markup(highlight(source, lexer, _code_formatter()))
+
+
+def image_data_uri(data: bytes, media_type: str) -> str:
+    if not IMAGE_MEDIA_TYPE.match(media_type):
+        raise BuildError(f"cannot embed a picture of media type {media_type!r}")
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+# --------------------------------------------------------------------------
+# Inline runs
+
+
+def inline_html(inline: Inline) -> Markup:
+    """Runs as HTML: every text escaped, styles as elements, math as MathML."""
+    parts = []
+    for group in _glue_punctuation_to_math(inline):
+        html = Markup("").join(run_html(run) for run in group)
+        parts.append(Markup('<span class="nowrap">{}</span>').format(html) if len(group) > 1 else html)
+    return Markup("").join(parts)
+
+
+# Punctuation that must not start a line: after a formula it would, because
+# a <math> box is one unbreakable unit and the browser may break right after it.
+CLOSING_PUNCTUATION = re.compile(r"^[,.;:!?)\]}%\u2019\u201d\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff09]+")
+
+
+def _glue_punctuation_to_math(inline: Inline) -> list[tuple[Run, ...]]:
+    groups: list[tuple[Run, ...]] = []
+    pending = list(inline)
+    while pending:
+        run = pending.pop(0)
+        glue = CLOSING_PUNCTUATION.match(pending[0].text) if run.math and pending and not pending[0].math else None
+        if glue is None:
+            if run.text:
+                groups.append((run,))
+            continue
+        following = pending.pop(0)
+        groups.append((run, replace(following, text=glue.group(0))))
+        pending.insert(0, replace(following, text=following.text[glue.end() :]))
+    return groups
+
+
+def run_html(run: Run) -> Markup:
+    content = tex_to_mathml(run.text) if run.math else escape(run.text)
+    if run.code and not run.math:
+        content = Markup("<code>{}</code>").format(content)
+    if run.italic:
+        content = Markup("<em>{}</em>").format(content)
+    if run.bold:
+        content = Markup("<strong>{}</strong>").format(content)
+    href = safe_href(run.href)
+    if href is not None:
+        content = Markup('<a href="{}" rel="noopener" target="_blank">{}</a>').format(href, content)
+    return content
+
+
+def safe_href(href: str | None) -> str | None:
+    """``href`` if it is an http(s) or mailto link; None for anything else.
+
+    The loader already refuses other schemes; this is the last line of defence,
+    so it is strict: no whitespace or control characters anywhere (browsers
+    strip those, which is how "java\\tscript:" slips past naive checks).
+    """
+    if not href or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in href):
+        return None
+    return href if LINK_SCHEMES.match(href) else None
+
+
+# MathML Core elements and presentation attributes. latex2mathml copies the
+# contents of \text{...} (and unknown commands) into its output unescaped, and
+# turns \href into an href attribute, so its output is rebuilt from these
+# lists: everything else becomes escaped text.
+MATHML_ELEMENTS = frozenset(
+    "math mrow mi mn mo ms mtext mspace mfrac msqrt mroot mstyle merror mpadded mphantom mfenced "
+    "menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr "
+    "mtd mlabeledtr semantics annotation".split()
+)
+MATHML_ATTRIBUTES = frozenset(
+    "xmlns display stretchy fence separator separators lspace rspace mathvariant mathcolor "
+    "mathbackground mathsize width height depth linethickness columnalign rowalign columnspacing "
+    "rowspacing columnlines rowlines frame framespacing displaystyle scriptlevel accent accentunder "
+    "movablelimits largeop symmetric minsize maxsize notation form open close voffset rowspan "
+    "columnspan bevelled".split()
+)
+MATHML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*=\"[^\"<>]*\")*)\s*(/?)>")
+MATHML_ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)=\"([^\"]*)\"")
+
+
+def tex_to_mathml(tex: str) -> Markup:
+    """TeX (without dollar signs) as inline MathML, rebuilt from an element allow-list."""
+    try:
+        converted = latex_to_mathml(tex, display="inline")
+    except Exception as exc:  # latex2mathml raises bare Exception subclasses for bad TeX
+        reason = str(exc) or type(exc).__name__
+        raise BuildError(f"cannot typeset the math ${tex}$ ({reason}); check its braces and commands") from exc
+    return _inline_primes(_rebuild_mathml(converted))
+
+
+# latex2mathml writes f' as <msup><mi>f</mi><mi>′</mi></msup>. Without an
+# OpenType MATH font (most machines) the prime glyph, already drawn high,
+# is raised again as a superscript and floats far from its letter; set
+# after the letter it sits where a reader expects it.
+SUPERSCRIPT_PRIME = re.compile(r"<msup>(<(mi|mo|mn)\b[^>]*>[^<]*</\2>)<mi>([\u2032\u2033\u2034]+)</mi></msup>")
+
+
+def _inline_primes(mathml: Markup) -> Markup:
+    # str(): re.sub on Markup would escape the replacement markup.
+    return Markup(SUPERSCRIPT_PRIME.sub(r'<mrow>\1<mo lspace="0" rspace="0">\3</mo></mrow>', str(mathml)))
+
+
+def _rebuild_mathml(source: str) -> Markup:
+    out: list[str] = []
+    open_elements: list[str] = []
+    position = 0
+    for match in MATHML_TAG.finditer(source):
+        out.append(_mathml_text(source[position : match.start()]))
+        position = match.end()
+        closing, name, attributes, self_closing = match.groups()
+        if name not in MATHML_ELEMENTS:
+            out.append(_mathml_text(match.group(0)))
+        elif closing:
+            if open_elements and open_elements[-1] == name:
+                out.append(f"</{open_elements.pop()}>")
+            else:
+                out.append(_mathml_text(match.group(0)))
+        else:
+            out.append(f"<{name}{_mathml_attributes(attributes)}>")
+            if self_closing:
+                out.append(f"</{name}>")
+            else:
+                open_elements.append(name)
+    out.append(_mathml_text(source[position:]))
+    out.extend(f"</{name}>" for name in reversed(open_elements))
+    return Markup("".join(out))
+
+
+def _mathml_text(text: str) -> str:
+    return str(escape(html.unescape(text)))
+
+
+def _mathml_attributes(attributes: str) -> str:
+    kept = [
+        f' {name}="{escape(html.unescape(value))}"'
+        for name, value in MATHML_ATTRIBUTE.findall(attributes)
+        if name in MATHML_ATTRIBUTES
+    ]
+    return "".join(kept)
+
+
+# --------------------------------------------------------------------------
+# Inline SVG figures
+
+XML_PROLOG = re.compile(r"<\?xml.*?\?>\s*", re.DOTALL)
+DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.IGNORECASE)
+SVG_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+SVG_METADATA = re.compile(r"<metadata\b.*?</metadata>\s*", re.DOTALL)
+SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+SVG_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.DOTALL)
+SVG_ID = re.compile(r'(?<=\s)id="([^"]+)"')
+SVG_REFERENCE = re.compile(r'(href="#|url\(#)([^")]+)')
+ROOT_SIZE = re.compile(r'\s(width|height)="[^"]*"')
+ROOT_VIEWBOX = re.compile(r'\sviewBox="[^"]*"')
+VIEWBOX_NUMBERS = re.compile(r'\sviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"')
+POINTS = re.compile(r'\s(width|height)="([\d.]+)(?:pt|px)?"')
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def inline_svg(svg: str, id_prefix: str, alt: str) -> Markup:
+    """matplotlib SVG text ready to sit inside the page.
+
+    Drops the XML prolog, DOCTYPE, comments and metadata (the last carries
+    http:// identifiers that are noise in a self-contained file); prefixes
+    every id and every reference to it, since matplotlib names groups
+    "figure_1", "axes_1" in every file and two figures on one page would
+    otherwise share ids; scopes its <style> to this figure (inline SVG styles
+    apply to the whole document); and makes the root an accessible image sized
+    by CSS rather than by its point size.
+    """
+    body = SVG_METADATA.sub("", SVG_COMMENT.sub("", DOCTYPE.sub("", XML_PROLOG.sub("", svg)))).strip()
+    root = SVG_ROOT.search(body)
+    if root is None:
+        raise BuildError(f"figure for {alt!r} is not SVG text")
+    ids = set(SVG_ID.findall(body))
+    body = SVG_ID.sub(lambda m: f'id="{id_prefix}{m.group(1)}"', body)
+    body = SVG_REFERENCE.sub(lambda m: m.group(1) + (id_prefix if m.group(2) in ids else "") + m.group(2), body)
+    root_id = f"{id_prefix}svg"
+    body = SVG_STYLE.sub(lambda m: m.group(1) + _scope_css(m.group(2), root_id) + m.group(3), body)
+    root = SVG_ROOT.search(body)
+    new_root = _accessible_svg_root(root.group(0), root_id, alt)
+    return Markup(body[: root.start()] + new_root + body[root.end() :])
+
+
+def svg_aspect(svg: str) -> float | None:
+    """width / height of an SVG's viewBox, None when it has none worth trusting."""
+    root = SVG_ROOT.search(svg)
+    box = VIEWBOX_NUMBERS.search(root.group(0)) if root else None
+    if box is None:
+        return None
+    width, height = float(box.group(1)), float(box.group(2))
+    return width / height if width > 0 and height > 0 else None
+
+
+def _accessible_svg_root(tag: str, root_id: str, alt: str) -> str:
+    if not ROOT_VIEWBOX.search(tag):
+        size = dict(POINTS.findall(tag))
+        if "width" in size and "height" in size:
+            tag = tag[:-1] + f' viewBox="0 0 {size["width"]} {size["height"]}">'
+    tag = ROOT_SIZE.sub("", tag)
+    tag = re.sub(r'\s(id|role|aria-label|class|preserveAspectRatio|focusable)="[^"]*"', "", tag)
+    label = escape(alt)
+    attributes = (
+        f' id="{root_id}" class="figure-svg" role="img" aria-label="{label}"'
+        ' preserveAspectRatio="xMidYMid meet" focusable="false"'
+    )
+    if tag.endswith("/>"):  # an empty picture has no children to put a <title> before
+        return tag[:-2] + attributes + "/>"
+    return tag[:-1] + attributes + f"><title>{label}</title>"
+
+
+def _scope_css(css: str, root_id: str) -> str:
+    if "@" in css:  # at-rules need a real parser; matplotlib does not write any
+        return css
+
+    def scoped(match: re.Match[str]) -> str:
+        selectors = ", ".join(f"#{root_id} {s.strip()}" for s in match.group(1).split(","))
+        return f"{selectors}{{{match.group(2)}}}"
+
+    return CSS_RULE.sub(scoped, css)

@@ -57,6 +57,7 @@ from generator.deck import (
     plain_text,
 )
 from generator.errors import BuildError
+from generator.render.math_text import tex_to_unicode
 
 __all__ = ["render_pptx"]
 
@@ -368,14 +369,15 @@ def _write_paragraphs(text_frame, paras: Sequence[Para], theme: Theme) -> None:
 
 def _add_run(paragraph, run: Run, para: Para, theme: Theme) -> None:
     added = paragraph.add_run()
-    added.text = run.text  # math runs show their TeX source until math is typeset
+    # PowerPoint runs cannot hold typeset math; show its Unicode reading.
+    added.text = tex_to_unicode(run.text) if run.math else run.text
     _style_font(
         added,
         latin=theme.font_code if run.code else theme.font,
         east_asian=theme.font_east_asian,
         size_pt=para.size_pt,
         bold=run.bold or para.bold,
-        italic=run.italic or run.math or para.italic,
+        italic=run.italic or para.italic,
         colour=None if run.href else para.colour,  # links keep the theme's link colour
     )
     if run.href:

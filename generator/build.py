@@ -113,7 +113,8 @@ class _DemoRunner:
         device = self.device
         key = job.key(device)
         self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
-        result, provenance = run_job(job, device, progress=lambda message: self.reporter.detail(f"  {job.name}: {message}"))
+        with self.reporter.demo_progress(job.name) as progress:
+            result, provenance = run_job(job, device, progress, data_dir=str(self.cache.root / "data"))
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
         return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)

@@ -121,11 +121,9 @@ class _ReferenceChecker:
                 continue
             kind = self.kinds.get(demo["kind"])
             if kind is None:
-                self.add(
-                    ("demos", name, "kind"),
-                    f"unknown demo kind {demo['kind']!r}{did_you_mean(demo['kind'], list(self.kinds))}"
-                    f" (known kinds: {', '.join(self.kinds)}; `lecturegen demos` describes them)",
-                )
+                hint = did_you_mean(demo["kind"], list(self.kinds))
+                known = "`lecturegen demos` describes them" if hint else f"known kinds: {', '.join(self.kinds)}"
+                self.add(("demos", name, "kind"), f"unknown demo kind {demo['kind']!r}{hint} ({known})")
                 continue
             params = demo.get("params", {})
             if isinstance(params, dict):

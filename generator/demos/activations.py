@@ -57,7 +57,7 @@ def run(params: ActivationsParams, ctx: RunContext) -> DemoResult:
     derivative_at_zero: dict[str, float] = {}
     saturated_fraction: dict[str, float] = {}
     for name in params.functions:
-        ctx.progress(f"autograd through {name}")
+        ctx.progress.note(f"autograd through {name}")
         inputs = x.clone().requires_grad_(True)
         outputs = functions[name](inputs)
         # Each output depends only on its own input, so the gradient of the sum

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from generator.cache import content_key
 from generator.content.schema import Lecture
-from generator.demos.registry import DemoKind, DemoResult, RunContext, get_kind
+from generator.demos.registry import DemoKind, DemoResult, Progress, RunContext, get_kind
 from generator.errors import BuildError, UsageError
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -103,12 +103,12 @@ def seed_everything(seed: int, deterministic: bool) -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def run_job(job: DemoJob, device: str, progress) -> tuple[DemoResult, dict[str, Any]]:
+def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "") -> tuple[DemoResult, dict[str, Any]]:
     """Run one demo; return its result and provenance. Errors name the demo."""
     import torch
 
     seed_everything(job.seed, deterministic=True)
-    context = RunContext(device=device, seed=job.seed, deterministic=True, progress=progress)
+    context = RunContext(device=device, seed=job.seed, deterministic=True, progress=progress, data_dir=data_dir)
     started = time.perf_counter()
     try:
         result = job.kind.run(job.params, context)

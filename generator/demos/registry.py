@@ -13,10 +13,31 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel
+
+
+class Progress(Protocol):
+    """How a demo reports how far it has got (a bar on a terminal, log lines in CI)."""
+
+    def start(self, total: int, label: str) -> None: ...
+
+    def advance(self, steps: int = 1) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class SilentProgress:
+    def start(self, total: int, label: str) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -26,7 +47,8 @@ class RunContext:
     device: str  # "cpu", "cuda" or "mps", already resolved
     seed: int
     deterministic: bool = True
-    progress: Callable[[str], None] = field(default=lambda message: None)
+    progress: Progress = field(default_factory=SilentProgress)
+    data_dir: str = ""  # where downloadable datasets are kept
 
 
 @dataclass(frozen=True)

@@ -9,25 +9,44 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import sys
 from collections.abc import Callable
 
 from generator.deck import FigureAsset
 from generator.demos.registry import DemoResult
-from generator.figures import activations, style
+from generator.figures import activations, cnn_digits, depth_sweep, exploding_gradients, style
 
 DisplayFactory = Callable[[DemoResult], object]
+
+# The module that draws each demo kind's figures; its source is part of the figure cache key.
+FIGURE_MODULES = {
+    "activations": activations,
+    "depth_sweep": depth_sweep,
+    "exploding_gradients": exploding_gradients,
+    "cnn_digits": cnn_digits,
+}
 
 DRAWERS: dict[tuple[str, str], DisplayFactory] = {
     ("activations", "functions"): lambda r: activations.ActivationCurvesDisplay.from_result(r, derivative=False),
     ("activations", "derivatives"): lambda r: activations.ActivationCurvesDisplay.from_result(r, derivative=True),
     ("activations", "chain_bound"): activations.ChainBoundDisplay.from_result,
+    ("depth_sweep", "gradient_norms"): depth_sweep.GradientNormsDisplay.from_result,
+    ("depth_sweep", "accuracy_vs_depth"): depth_sweep.AccuracyVsDepthDisplay.from_result,
+    ("depth_sweep", "loss_curves"): depth_sweep.LossCurvesDisplay.from_result,
+    ("exploding_gradients", "gradient_norms"): exploding_gradients.ScaledGradientNormsDisplay.from_result,
+    ("exploding_gradients", "loss_curves"): exploding_gradients.ScaledLossCurvesDisplay.from_result,
+    ("cnn_digits", "training_curves"): cnn_digits.TrainingCurvesDisplay.from_result,
+    ("cnn_digits", "filters"): cnn_digits.FiltersDisplay.from_result,
+    ("cnn_digits", "feature_maps"): cnn_digits.FeatureMapsDisplay.from_result,
+    ("cnn_digits", "confusion_matrix"): cnn_digits.ConfusionMatrixDisplay.from_result,
+    ("cnn_digits", "cnn_vs_dense"): cnn_digits.CnnVsDenseDisplay.from_result,
 }
 
 
 def figure_code_hash(kind: str) -> str:
     """Hash of the code that draws a kind's figures (for the figure cache key)."""
     digest = hashlib.sha256()
-    for module in (style, activations, inspect.getmodule(figure_code_hash)):
+    for module in (style, FIGURE_MODULES[kind], sys.modules[__name__]):
         digest.update(inspect.getsource(module).encode())
     digest.update(kind.encode())
     return digest.hexdigest()

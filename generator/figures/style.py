@@ -24,6 +24,11 @@ ACTIVATION_COLOURS = {
     "relu": "#0072B2",  # blue
 }
 ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+# The two networks of the CNN demo (Okabe-Ito orange and sky blue).
+MODEL_COLOURS = {"cnn": "#E69F00", "dense": "#56B4E9"}
+# Initialisations are told apart by line style, so colour stays the activation's.
+INIT_LINESTYLES = {"default": "-", "xavier": "--", "he": ":"}
+INIT_LABELS = {"default": "default init", "xavier": "Xavier", "he": "He"}
 NEUTRAL = "#555555"
 BOUND_COLOUR = "#CC79A7"  # reddish purple, for reference lines and bounds
 

@@ -1,0 +1,186 @@
+"""Demo kind ``cnn_digits``: a small convolutional network against a dense one of the same size.
+
+Both networks get the same images, the same optimiser and the same number of
+epochs; the dense one's hidden width is chosen so that the two have almost
+the same number of parameters. What differs is how those parameters are
+spent: the CNN shares small filters across the image (local receptive
+fields, weight sharing, pooling), the dense network learns one weight per
+pixel per unit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+
+
+class CnnDigitsParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channels: tuple[Annotated[int, Field(ge=1, le=512)], Annotated[int, Field(ge=1, le=512)]] = Field(
+        (16, 32), description="Filters in the first and second convolution layers.")
+    epochs: int = Field(30, ge=1, le=1000, description="Training epochs for both networks.")
+    batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
+    lr: float = Field(0.003, gt=0, le=1, description="Adam learning rate.")
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1, description="Seeds (both networks, each seed).")
+    example_index: int = Field(0, ge=0, description="Test image whose feature maps are shown.")
+    dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
+
+
+def build_cnn(channels: tuple[int, int], side: int, classes: int):
+    import torch.nn as nn
+
+    first, second = channels
+    pooled = side // 4  # two 2x2 poolings
+    return nn.Sequential(
+        nn.Conv2d(1, first, kernel_size=3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(first, second, kernel_size=3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(second * pooled * pooled, classes),
+    )
+
+
+def matching_dense_width(parameters: int, inputs: int, classes: int) -> int:
+    """Hidden width h of inputs -> h -> classes with about ``parameters`` parameters."""
+    # inputs*h + h + h*classes + classes = parameters
+    return max(1, round((parameters - classes) / (inputs + 1 + classes)))
+
+
+def build_dense(inputs: int, hidden: int, classes: int):
+    import torch.nn as nn
+
+    return nn.Sequential(nn.Flatten(), nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+
+
+def count_parameters(model) -> int:
+    return sum(parameter.numel() for parameter in model.parameters())
+
+
+def train(model, params: CnnDigitsParams, seed: int, data, on_epoch) -> tuple[np.ndarray, np.ndarray]:
+    """Adam on cross-entropy; returns (train loss, test accuracy) per epoch."""
+    import torch
+    import torch.nn.functional as F
+
+    train_x, train_y, test_x, test_y = data
+    optimizer = torch.optim.Adam(model.parameters(), lr=params.lr)
+    generator = torch.Generator().manual_seed(seed)
+    steps = len(train_x) // params.batch_size
+    losses, accuracies = [], []
+    for _ in range(params.epochs):
+        order = torch.randperm(len(train_x), generator=generator)[: steps * params.batch_size]
+        order = order.view(steps, params.batch_size).to(train_x.device)
+        model.train()
+        total = torch.zeros((), device=train_x.device)
+        for indices in order:
+            loss = F.cross_entropy(model(train_x[indices]), train_y[indices])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.detach()
+        losses.append(float(total) / steps)
+        accuracies.append(float(evaluate(model, test_x, test_y)[0]))
+        on_epoch()
+    return np.array(losses), np.array(accuracies)
+
+
+def evaluate(model, images, labels):
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        predictions = model(images).argmax(dim=1)
+    return (predictions == labels).float().mean().item(), predictions
+
+
+def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
+    import torch
+
+    from generator.demos.data import load
+
+    split = load(params.dataset, ctx.data_dir)
+    device = torch.device(ctx.device)
+    data = tuple(torch.from_numpy(array).to(device) for array in
+                 (split.train_images, split.train_labels, split.test_images, split.test_labels))
+    inputs = split.side * split.side
+    ctx.progress.start(2 * params.epochs * len(params.seeds), f"CNN and dense network x {len(params.seeds)} seeds")
+
+    curves: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"cnn": [], "dense": []}
+    finals: dict[str, list[float]] = {"cnn": [], "dense": []}
+    first_cnn = None
+    for seed in params.seeds:
+        torch.manual_seed(ctx.seed + seed)
+        cnn = build_cnn(params.channels, split.side, split.classes).to(device)
+        hidden = matching_dense_width(count_parameters(cnn), inputs, split.classes)
+        dense = build_dense(inputs, hidden, split.classes).to(device)
+        for name, model in (("cnn", cnn), ("dense", dense)):
+            curve = train(model, params, ctx.seed + seed, data, on_epoch=ctx.progress.advance)
+            curves[name].append(curve)
+            finals[name].append(evaluate(model, data[2], data[3])[0])
+        if first_cnn is None:
+            first_cnn, first_dense_params = cnn, count_parameters(dense)
+
+    accuracy, predictions = evaluate(first_cnn, data[2], data[3])
+    labels = split.test_labels
+    confusion = np.zeros((split.classes, split.classes), dtype=np.int64)
+    np.add.at(confusion, (labels, predictions.cpu().numpy()), 1)
+    example = min(params.example_index, len(labels) - 1)
+    with torch.no_grad():
+        first_layer = first_cnn[1](first_cnn[0](data[2][example : example + 1]))  # conv1 + ReLU
+    off_diagonal = confusion - np.diag(np.diag(confusion))
+    true_digit, predicted_digit = np.unravel_index(np.argmax(off_diagonal), off_diagonal.shape)
+
+    return DemoResult(
+        values={
+            "dataset": split.name,
+            "epochs": params.epochs,
+            "seeds": len(params.seeds),
+            "cnn_test_acc": float(np.mean(finals["cnn"])),
+            "dense_test_acc": float(np.mean(finals["dense"])),
+            "cnn_params": count_parameters(first_cnn),
+            "dense_params": first_dense_params,
+            "dense_hidden": matching_dense_width(count_parameters(first_cnn), inputs, split.classes),
+            "test_images": int(len(labels)),
+            "train_images": int(len(split.train_labels)),
+            "cnn_errors": int(off_diagonal.sum()),
+            "most_confused": {"true": int(true_digit), "predicted": int(predicted_digit),
+                              "count": int(off_diagonal[true_digit, predicted_digit])},
+            "example_label": int(labels[example]),
+        },
+        arrays={
+            "cnn_loss": np.stack([loss for loss, _ in curves["cnn"]]),
+            "cnn_acc": np.stack([acc for _, acc in curves["cnn"]]),
+            "dense_loss": np.stack([loss for loss, _ in curves["dense"]]),
+            "dense_acc": np.stack([acc for _, acc in curves["dense"]]),
+            "confusion": confusion,
+            "filters": first_cnn[0].weight.detach().cpu().numpy()[:, 0],
+            "example_image": split.test_images[example, 0],
+            "feature_maps": first_layer.detach().cpu().numpy()[0],
+        },
+    )
+
+
+KIND = register(
+    DemoKind(
+        name="cnn_digits",
+        summary="A small CNN (conv, ReLU, pooling) on the handwritten digits against a dense network with "
+        "the same number of parameters.",
+        params=CnnDigitsParams,
+        run=run,
+        figures=(
+            FigureInfo("training_curves", "Test accuracy per epoch of the CNN and the dense network."),
+            FigureInfo("filters", "The learned 3x3 filters of the first convolution layer."),
+            FigureInfo("feature_maps", "One test digit and the first layer's feature maps of it."),
+            FigureInfo("confusion_matrix", "Which digits the CNN mistakes for which, on the test images."),
+            FigureInfo("cnn_vs_dense", "Test accuracy and parameter count of the two networks."),
+        ),
+        code_modules=("generator.demos.data",),
+    )
+)

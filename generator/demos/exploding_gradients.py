@@ -1,0 +1,124 @@
+"""Demo kind ``exploding_gradients``: the same deep network with its weights scaled around the stable size.
+
+He initialisation makes each ReLU layer pass gradients on at about their own
+size. Multiply every initial weight by s and each layer multiplies the
+gradient by about s instead, so across n layers it grows (s > 1) or shrinks
+(s < 1) roughly like s**n. Training then shows what that does: a too-large
+scale makes the loss blow up, and the divergence is recorded, not hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+
+
+class ExplodingParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scales: list[float] = Field(default_factory=lambda: [0.5, 1.0, 1.5, 2.0], min_length=1,
+                                description="Multipliers of the initial weights (1.0 = the stable size).")
+    activation: Literal["sigmoid", "tanh", "relu"] = Field("relu", description="Activation of the hidden layers.")
+    init: Literal["default", "xavier", "he"] = Field("he", description="The initialisation the scales multiply.")
+    depth: int = Field(16, ge=1, le=128, description="Hidden layers.")
+    width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1, description="Seeds per scale.")
+    epochs: int = Field(10, ge=1, le=1000, description="Training epochs.")
+    batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
+    lr: float = Field(0.01, gt=0, le=10, description="SGD learning rate.")
+    momentum: float = Field(0.9, ge=0, lt=1, description="SGD momentum.")
+    dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
+
+    @field_validator("scales")
+    @classmethod
+    def _positive_sorted(cls, scales: list[float]) -> list[float]:
+        if any(scale <= 0 for scale in scales):
+            raise ValueError("scales must be positive")
+        return sorted(set(scales))
+
+
+def scale_key(scale: float) -> str:
+    """How a scale is named in results: 2.0 -> "2", 0.5 -> "0.5"."""
+    return f"{scale:g}"
+
+
+def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
+    import torch
+
+    from generator.demos.data import load
+    from generator.demos.ensemble import Member, TrainConfig, train_ensemble
+
+    split = load(params.dataset, ctx.data_dir)
+    device = torch.device(ctx.device)
+    tensors = [torch.from_numpy(array).to(device) for array in (
+        split.flat(split.train_images), split.train_labels, split.flat(split.test_images), split.test_labels)]
+    members = [Member(params.activation, params.init, ctx.seed + seed, weight_scale=scale)
+               for scale in params.scales for seed in params.seeds]
+    config = TrainConfig(depth=params.depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,
+                         lr=params.lr, momentum=params.momentum, grad_norm_epochs=(0,),
+                         grad_wrt="activations")
+    ctx.progress.start(params.epochs, f"{len(params.scales)} weight scales x {len(params.seeds)} seeds")
+    history = train_ensemble(members, config, *tensors, on_epoch=lambda epoch: ctx.progress.advance())
+
+    grid = (len(params.scales), len(params.seeds))
+    grad_norms = history.grad_norms[:, 0].reshape(grid + (params.depth + 1,))
+    loss = history.train_loss.reshape(grid + (params.epochs,))
+    test_acc = history.final_test_accuracy.reshape(grid)
+    diverged = history.diverged_epoch.reshape(grid)
+
+    growth, per_layer, accuracy, divergences = {}, {}, {}, {}
+    for k, scale in enumerate(params.scales):
+        key = scale_key(scale)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = grad_norms[k, :, 0] / grad_norms[k, :, -1]  # first layer over last: > 1 means growth toward the input
+        finite = ratios[np.isfinite(ratios) & (ratios > 0)]
+        growth[key] = float(np.exp(np.log(finite).mean())) if finite.size else None
+        per_layer[key] = float(growth[key] ** (1 / params.depth)) if growth[key] else None
+        accuracy[key] = float(np.nanmean(test_acc[k])) if np.isfinite(test_acc[k]).any() else None
+        divergences[key] = int((diverged[k] >= 0).sum())
+
+    largest = scale_key(params.scales[-1])
+    return DemoResult(
+        values={
+            "dataset": split.name,
+            "scales": [scale_key(scale) for scale in params.scales],
+            "activation": params.activation,
+            "init": params.init,
+            "depth": params.depth,
+            "epochs": params.epochs,
+            "seeds": len(params.seeds),
+            "growth": growth,
+            "per_layer_factor": per_layer,
+            "test_acc": accuracy,
+            "diverged": divergences,
+            "largest_scale": largest,
+            "growth_at_largest": growth[largest],
+        },
+        arrays={
+            "scales": np.array(params.scales),
+            "grad_norms": grad_norms,
+            "loss_curve": loss,
+            "test_acc": test_acc,
+            "diverged_epoch": diverged,
+        },
+    )
+
+
+KIND = register(
+    DemoKind(
+        name="exploding_gradients",
+        summary="One deep network with its initial weights scaled around the stable size: per-layer gradients "
+        "grow or shrink geometrically, and too large a scale makes training diverge.",
+        params=ExplodingParams,
+        run=run,
+        figures=(
+            FigureInfo("gradient_norms", "Gradient norm of every layer at initialisation, one line per weight scale (log scale)."),
+            FigureInfo("loss_curves", "Training loss per epoch for each scale; divergence is marked."),
+        ),
+        code_modules=("generator.demos.ensemble", "generator.demos.data"),
+    )
+)

@@ -1,0 +1,185 @@
+"""Figures of the ``depth_sweep`` demo.
+
+Colour says which activation, line style says which initialisation, in every
+figure: the reader learns the code once. Values over seeds are summarised by
+their mean (geometric for gradient norms, which span many decades) and, for
+accuracy, the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from generator.demos.registry import DemoResult
+from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
+from generator.figures.style import (
+    ACTIVATION_COLOURS,
+    ACTIVATION_LABELS,
+    INIT_LABELS,
+    INIT_LINESTYLES,
+    NEUTRAL,
+    new_axes,
+)
+
+
+def _label(activation: str, init: str) -> str:
+    return f"{ACTIVATION_LABELS.get(activation, activation)} ({INIT_LABELS.get(init, init)})"
+
+
+def _legends(ax, activations, inits) -> None:
+    """Two small legends, colour = activation and style = init, instead of one per line."""
+    colour_handles = [Line2D([], [], color=ACTIVATION_COLOURS.get(a), lw=3, label=ACTIVATION_LABELS.get(a, a)) for a in activations]
+    style_handles = [Line2D([], [], color=NEUTRAL, lw=2.5, ls=INIT_LINESTYLES.get(i, "-"), label=INIT_LABELS.get(i, i)) for i in inits]
+    first = ax.legend(handles=colour_handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="activation")
+    ax.add_artist(first)
+    if len(inits) > 1:
+        ax.legend(handles=style_handles, loc="upper left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="initialisation")
+
+
+@dataclass
+class GradientNormsDisplay:
+    """Per-layer gradient norm at one depth, at initialisation (or a later measured epoch)."""
+
+    depth: int
+    epoch: int
+    activations: list[str]
+    inits: list[str]
+    norms: np.ndarray  # (A, I, layers), geometric mean over seeds
+
+    @classmethod
+    def from_result(cls, result: DemoResult, epoch_index: int = 0) -> GradientNormsDisplay:
+        values = result.values
+        depth = values["focus_depth"]
+        d = list(values["depths"]).index(depth)
+        norms = result.arrays["grad_norms"][:, :, d, :, epoch_index, : depth + 1]  # (A, I, S, layers)
+        return cls(depth, int(result.arrays["grad_norm_epochs"][epoch_index]), values["activations"], values["inits"],
+                   geometric_mean(norms, axis=2))
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        layers = np.arange(1, self.depth + 2)
+        for a, activation in enumerate(self.activations):
+            for i, init in enumerate(self.inits):
+                ax.plot(layers, self.norms[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
+                        marker="o", markersize=4, label=_label(activation, init))
+        ax.set_yscale("log")
+        ax.set_xlabel(f"layer (1 = next to the input, {self.depth + 1} = output)")
+        ax.set_ylabel("gradient norm \u2016\u2202L/\u2202W\u2016")
+        when = "at initialisation" if self.epoch == 0 else f"after epoch {self.epoch}"
+        ax.set_title(f"{self.depth} hidden layers, {when}", loc="left")
+        _legends(ax, self.activations, self.inits)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        parts = []
+        for a, activation in enumerate(self.activations):
+            for i, init in enumerate(self.inits):
+                first, last = self.norms[a, i, 0], self.norms[a, i, -1]
+                if not (np.isfinite(first) and np.isfinite(last)) or first <= 0:
+                    continue
+                ratio = last / first
+                if ratio >= 10:
+                    parts.append(f"{_label(activation, init)}: the first layer's gradient is {ratio:.1e} times smaller than the last layer's")
+                else:
+                    parts.append(f"{_label(activation, init)}: all layers within {np.nanmax(self.norms[a, i]) / np.nanmin(self.norms[a, i]):.1f}x of each other")
+        when = "at initialisation" if self.epoch == 0 else f"after epoch {self.epoch}"
+        return f"Log-scale chart of the gradient norm of each of {self.depth + 1} layers {when}. " + "; ".join(parts) + "."
+
+
+@dataclass
+class AccuracyVsDepthDisplay:
+    depths: list[int]
+    activations: list[str]
+    inits: list[str]
+    mean: np.ndarray  # (A, I, D)
+    low: np.ndarray
+    high: np.ndarray
+    chance: float
+
+    @classmethod
+    def from_result(cls, result: DemoResult) -> AccuracyVsDepthDisplay:
+        values = result.values
+        accuracy = result.arrays["test_acc"]  # (A, I, D, S)
+        return cls(list(values["depths"]), values["activations"], values["inits"], nan_mean(accuracy, axis=3),
+                   nan_extreme(accuracy, axis=3, largest=False), nan_extreme(accuracy, axis=3, largest=True),
+                   values["chance"])
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        for a, activation in enumerate(self.activations):
+            colour = ACTIVATION_COLOURS.get(activation)
+            for i, init in enumerate(self.inits):
+                ax.plot(self.depths, self.mean[a, i] * 100, color=colour, ls=INIT_LINESTYLES.get(init, "-"), marker="o",
+                        markersize=5, label=_label(activation, init))
+                ax.fill_between(self.depths, self.low[a, i] * 100, self.high[a, i] * 100, color=colour, alpha=0.12, lw=0)
+        ax.axhline(self.chance * 100, color=NEUTRAL, ls="--", lw=1.5)
+        ax.annotate("chance", xy=(self.depths[0], self.chance * 100), xytext=(0, 4), textcoords="offset points", color=NEUTRAL)
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(self.depths, [str(depth) for depth in self.depths])
+        ax.minorticks_off()
+        ax.set_ylim(0, 100)
+        ax.set_xlabel("hidden layers")
+        ax.set_ylabel("test accuracy (%)")
+        _legends(ax, self.activations, self.inits)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        parts = []
+        for a, activation in enumerate(self.activations):
+            for i, init in enumerate(self.inits):
+                series = self.mean[a, i]
+                failing = [depth for depth, value in zip(self.depths, series) if not value >= 2 * self.chance]
+                if not failing:
+                    parts.append(f"{_label(activation, init)} stays at or above {np.nanmin(series):.0%} up to depth {self.depths[-1]}")
+                else:
+                    parts.append(f"{_label(activation, init)} falls to chance from depth {failing[0]}")
+        return (f"Line chart of test accuracy against depth ({', '.join(map(str, self.depths))} hidden layers): "
+                + "; ".join(parts) + f". Chance is {self.chance:.0%}.")
+
+
+@dataclass
+class LossCurvesDisplay:
+    depth: int
+    activations: list[str]
+    inits: list[str]
+    loss: np.ndarray  # (A, I, epochs), mean over seeds that did not diverge
+
+    @classmethod
+    def from_result(cls, result: DemoResult) -> LossCurvesDisplay:
+        values = result.values
+        depth = values["focus_depth"]
+        d = list(values["depths"]).index(depth)
+        return cls(depth, values["activations"], values["inits"], nan_mean(result.arrays["loss_curve"][:, :, d], axis=2))
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        epochs = np.arange(1, self.loss.shape[-1] + 1)
+        for a, activation in enumerate(self.activations):
+            for i, init in enumerate(self.inits):
+                ax.plot(epochs, self.loss[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
+                        label=_label(activation, init))
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel("training loss (cross-entropy)")
+        ax.set_title(f"{self.depth} hidden layers", loc="left")
+        _legends(ax, self.activations, self.inits)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        parts = []
+        for a, activation in enumerate(self.activations):
+            for i, init in enumerate(self.inits):
+                series = self.loss[a, i]
+                if np.isfinite(series[-1]):
+                    parts.append(f"{_label(activation, init)} from {series[0]:.2f} to {series[-1]:.2f}")
+                else:
+                    parts.append(f"{_label(activation, init)} diverged")
+        return f"Log-scale chart of training loss per epoch at {self.depth} hidden layers: " + "; ".join(parts) + "."

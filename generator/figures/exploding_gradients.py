@@ -1,0 +1,109 @@
+"""Figures of the ``exploding_gradients`` demo: one colour per weight scale, dark to light."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.ticker import MaxNLocator
+
+from generator.demos.registry import DemoResult
+from generator.figures.seed_summary import geometric_mean, nan_mean
+from generator.figures.style import NEUTRAL, new_axes
+
+
+def scale_colours(scales) -> list:
+    # viridis is perceptually ordered and readable with colour blindness.
+    palette = colormaps["viridis"]
+    count = len(scales)
+    return [palette(0.1 + 0.75 * index / max(1, count - 1)) for index in range(count)]
+
+
+def _scale_label(scale: float) -> str:
+    return f"{scale:g}\u00d7 the stable scale"
+
+
+@dataclass
+class ScaledGradientNormsDisplay:
+    scales: np.ndarray
+    norms: np.ndarray  # (K, layers), geometric mean over seeds
+    depth: int
+
+    @classmethod
+    def from_result(cls, result: DemoResult) -> ScaledGradientNormsDisplay:
+        norms = result.arrays["grad_norms"]  # (K, S, layers)
+        return cls(np.asarray(result.arrays["scales"]), geometric_mean(norms, axis=1), int(result.values["depth"]))
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        layers = np.arange(1, self.norms.shape[1] + 1)
+        for scale, colour, series in zip(self.scales, scale_colours(self.scales), self.norms):
+            ax.plot(layers, series, color=colour, marker="o", markersize=4, label=_scale_label(scale))
+        ax.set_yscale("log")
+        ax.set_xlabel(f"layer (1 = next to the input, {self.depth + 1} = output)")
+        ax.set_ylabel("back-propagated gradient \u2016\u2202L/\u2202z\u2016")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="initial weights")
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        parts = []
+        for scale, series in zip(self.scales, self.norms):
+            ratio = series[0] / series[-1]
+            direction = "grows" if ratio >= 1 else "shrinks"
+            factor = ratio if ratio >= 1 else 1 / ratio
+            parts.append(f"at {scale:g}x it {direction} {factor:.3g}-fold")
+        return (f"Log-scale chart of per-layer gradient norms of a {self.depth}-layer network at initialisation; "
+                "from the output back to the input layer the gradient " + ", ".join(parts) + ".")
+
+
+@dataclass
+class ScaledLossCurvesDisplay:
+    scales: np.ndarray
+    loss: np.ndarray  # (K, epochs), mean over seeds still training
+    diverged_epoch: np.ndarray  # (K,), first divergence among seeds, -1 if none
+
+    @classmethod
+    def from_result(cls, result: DemoResult) -> ScaledLossCurvesDisplay:
+        loss = result.arrays["loss_curve"]
+        diverged = result.arrays["diverged_epoch"]
+        first = np.array([row[row >= 0].min() if (row >= 0).any() else -1 for row in diverged])
+        return cls(np.asarray(result.arrays["scales"]), nan_mean(loss, axis=1), first)
+
+    def plot(self, ax=None):
+        figure, ax = new_axes(ax)
+        epochs = np.arange(1, self.loss.shape[1] + 1)
+        top = np.nanmax(self.loss) if np.isfinite(self.loss).any() else 3.0
+        marks = 0
+        for scale, colour, series, diverged in zip(self.scales, scale_colours(self.scales), self.loss, self.diverged_epoch):
+            ax.plot(epochs, series, color=colour, label=_scale_label(scale))
+            if diverged >= 0:
+                # Drawn honestly: where the loss stopped being a number, a cross above the curves
+                # (stacked, so runs that diverged in the same epoch stay distinguishable).
+                height = top * 1.4 * 1.3**marks
+                marks += 1
+                ax.plot([diverged], [height], marker="X", markersize=14, color=colour, linestyle="none")
+                ax.annotate(f"{scale:g}\u00d7: loss diverged in epoch {diverged}", xy=(diverged, height), xytext=(10, -5),
+                            textcoords="offset points", color=colour)
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel("training loss (cross-entropy)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="initial weights")
+        # ln(10): the loss of a network that guesses uniformly among the ten digits.
+        ax.axhline(np.log(10), color=NEUTRAL, lw=1, ls="--")
+        ax.annotate("guessing (ln 10)", xy=(epochs[-1], np.log(10)), xytext=(0, -16), textcoords="offset points",
+                    ha="right", color=NEUTRAL)
+        self.figure_, self.ax_ = figure, ax
+        return self
+
+    def alt_text(self) -> str:
+        parts = []
+        for scale, series, diverged in zip(self.scales, self.loss, self.diverged_epoch):
+            if diverged >= 0:
+                parts.append(f"at {scale:g}x the loss diverged in epoch {diverged}")
+            else:
+                parts.append(f"at {scale:g}x it went from {series[0]:.2f} to {series[-1]:.2f}")
+        return "Log-scale chart of training loss per epoch for each weight scale: " + "; ".join(parts) + "."

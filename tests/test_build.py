@@ -223,3 +223,15 @@ def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch):
     assert "demo 'act' (activations, params {" in result.stderr
     assert "failed: RuntimeError: loss became NaN" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_auto_device_says_which_and_ci_logs_get_plain_progress_lines(tmp_path, fresh_cache):
+    result = build(str(FIXTURES / "good" / "tiny_sweep.yaml"), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "device: cpu (chosen by --device auto)" in lines
+    assert "  sweep: 2 networks x 2 depths (8 steps)" in lines
+    assert any(line.startswith("  sweep: 50% (") for line in lines)
+    provenance = manifest(tmp_path / "tiny-sweep")["demos"][0]["provenance"]
+    assert provenance["device"] == "cpu" and provenance["seed"] == 0 and provenance["wall_s"] > 0
+    assert provenance["versions"]["torch"].startswith("2.")

@@ -1,0 +1,165 @@
+"""Benchmark the training demos; prints a table and writes bench/results/sweep-<device>.json.
+
+Measured in one run, so the ratios hold even on a shared, noisy machine:
+  1. the default depth sweep trained as one batched ensemble per depth vs the
+     plain per-model loop (same members, same budget);
+  2. the batched sweep's achieved GFLOP/s against a large matmul's, measured
+     in the same run on the same device;
+  3. the cold wall time of each demo of the default lecture (default profile);
+  4. whether flushing denormal floats changes the time of a deep sigmoid sweep
+     (CPU only: where gradients vanish they pass through denormal numbers).
+
+Usage: python bench/sweep.py [--device cpu|cuda] [--loop-depths 1,2,4,8,16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from generator.content.loader import load_lecture
+from generator.demos.data import digits
+from generator.demos.depth_sweep import DepthSweepParams
+from generator.demos.depth_sweep import run as run_sweep
+from generator.demos.ensemble import Member, TrainConfig, layer_sizes, train_ensemble, train_reference
+from generator.demos.execution import plan_jobs, resolve_device, run_job, seed_everything
+from generator.demos.registry import RunContext, SilentProgress
+from generator.locations import default_lecture
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def synchronise(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def timed(function, device: str) -> tuple[float, object]:
+    synchronise(device)
+    started = time.perf_counter()
+    value = function()
+    synchronise(device)
+    return time.perf_counter() - started, value
+
+
+def sweep_flops(params: DepthSweepParams, members: int, train_size: int, test_size: int, depths) -> float:
+    """Multiply-adds x 2 of training (forward + two backward products) and evaluation."""
+    steps = train_size // params.batch_size
+    total = 0.0
+    for depth in depths:
+        weights = sum(i * o for i, o in layer_sizes(64, params.width, depth, 10))
+        train = 3 * 2 * params.batch_size * weights * steps * params.epochs
+        evaluate = 2 * test_size * weights * params.epochs
+        total += members * (train + evaluate)
+    return total
+
+
+def matmul_gflops(device: str, size: int = 2048, repeats: int = 10) -> float:
+    a = torch.randn(size, size, device=device)
+    b = torch.randn(size, size, device=device)
+    a @ b  # warm up
+    seconds, _ = timed(lambda: [a @ b for _ in range(repeats)], device)
+    return 2 * size**3 * repeats / seconds / 1e9
+
+
+def tensors(device: str):
+    split = digits()
+    return (torch.from_numpy(split.flat(split.train_images)).to(device), torch.from_numpy(split.train_labels).to(device),
+            torch.from_numpy(split.flat(split.test_images)).to(device), torch.from_numpy(split.test_labels).to(device))
+
+
+def batched_vs_loop(params: DepthSweepParams, depths, device: str) -> dict:
+    data = tensors(device)
+    members = [Member(a, i, s) for a in params.activations for i in params.inits for s in params.seeds]
+    batched = loop = 0.0
+    for depth in depths:
+        config = TrainConfig(depth=depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,
+                             lr=params.lr, momentum=params.momentum, grad_norm_epochs=(0,))
+        seconds, _ = timed(lambda: train_ensemble(members, config, *data), device)
+        batched += seconds
+        for member in members:
+            seconds, _ = timed(lambda: train_reference(member, config, *data), device)
+            loop += seconds
+    flops = sweep_flops(params, len(members), len(data[0]), len(data[2]), depths)
+    return {"members": len(members), "depths": list(depths), "batched_s": batched, "loop_s": loop,
+            "speedup": loop / batched, "batched_gflops": flops / batched / 1e9}
+
+
+def demo_cold_times(device: str) -> dict[str, float]:
+    times = {}
+    for job in plan_jobs(load_lecture(default_lecture()).lecture, "default"):
+        _, provenance = run_job(job, device, SilentProgress())
+        times[f"{job.name} ({job.kind.name})"] = provenance["wall_s"]
+    return times
+
+
+def denormal_effect(device: str) -> dict | None:
+    if device != "cpu":
+        return None
+    params = DepthSweepParams(activations=["sigmoid"], inits=["default"], depths=[48], seeds=[0, 1, 2, 3], epochs=3)
+    context = RunContext(device=device, seed=0)
+    run_sweep(params, context)  # warm up
+    times = {}
+    for flush in (False, True, False, True):
+        torch.set_flush_denormal(flush)
+        seconds, _ = timed(lambda: run_sweep(params, context), device)
+        times.setdefault(flush, []).append(seconds)
+    torch.set_flush_denormal(False)
+    kept, flushed = min(times[False]), min(times[True])
+    return {"denormals_kept_s": kept, "denormals_flushed_s": flushed, "ratio": kept / flushed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    parser.add_argument("--loop-depths", default="1,2,4,8,16",
+                        help="Depths for the batched-vs-loop comparison (the default sweep's, by default).")
+    arguments = parser.parse_args()
+    device = resolve_device(arguments.device)
+    seed_everything(0, deterministic=True)
+    params = DepthSweepParams()
+    depths = [int(depth) for depth in arguments.loop_depths.split(",")]
+
+    report = {
+        "device": device,
+        "device_name": torch.cuda.get_device_name() if device == "cuda" else platform.processor() or platform.machine(),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "matmul_gflops": matmul_gflops(device),
+        "sweep": batched_vs_loop(params, depths, device),
+        "demo_cold_s": demo_cold_times(device),
+        "denormals": denormal_effect(device),
+    }
+    report["sweep"]["fraction_of_matmul"] = report["sweep"]["batched_gflops"] / report["matmul_gflops"]
+
+    sweep = report["sweep"]
+    rows = [
+        ("device", f"{device} ({report['device_name']}, {report['threads']} threads, torch {report['torch']})"),
+        ("default sweep, batched", f"{sweep['batched_s']:.1f} s ({sweep['members']} nets x depths {sweep['depths']})"),
+        ("default sweep, per-model loop", f"{sweep['loop_s']:.1f} s"),
+        ("speed-up (target >= 4x)", f"{sweep['speedup']:.1f}x"),
+        ("batched sweep GFLOP/s", f"{sweep['batched_gflops']:.1f}"),
+        ("2048^2 matmul GFLOP/s", f"{report['matmul_gflops']:.1f}"),
+        ("sweep / matmul", f"{sweep['fraction_of_matmul']:.1%}"),
+    ]
+    rows += [(f"cold: {name}", f"{seconds:.1f} s") for name, seconds in report["demo_cold_s"].items()]
+    rows.append(("cold: all demos (target <= 60 s on CPU)", f"{sum(report['demo_cold_s'].values()):.1f} s"))
+    if report["denormals"]:
+        d = report["denormals"]
+        rows.append(("sigmoid depth-48 sweep, denormals kept / flushed",
+                     f"{d['denormals_kept_s']:.2f} s / {d['denormals_flushed_s']:.2f} s = {d['ratio']:.2f}x"))
+    width = max(len(name) for name, _ in rows)
+    print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
+    for name, value in rows:
+        print(f"| {name.ljust(width)} | {value} |")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"sweep-{device}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Figures of the training demos, checked by the data they draw and the words they say."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from generator.demos.cnn_digits import CnnDigitsParams
+from generator.demos.cnn_digits import run as run_cnn
+from generator.demos.depth_sweep import DepthSweepParams
+from generator.demos.depth_sweep import run as run_sweep
+from generator.demos.exploding_gradients import ExplodingParams
+from generator.demos.exploding_gradients import run as run_exploding
+from generator.demos.registry import RunContext
+from generator.figures import cnn_digits as cnn_figures
+from generator.figures import depth_sweep as sweep_figures
+from generator.figures import exploding_gradients as exploding_figures
+from generator.figures.registry import draw_figure
+from generator.figures.style import ACTIVATION_COLOURS, INIT_LINESTYLES
+
+CPU = RunContext(device="cpu", seed=0)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    params = DepthSweepParams(activations=["sigmoid", "relu"], inits=["default", "he"], depths=[1, 6], seeds=[0, 1],
+                              width=16, epochs=2)
+    return run_sweep(params, CPU)
+
+
+@pytest.fixture(scope="module")
+def exploding():
+    return run_exploding(ExplodingParams(scales=[0.5, 1.0, 3.0], depth=6, width=16, epochs=2, lr=0.5), CPU)
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    return run_cnn(CnnDigitsParams(epochs=2, seeds=[0, 1]), CPU)
+
+
+def _lines(ax):
+    return [line for line in ax.get_lines() if len(line.get_xdata()) > 1]
+
+
+def test_gradient_norms_draw_one_line_per_activation_and_init_on_a_log_axis(sweep):
+    display = sweep_figures.GradientNormsDisplay.from_result(sweep).plot()
+    lines = _lines(display.ax_)
+    assert display.ax_.get_yscale() == "log"
+    assert {line.get_label() for line in lines} == {"sigmoid (default init)", "sigmoid (He)", "ReLU (default init)", "ReLU (He)"}
+    sigmoid_default = next(line for line in lines if line.get_label() == "sigmoid (default init)")
+    assert sigmoid_default.get_color() == ACTIVATION_COLOURS["sigmoid"]
+    assert sigmoid_default.get_linestyle() == INIT_LINESTYLES["default"]
+    assert len(sigmoid_default.get_ydata()) == 7  # 6 hidden layers + output
+    expected = np.exp(np.log(sweep.arrays["grad_norms"][0, 0, 1, :, 0, :7]).mean(axis=0))
+    np.testing.assert_allclose(sigmoid_default.get_ydata(), expected, rtol=1e-9)
+    assert "times smaller than the last layer's" in display.alt_text()
+
+
+def test_accuracy_vs_depth_plots_means_in_percent_with_a_chance_line(sweep):
+    display = sweep_figures.AccuracyVsDepthDisplay.from_result(sweep).plot()
+    relu_he = next(line for line in _lines(display.ax_) if line.get_label() == "ReLU (He)")
+    np.testing.assert_allclose(relu_he.get_ydata(), sweep.arrays["test_acc"][1, 1].mean(axis=1) * 100)
+    assert any(line.get_ydata()[0] == pytest.approx(10) for line in display.ax_.get_lines())
+    assert "Chance is 10%" in display.alt_text()
+
+
+def test_loss_curves_show_the_focus_depth(sweep):
+    display = sweep_figures.LossCurvesDisplay.from_result(sweep).plot()
+    assert display.ax_.get_title(loc="left") == "6 hidden layers"
+    assert len(_lines(display.ax_)) == 4
+
+
+def test_exploding_figures_mark_divergence(exploding):
+    grads = exploding_figures.ScaledGradientNormsDisplay.from_result(exploding).plot()
+    assert [line.get_label() for line in _lines(grads.ax_)] == [
+        "0.5\u00d7 the stable scale", "1\u00d7 the stable scale", "3\u00d7 the stable scale"]
+    assert "at 3x it grows" in grads.alt_text() and "at 0.5x it shrinks" in grads.alt_text()
+    loss = exploding_figures.ScaledLossCurvesDisplay.from_result(exploding).plot()
+    crosses = [line for line in loss.ax_.get_lines() if line.get_marker() == "X"]
+    assert len(crosses) == 1
+    assert any("3\u00d7: loss diverged in epoch" in text.get_text() for text in loss.ax_.texts)
+    assert "at 3x the loss diverged in epoch" in loss.alt_text()
+
+
+def test_cnn_figures_draw_their_data(cnn):
+    curves = cnn_figures.TrainingCurvesDisplay.from_result(cnn).plot()
+    labels = [line.get_label() for line in _lines(curves.ax_)]
+    assert labels == ["CNN (6,090 parameters)", "dense network (6,085 parameters)"]
+    bars = cnn_figures.CnnVsDenseDisplay.from_result(cnn).plot()
+    heights = [patch.get_height() for patch in bars.ax_.patches]
+    assert heights == pytest.approx([(1 - cnn.values["cnn_test_acc"]) * 100, (1 - cnn.values["dense_test_acc"]) * 100])
+    assert bars.ax_.get_ylim()[0] == 0  # errors from zero: no truncated axis
+    matrix = cnn_figures.ConfusionMatrixDisplay.from_result(cnn).plot()
+    assert matrix.ax_.images[0].get_array().sum() == 450
+    filters = cnn_figures.FiltersDisplay.from_result(cnn).plot()
+    assert sum(len(ax.images) for ax in filters.axes_.ravel()) == 16
+    assert "16 learned 3x3 filters" in filters.alt_text()
+
+
+@pytest.mark.parametrize("figure", ["training_curves", "filters", "feature_maps", "confusion_matrix", "cnn_vs_dense"])
+def test_cnn_figures_render_reproducibly(cnn, figure):
+    first = draw_figure("cnn_digits", figure, "cnn", cnn)
+    second = draw_figure("cnn_digits", figure, "cnn", cnn)
+    assert first.png == second.png and first.svg == second.svg
+    assert first.alt

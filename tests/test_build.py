@@ -235,3 +235,16 @@ def test_auto_device_says_which_and_ci_logs_get_plain_progress_lines(tmp_path, f
     provenance = manifest(tmp_path / "tiny-sweep")["demos"][0]["provenance"]
     assert provenance["device"] == "cpu" and provenance["seed"] == 0 and provenance["wall_s"] > 0
     assert provenance["versions"]["torch"].startswith("2.")
+
+
+def test_a_text_edit_reuses_cached_results_and_figures(tmp_path, fresh_cache):
+    out = tmp_path / "out"
+    assert build(str(TWO_DEMOS), "-o", str(out)).exit_code == 0
+    figures_before = sorted(p.name for p in fresh_cache.glob("figures/*/*"))
+    assert len(figures_before) == 2
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(TWO_DEMOS.read_text().replace("The narrow range.", "The narrow range, reworded."))
+    assert build(str(edited), "-o", str(out)).exit_code == 0
+    assert ran(out / "two-demos") == []
+    assert sorted(p.name for p in fresh_cache.glob("figures/*/*")) == figures_before
+    assert "The narrow range, reworded." in (out / "two-demos" / "slides.html").read_text()

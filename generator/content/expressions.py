@@ -42,13 +42,21 @@ def fixed(value: float, digits: int = 2) -> str:
     return f"{float(value):.{int(digits)}f}"
 
 
+def thousands(value: float) -> str:
+    """6090 -> '6,090' (whole numbers with a thousands separator)."""
+    return f"{round(float(value)):,}"
+
+
 def sci(value: float, digits: int = 1) -> str:
     """9.5e-7 -> '9.5 × 10⁻⁷' (plain decimals between 0.01 and 10000)."""
     number = float(value)
     if number == 0 or not math.isfinite(number):
         return f"{number:g}"
     if 1e-2 <= abs(number) < 1e4:
-        return f"{number:.{int(digits) + 1}g}"
+        # Plain decimals with digits + 1 significant figures, never cutting integer digits: 652, 1.5, 0.25.
+        magnitude = math.floor(math.log10(abs(number))) + 1
+        decimals = max(0, int(digits) + 1 - magnitude)
+        return f"{number:,.{decimals}f}"
     exponent = math.floor(math.log10(abs(number)))
     mantissa = number / 10**exponent
     if round(mantissa, int(digits)) >= 10:  # 9.96e-7 rounds to 10.0
@@ -73,7 +81,7 @@ class _ContentSandbox(ImmutableSandboxedEnvironment):
 @lru_cache(maxsize=1)
 def _environment() -> _ContentSandbox:
     env = _ContentSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(pct=pct, fixed=fixed, sci=sci)
+    env.filters.update(pct=pct, fixed=fixed, sci=sci, thousands=thousands)
     env.globals.clear()  # no range(), dict(), lipsum(), cycler()...: content needs none of them
     return env
 
@@ -112,7 +120,7 @@ def check_template(text: str, demo_names: list[str]) -> list[str]:
             problems.append(f"results.{name}: no demo named {name!r}{did_you_mean(name, demo_names)}")
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
-            problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'round'])}")
+            problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'round'])}")
     return problems
 
 

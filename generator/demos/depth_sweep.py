@@ -122,7 +122,9 @@ def run(params: DepthSweepParams, ctx: RunContext) -> DemoResult:
         acc_curve[:, :, d] = grid(history.test_accuracy)
         grad_norms[:, :, d, :, :, : depth + 1] = grid(history.grad_norms)
 
-    return DemoResult(values=_summary(params, test_acc, diverged, grad_norms, split.name), arrays={
+    values = _summary(params, test_acc, diverged, grad_norms, split.name)
+    values.update(train_images=len(split.train_labels), test_images=len(split.test_labels))
+    return DemoResult(values=values, arrays={
         "depths": np.array(params.depths),
         "grad_norm_epochs": np.array(epochs_measured),
         "test_acc": test_acc,
@@ -160,6 +162,8 @@ def _summary(params: DepthSweepParams, test_acc, diverged, grad_norms, dataset: 
         "epochs": params.epochs,
         "width": params.width,
         "lr": params.lr,
+        "momentum": params.momentum,
+        "batch_size": params.batch_size,
         "focus_depth": params.resolved_focus_depth,
         "grad_norm_epochs": list(params.resolved_grad_norm_epochs),
         "chance": CHANCE,

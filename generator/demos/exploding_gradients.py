@@ -27,7 +27,7 @@ class ExplodingParams(BaseModel):
     depth: int = Field(16, ge=1, le=128, description="Hidden layers.")
     width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1, description="Seeds per scale.")
-    epochs: int = Field(10, ge=1, le=1000, description="Training epochs.")
+    epochs: int = Field(20, ge=1, le=1000, description="Training epochs (the depth sweep's budget).")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     lr: float = Field(0.01, gt=0, le=10, description="SGD learning rate.")
     momentum: float = Field(0.9, ge=0, lt=1, description="SGD momentum.")

@@ -11,14 +11,16 @@ RESULTS = {"act": {"max_derivative": {"sigmoid": 0.25, "relu": 1.0}, "depths": [
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(9.5367e-7, "9.5 × 10⁻⁷"), (0.25, "0.25"), (123456.0, "1.2 × 10⁵"), (9.96e-7, "1.0 × 10⁻⁶"), (0.0, "0")],
+    [(9.5367e-7, "9.5 × 10⁻⁷"), (0.25, "0.25"), (123456.0, "1.2 × 10⁵"), (9.96e-7, "1.0 × 10⁻⁶"), (0.0, "0"),
+     (652.3, "652"), (1.53, "1.5"), (1024.0, "1,024"), (-0.5, "-0.50")],
 )
 def test_sci(value, expected):
     assert sci(value) == expected
 
 
-def test_pct_and_arithmetic():
+def test_pct_thousands_and_arithmetic():
     assert pct(0.25) == "25%"
+    assert render_text("{{ 6090 | thousands }}", RESULTS) == "6,090"
     assert render_text("{{ results.act.max_derivative.sigmoid | pct(1) }}", RESULTS) == "25.0%"
     assert render_text("{{ (results.act.max_derivative.sigmoid ** 10) | sci }}", RESULTS) == "9.5 × 10⁻⁷"
     assert render_text("{{ results.act.depths | join(', ') }}", RESULTS) == "2, 4, 8"

@@ -122,21 +122,25 @@ class StackedMLP:
             torch.stack([layers[i][1] for layers in per_member])[:, None, :].to(device).requires_grad_(True)
             for i in range(len(sizes))
         ]
-        # Contiguous runs of members with the same activation, applied slice by slice.
-        self.groups: list[tuple[int, int, Callable]] = []
+        # Contiguous runs of members with the same activation, applied group by group.
+        self.group_sizes: list[int] = []
+        self.group_functions: list[Callable] = []
         start = 0
         for index in range(1, len(self.members) + 1):
             if index == len(self.members) or self.members[index].activation != self.members[start].activation:
-                self.groups.append((start, index, ACTIVATIONS[self.members[start].activation]))
+                self.group_sizes.append(index - start)
+                self.group_functions.append(ACTIVATIONS[self.members[start].activation])
                 start = index
 
     def parameters(self) -> list[torch.Tensor]:
         return [*self.weights, *self.biases]
 
     def activate(self, hidden: torch.Tensor) -> torch.Tensor:
-        if len(self.groups) == 1:
-            return self.groups[0][2](hidden)
-        return torch.cat([function(hidden[start:end]) for start, end, function in self.groups])
+        if len(self.group_functions) == 1:
+            return self.group_functions[0](hidden)
+        # split, not slicing: a slice's backward fills a zero tensor the size of the whole batch.
+        parts = torch.split(hidden, self.group_sizes)
+        return torch.cat([function(part) for function, part in zip(self.group_functions, parts)])
 
     def forward(self, inputs: torch.Tensor, keep: list[torch.Tensor] | None = None) -> torch.Tensor:
         """(members, batch, features) -> (members, batch, classes) logits.
@@ -203,7 +207,8 @@ def train_ensemble(
     model = StackedMLP(members, sizes, str(device))
     count = len(members)
     orders = torch.stack([batch_order(member, len(train_x), config) for member in members]).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
+    # foreach: one fused update over all stacked tensors instead of a loop of small ops per tensor.
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, foreach=True)
     probe_x, probe_y = train_x[: config.probe_size], train_y[: config.probe_size]
 
     alive = torch.ones(count, dtype=torch.bool, device=device)
@@ -221,10 +226,12 @@ def train_ensemble(
     steps = orders.shape[2]
     for epoch in range(config.epochs):
         epoch_loss = torch.zeros(count, device=device)
+        # Gather the epoch's batches once, step-major so that each step is a contiguous view.
+        indices = orders[:, epoch].transpose(0, 1)  # (steps, members, batch)
+        epoch_x, epoch_y = train_x[indices], train_y[indices]
         for step in range(steps):
-            indices = orders[:, epoch, step]  # (members, batch)
-            losses = per_member_loss(model.forward(train_x[indices]), train_y[indices])
-            optimizer.zero_grad(set_to_none=False)
+            losses = per_member_loss(model.forward(epoch_x[step]), epoch_y[step])
+            optimizer.zero_grad()
             losses.sum().backward()
             if not alive.all():
                 _freeze(model, alive)

@@ -209,7 +209,7 @@ def test_output_folder_may_not_be_the_content_folder(tmp_path):
     assert "refusing to write the lecture into the content file's own folder" in result.stderr
 
 
-def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch):
+def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch, fresh_cache):
     from generator.demos import registry
     from generator.demos.activations import KIND
 
@@ -223,6 +223,8 @@ def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch):
     assert "demo 'act' (activations, params {" in result.stderr
     assert "failed: RuntimeError: loss became NaN" in result.stderr
     assert not (tmp_path / "out").exists()
+    # A failure is never cached: the fresh cache holds no result at all.
+    assert not list(fresh_cache.glob("results/*/*/index.json"))
 
 
 def test_auto_device_says_which_and_ci_logs_get_plain_progress_lines(tmp_path, fresh_cache):

@@ -51,8 +51,18 @@ def previous_outputs(lecture_dir: Path) -> set[str]:
         return set()
 
 
+def remove_abandoned_temporaries(lecture_dir: Path, names: set[str]) -> None:
+    """Temporary files a killed build left beside the outputs it was replacing."""
+    for relative in names:
+        target = lecture_dir / relative
+        if target.parent.is_dir():
+            for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+                leftover.unlink(missing_ok=True)
+
+
 def write_outputs(lecture_dir: Path, files: Mapping[str, bytes], manifest: bytes) -> None:
     """Write every file, then the manifest last (it vouches for the others)."""
+    remove_abandoned_temporaries(lecture_dir, set(files) | {MANIFEST})
     stale = previous_outputs(lecture_dir) - set(files)
     for relative, data in files.items():
         write_atomically(lecture_dir / relative, data)

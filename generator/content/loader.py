@@ -114,6 +114,12 @@ class _ReferenceChecker:
             self.check_slide(closing, ("closing",))
         return self.problems
 
+    def kind_of(self, demo: Any):
+        """The registered kind a (possibly malformed) demo entry names, or None."""
+        if isinstance(demo, dict) and isinstance(demo.get("kind"), str):
+            return self.kinds.get(demo["kind"])
+        return None
+
     # -- demos and profiles -------------------------------------------------
     def check_demos(self) -> None:
         for name, demo in self.demos.items():
@@ -150,7 +156,7 @@ class _ReferenceChecker:
                     continue
                 if not isinstance(override, dict) or not isinstance(demo, dict):
                     continue
-                kind = self.kinds.get(demo.get("kind"))
+                kind = self.kind_of(demo)
                 base = demo.get("params", {})
                 if kind is None or not isinstance(base, dict):
                     continue
@@ -206,7 +212,7 @@ class _ReferenceChecker:
         if demo is None:
             self.add(path, f"no demo named {demo_name!r}{did_you_mean(demo_name, list(self.demos))}; declare it under `demos:`")
             return
-        kind = self.kinds.get(demo.get("kind")) if isinstance(demo, dict) else None
+        kind = self.kind_of(demo)
         if kind is None:
             return  # the unknown kind is reported under demos
         if figure_name not in kind.figure_names:
@@ -261,10 +267,11 @@ def _text_fields(node: Any, path: DocPath):
                 yield path + ("quote", key), quote[key]
     table = node.get("table")
     if isinstance(table, dict):
-        for c, cell in enumerate(table.get("columns") or []):
+        columns, rows = table.get("columns"), table.get("rows")
+        for c, cell in enumerate(columns if isinstance(columns, list) else []):
             if isinstance(cell, str):
                 yield path + ("table", "columns", c), cell
-        for r, row in enumerate(table.get("rows") or []):
+        for r, row in enumerate(rows if isinstance(rows, list) else []):
             for c, cell in enumerate(row if isinstance(row, list) else []):
                 if isinstance(cell, str):
                     yield path + ("table", "rows", r, c), cell

@@ -30,6 +30,9 @@ DocPath = tuple[str | int, ...]
 # small enough that an alias bomb stops in milliseconds.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# The default lecture is under 100 kB; PyYAML reads about 1 MB a second, so this
+# bounds a hostile file to seconds rather than minutes.
+MAX_FILE_BYTES = 5_000_000
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = {
@@ -220,6 +223,13 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
     if path.is_dir():
         return None, Problem(Location(display), "", "this is a folder; name the lecture's .yaml file inside it")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Problem(
+                Location(display), "",
+                f"the file is {size / 1e6:.1f} MB; a content file may be at most {MAX_FILE_BYTES / 1e6:.0f} MB "
+                "(put large data in demos, not in the text)",
+            )
         raw = path.read_bytes()
     except OSError as error:
         return None, Problem(Location(display), "", f"cannot read the file: {error.strerror}")

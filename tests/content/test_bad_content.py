@@ -83,3 +83,13 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["validate", "deep.yaml"])
     assert result.exit_code == 2
     assert "deep.yaml" in result.stderr and "nesting is deeper" in result.stderr
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "huge.yaml").write_text("lecture:\n  title: " + "x" * 50_000_000 + "\n")
+    result = CliRunner().invoke(main, ["validate", "huge.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "huge.yaml: the file is 50.0 MB; a content file may be at most 5 MB (put large data in demos, not in the text)"
+    )

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from generator.demos.registry import DemoResult
 
 CACHE_ENV = "LECTUREGEN_CACHE_DIR"
 FORMAT_VERSION = 1
+STAGING_GRACE_S = 3600
 
 
 def default_cache_dir() -> Path:
@@ -87,6 +89,7 @@ class Cache:
     def _write(self, area: str, key: str, files: dict[str, bytes]) -> None:
         entry = self._entry(area, key)
         entry.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_abandoned_staging(entry.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=entry.parent))
         try:
             for name, data in files.items():
@@ -101,6 +104,18 @@ class Cache:
             shutil.rmtree(staging, ignore_errors=True)
             if not (entry / "index.json").is_file():
                 raise
+
+    @staticmethod
+    def _remove_abandoned_staging(folder: Path) -> None:
+        # A killed build can leave a half-written ".<key>-xxxx" folder; one older than an
+        # hour belongs to no build still running.
+        cutoff = time.time() - STAGING_GRACE_S
+        for leftover in folder.glob(".*-*"):
+            try:
+                if leftover.is_dir() and leftover.stat().st_mtime < cutoff:
+                    shutil.rmtree(leftover, ignore_errors=True)
+            except OSError:
+                pass
 
     # -- demo results ---------------------------------------------------------
     def get_result(self, key: str) -> CachedResult | None:

@@ -250,3 +250,21 @@ def test_a_text_edit_reuses_cached_results_and_figures(tmp_path, fresh_cache):
     assert ran(out / "two-demos") == []
     assert sorted(p.name for p in fresh_cache.glob("figures/*/*")) == figures_before
     assert "The narrow range, reworded." in (out / "two-demos" / "slides.html").read_text()
+
+
+def test_abandoned_cache_staging_folders_are_cleaned_up(tmp_path, fresh_cache):
+    import os
+    import time
+
+    assert build(str(MINIMAL), "-o", str(tmp_path / "out")).exit_code == 0
+    (entry,) = fresh_cache.glob("results/*/*/index.json")
+    old = entry.parent.parent / ".deadbeef-abandoned"
+    recent = entry.parent.parent / ".cafebabe-running"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "values.json").write_text("{")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert build(str(MINIMAL), "-o", str(tmp_path / "out"), "--force").exit_code == 0
+    assert not old.exists()
+    assert recent.exists()  # might belong to a build still running

@@ -56,12 +56,12 @@ def build_once(slides: int, workdir: Path) -> dict:
     command = [sys.executable, "-m", "generator", "build", str(content), "-o", str(workdir / "out"), "-q",
                "--cache-dir", str(workdir / f"cache-{slides}")]
     # Measure the child alone: a tiny wrapper reports its own peak RSS after the build.
-    wrapper = ("import resource, runpy, sys; sys.argv = sys.argv[1:];"
+    wrapper = ("import resource, runpy, sys; sys.argv = ['lecturegen', *sys.argv[1:]];"
                "code = 0\ntry:\n    runpy.run_module('generator', run_name='__main__')\n"
                "except SystemExit as e:\n    code = e.code or 0\n"
                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", wrapper, *command[1:]], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", wrapper, *command[3:]], capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"build of {slides} slides failed:\n{done.stderr}")

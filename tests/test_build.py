@@ -268,3 +268,62 @@ def test_abandoned_cache_staging_folders_are_cleaned_up(tmp_path, fresh_cache):
     assert build(str(MINIMAL), "-o", str(tmp_path / "out"), "--force").exit_code == 0
     assert not old.exists()
     assert recent.exists()  # might belong to a build still running
+
+
+def _register_failing_kind(monkeypatch, error: BaseException) -> None:
+    from generator.demos import registry
+    from generator.demos.activations import KIND
+
+    def fail(params, ctx):
+        raise error
+
+    monkeypatch.setitem(registry._KINDS, "failing", registry.DemoKind(
+        name="failing", summary="raises", params=KIND.params, run=fail, figures=KIND.figures))
+
+
+def test_other_demos_results_stay_cached_when_one_fails(tmp_path, monkeypatch, fresh_cache):
+    _register_failing_kind(monkeypatch, ValueError("bad luck"))
+    content = tmp_path / "lecture.yaml"
+    content.write_text(TWO_DEMOS.read_text().replace("  wide:\n    kind: activations", "  wide:\n    kind: failing"))
+    result = build(str(content), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "demo 'wide' (failing, params {" in result.stderr and "ValueError: bad luck" in result.stderr
+    # 'narrow' ran first and its result was kept: the next build fetches it.
+    assert len(list(fresh_cache.glob("results/*/*/index.json"))) == 1
+    assert build(str(TWO_DEMOS), "-o", str(tmp_path / "out")).exit_code == 0
+    assert ran(tmp_path / "out" / "two-demos") == ["wide"]
+
+
+def test_cuda_out_of_memory_suggests_a_smaller_profile_or_the_cpu(tmp_path, monkeypatch, fresh_cache):
+    import torch
+
+    _register_failing_kind(monkeypatch, torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"))
+    content = tmp_path / "lecture.yaml"
+    content.write_text(TWO_DEMOS.read_text().replace("  wide:\n    kind: activations", "  wide:\n    kind: failing"))
+    result = build(str(content), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert ("demo 'wide' (failing) ran out of GPU memory: CUDA out of memory. Tried to allocate 2.00 GiB. "
+            "Try a smaller profile (--profile quick) or --device cpu.") in result.stderr
+
+
+def test_an_image_symlink_that_escapes_the_content_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside.png"
+    outside.write_bytes((MINIMAL.parent / "neuron.png").read_bytes())
+    folder = tmp_path / "lecture"
+    folder.mkdir()
+    (folder / "picture.png").symlink_to(outside)
+    content = folder / "lecture.yaml"
+    content.write_text(
+        "lecture: {title: Links}\nsections:\n  - title: S\n    slides:\n"
+        "      - {title: A, image: picture.png, alt: a neuron}\n")
+    result = CliRunner().invoke(main, ["validate", str(content)])
+    assert result.exit_code == 2
+    assert "image 'picture.png' is outside the content file's folder" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["/", "~"])
+def test_root_and_home_are_refused_as_output(where, tmp_path):
+    target = str(Path(where).expanduser())
+    result = build(str(MINIMAL), "-o", target)
+    assert result.exit_code == 2
+    assert "refusing to write the lecture into" in result.stderr

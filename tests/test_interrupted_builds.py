@@ -73,6 +73,14 @@ def test_killed_builds_leave_whole_files_and_the_next_build_is_right(tmp_path):
             else:
                 assert data in (expected["A"].get(relative), expected["B"].get(relative)), (attempt, relative)
 
+    # No cache entry was left half-written: every index vouches for its files.
+    from generator.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    for index in (tmp_path / "cache").glob("*/*/*/index.json"):
+        area, key = index.parent.parent.parent.name, index.parent.name
+        assert cache._read(area, key) is not None, index
+
     assert _build(versions["B"], out, env).wait(timeout=120) == 0
     final = _snapshot(out / "minimal")
     assert not [name for name in final if name.endswith(".tmp")]

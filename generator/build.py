@@ -12,21 +12,21 @@ import json
 import platform
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
 from generator.cache import Cache, CachedResult, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, load_lecture
-from generator.deck import Deck, FigureAsset
+from generator.deck import Deck, DemoRun, FigureAsset
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
 from generator.errors import ContentError, UsageError
 from generator.progress import Reporter, SilentReporter
 from generator.resolve import cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
 
-FORMATS = ("pptx", "html")
+FORMATS = ("pptx", "html", "report")
 STANDARD_PROFILES = ("quick", "default", "full")
 # Device types a cached result may come from when the user lets us choose.
 AUTO_DEVICE_ORDER = ("cuda", "mps", "cpu")
@@ -149,10 +149,29 @@ def render(deck: Deck, formats: Sequence[str], template_dirs: Sequence[Path]) ->
         from generator.render.html import render_slides_html
 
         files["slides.html"] = render_slides_html(deck, template_dirs).encode()
+    if "report" in formats:
+        from generator.render.html import render_report_html
+
+        files["report.html"] = render_report_html(deck, template_dirs).encode()
     for asset in deck.figures:
         files[f"figures/{asset.file_stem}.png"] = asset.png
         files[f"figures/{asset.file_stem}.svg"] = asset.svg.encode()
     return files
+
+
+def demo_run(record: DemoRecord) -> DemoRun:
+    provenance = record.provenance
+    return DemoRun(
+        name=record.name,
+        kind=record.kind,
+        device=str(provenance.get("device", "")),
+        device_name=str(provenance.get("device_name", "")),
+        seed=int(provenance.get("seed", 0)),
+        wall_s=float(provenance.get("wall_s", 0.0)),
+        from_cache=record.cached,
+        params=tuple((name, json.dumps(value)) for name, value in provenance.get("params", {}).items()),
+        versions=tuple(sorted((name, str(version)) for name, version in provenance.get("versions", {}).items())),
+    )
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildReport:
@@ -180,6 +199,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     figures = draw_figures(loaded, jobs, results, cache)
     lap("figures")
 
+    records = [record for _, record in results.values()]
     resolved = resolve_deck(loaded, {name: cached.result.values for name, (cached, _) in results.items()}, figures)
     warnings = [str(problem) for problem in resolved.warnings]
     if options.strict and resolved.warnings:
@@ -188,11 +208,11 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
         reporter.warn(warning)
     lap("resolve")
 
-    files = render(resolved.deck, options.formats, options.template_dirs)
+    deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
+    files = render(deck, options.formats, options.template_dirs)
     lap("render")
 
     lecture_dir = options.output_dir / resolved.deck.meta.slug
-    records = [record for _, record in results.values()]
     manifest = make_manifest(loaded, options, records, files, timings, runner)
     write_outputs(lecture_dir, files, manifest)
     reporter.info(f"wrote {len(files)} files to {lecture_dir}/")

@@ -15,7 +15,7 @@ import click
 from generator import __version__
 from generator.errors import EXIT_BUILD_FAILED, UsageError
 
-FORMAT_CHOICES = ("pptx", "html")
+FORMAT_CHOICES = ("pptx", "html", "report")
 
 
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
@@ -71,7 +71,7 @@ def main(ctx):
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
 @click.option("--format", "formats", default=",".join(FORMAT_CHOICES), show_default=True, callback=_formats,
-              help="Comma-separated outputs to make: pptx, html.")
+              help="Comma-separated outputs: pptx (slides.pptx), html (slides.html), report (report.html).")
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,
@@ -85,7 +85,7 @@ def main(ctx):
 @_verbosity
 @click.pass_context
 def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, template_dir, quiet, verbose):
-    """Build a lecture: run its demos, draw figures, write PowerPoint and HTML.
+    """Build a lecture: run its demos, draw figures, write PowerPoint, HTML slides and a report.
 
     CONTENT is the lecture's YAML file; without it, the default Deep Learning
     lecture is built.

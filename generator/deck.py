@@ -161,8 +161,25 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class DemoRun:
+    """Where one demo's numbers came from, for the report's provenance appendix."""
+
+    name: str  # instance name in the content, e.g. "sweep"
+    kind: str
+    device: str  # the device that computed the result ("cpu", "cuda", ...)
+    device_name: str
+    seed: int
+    wall_s: float  # how long the computation took when it ran
+    from_cache: bool  # this build fetched it instead of running it
+    params: tuple[tuple[str, str], ...]  # (name, value as text), in the parameter model's order
+    versions: tuple[tuple[str, str], ...]  # (package, version) of the run
+
+
+@dataclass(frozen=True)
 class Deck:
     meta: Meta
     theme: Theme
     slides: tuple[Slide, ...]
     figures: tuple[FigureAsset, ...] = field(default=())  # every drawn figure, in first-use order
+    demo_runs: tuple[DemoRun, ...] = field(default=())  # provenance, in the content's demo order
+    profile: str = "default"

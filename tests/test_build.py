@@ -40,7 +40,7 @@ def minimal_build(tmp_path_factory):
 
 def test_minimal_build_writes_every_output(minimal_build):
     names = {path.relative_to(minimal_build).as_posix() for path in minimal_build.rglob("*") if path.is_file()}
-    assert {"slides.pptx", "slides.html", "manifest.json"} <= names
+    assert {"slides.pptx", "slides.html", "report.html", "manifest.json"} <= names
     assert {"figures/act-derivatives.png", "figures/act-derivatives.svg"} <= names
     recorded = {entry["path"] for entry in manifest(minimal_build)["outputs"]}
     assert recorded == names - {"manifest.json"}
@@ -115,8 +115,10 @@ def test_force_reruns_everything_and_gives_identical_bytes(tmp_path, fresh_cache
     assert build(str(MINIMAL), "-o", str(first)).exit_code == 0
     assert build(str(MINIMAL), "-o", str(second), "--force").exit_code == 0
     assert ran(second / "minimal") == ["act"]
+    # The manifest and the report's provenance appendix state measured wall times, so they
+    # differ between runs by design; every other output is byte for byte the same.
     for path in sorted((first / "minimal").rglob("*")):
-        if path.is_file() and path.name != "manifest.json":
+        if path.is_file() and path.name not in ("manifest.json", "report.html"):
             twin = second / "minimal" / path.relative_to(first / "minimal")
             assert path.read_bytes() == twin.read_bytes(), path.name
 
@@ -178,7 +180,7 @@ def test_format_selects_outputs(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf,html"], "Invalid value for '--format': pdf; choose from pptx, html"),
+        (["--format", "pdf,html"], "Invalid value for '--format': pdf; choose from pptx, html, report"),
         (["--profile", "quik"], "defines no such profile; did you mean 'quick'?"),
         (["--device", "tpu"], "Invalid value for '--device'"),
     ],
@@ -327,3 +329,15 @@ def test_root_and_home_are_refused_as_output(where, tmp_path):
     result = build(str(MINIMAL), "-o", target)
     assert result.exit_code == 2
     assert "refusing to write the lecture into" in result.stderr
+
+
+def test_builds_from_the_same_cache_give_identical_reports(tmp_path, fresh_cache):
+    out = tmp_path / "out"
+    assert build(str(MINIMAL), "-o", str(out)).exit_code == 0
+    report = out / "minimal" / "report.html"
+    assert "ran" in report.read_text()
+    assert build(str(MINIMAL), "-o", str(out)).exit_code == 0
+    second = report.read_bytes()
+    assert b"from cache" in second
+    assert build(str(MINIMAL), "-o", str(out)).exit_code == 0
+    assert report.read_bytes() == second

@@ -50,7 +50,8 @@ def test_killed_builds_leave_whole_files_and_the_next_build_is_right(tmp_path):
     for name, path in versions.items():
         reference = tmp_path / f"reference-{name}"
         assert _build(path, reference, env).wait(timeout=120) == 0
-        expected[name] = {k: v for k, v in _snapshot(reference / "minimal").items() if k != "manifest.json"}
+        expected[name] = {k: v for k, v in _snapshot(reference / "minimal").items()
+                          if k not in ("manifest.json", "report.html")}
 
     out = tmp_path / "out"
     assert _build(versions["A"], out, env).wait(timeout=120) == 0
@@ -68,6 +69,10 @@ def test_killed_builds_leave_whole_files_and_the_next_build_is_right(tmp_path):
         for relative, data in _snapshot(out / "minimal").items():
             if relative == "manifest.json":
                 json.loads(data)  # whole, never truncated
+            elif relative == "report.html":
+                # Its provenance appendix states measured wall times, so compare its wholeness.
+                assert data.endswith(b"</html>\n"), attempt
+                assert b"version A" in data or b"version B" in data
             elif relative.endswith(".tmp"):
                 continue  # a killed write's leftover; the next build removes it
             else:
@@ -84,4 +89,5 @@ def test_killed_builds_leave_whole_files_and_the_next_build_is_right(tmp_path):
     assert _build(versions["B"], out, env).wait(timeout=120) == 0
     final = _snapshot(out / "minimal")
     assert not [name for name in final if name.endswith(".tmp")]
-    assert {k: v for k, v in final.items() if k != "manifest.json"} == expected["B"]
+    assert {k: v for k, v in final.items() if k not in ("manifest.json", "report.html")} == expected["B"]
+    assert b"version B" in final["report.html"]

@@ -30,6 +30,14 @@ def _label(activation: str, init: str) -> str:
     return f"{ACTIVATION_LABELS.get(activation, activation)} ({INIT_LABELS.get(init, init)})"
 
 
+def _plot_each(ax, x, series: np.ndarray, activations, inits, **style) -> None:
+    """One line per (activation, init): colour from the activation, line style from the init."""
+    for a, activation in enumerate(activations):
+        for i, init in enumerate(inits):
+            ax.plot(x, series[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
+                    label=_label(activation, init), **style)
+
+
 def _legends(ax, activations, inits) -> None:
     """Two small legends, colour = activation and style = init, instead of one per line."""
     colour_handles = [Line2D([], [], color=ACTIVATION_COLOURS.get(a), lw=3, label=ACTIVATION_LABELS.get(a, a)) for a in activations]
@@ -61,11 +69,7 @@ class GradientNormsDisplay:
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        layers = np.arange(1, self.depth + 2)
-        for a, activation in enumerate(self.activations):
-            for i, init in enumerate(self.inits):
-                ax.plot(layers, self.norms[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
-                        marker="o", markersize=4, label=_label(activation, init))
+        _plot_each(ax, np.arange(1, self.depth + 2), self.norms, self.activations, self.inits, marker="o", markersize=4)
         ax.set_yscale("log")
         ax.set_xlabel(f"layer (1 = next to the input, {self.depth + 1} = output)")
         ax.set_ylabel("gradient norm \u2016\u2202L/\u2202W\u2016")
@@ -111,12 +115,11 @@ class AccuracyVsDepthDisplay:
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
+        _plot_each(ax, self.depths, self.mean * 100, self.activations, self.inits, marker="o", markersize=5)
         for a, activation in enumerate(self.activations):
-            colour = ACTIVATION_COLOURS.get(activation)
-            for i, init in enumerate(self.inits):
-                ax.plot(self.depths, self.mean[a, i] * 100, color=colour, ls=INIT_LINESTYLES.get(init, "-"), marker="o",
-                        markersize=5, label=_label(activation, init))
-                ax.fill_between(self.depths, self.low[a, i] * 100, self.high[a, i] * 100, color=colour, alpha=0.12, lw=0)
+            for i in range(len(self.inits)):
+                ax.fill_between(self.depths, self.low[a, i] * 100, self.high[a, i] * 100,
+                                color=ACTIVATION_COLOURS.get(activation), alpha=0.12, lw=0)
         ax.axhline(self.chance * 100, color=NEUTRAL, ls="--", lw=1.5)
         ax.annotate("chance", xy=(self.depths[0], self.chance * 100), xytext=(0, 4), textcoords="offset points", color=NEUTRAL)
         ax.set_xscale("log", base=2)
@@ -159,11 +162,7 @@ class LossCurvesDisplay:
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        epochs = np.arange(1, self.loss.shape[-1] + 1)
-        for a, activation in enumerate(self.activations):
-            for i, init in enumerate(self.inits):
-                ax.plot(epochs, self.loss[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
-                        label=_label(activation, init))
+        _plot_each(ax, np.arange(1, self.loss.shape[-1] + 1), self.loss, self.activations, self.inits)
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

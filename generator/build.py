@@ -149,6 +149,12 @@ def render(deck: Deck, formats: Sequence[str], template_dirs: Sequence[Path]) ->
         from generator.render.html import render_slides_html
 
         files["slides.html"] = render_slides_html(deck, template_dirs).encode()
+    if "pdf" in formats:
+        from generator.render.html import render_slides_html
+        from generator.render.pdf import render_pdf
+
+        slides = files.get("slides.html") or render_slides_html(deck, template_dirs).encode()
+        files["slides.pdf"] = render_pdf(slides.decode(), deck.meta.date)
     if "report" in formats:
         from generator.render.html import render_report_html
 
@@ -188,6 +194,10 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     loaded = load_lecture(options.content)
     check_profile(loaded, options.profile, reporter)
     check_output_dir(options.output_dir, loaded.folder)
+    if "pdf" in options.formats:
+        from generator.render.pdf import find_chromium
+
+        find_chromium()  # say now, not after training, that the PDF cannot be made
     lap("load")
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}

@@ -15,7 +15,8 @@ import click
 from generator import __version__
 from generator.errors import EXIT_BUILD_FAILED, UsageError
 
-FORMAT_CHOICES = ("pptx", "html", "report")
+FORMAT_CHOICES = ("pptx", "html", "report", "pdf")
+DEFAULT_FORMATS = ("pptx", "html", "report")
 
 
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
@@ -70,8 +71,9 @@ def main(ctx):
 @click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
-@click.option("--format", "formats", default=",".join(FORMAT_CHOICES), show_default=True, callback=_formats,
-              help="Comma-separated outputs: pptx (slides.pptx), html (slides.html), report (report.html).")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
+              help="Comma-separated outputs: pptx (slides.pptx), html (slides.html), report (report.html), "
+                   "pdf (slides.pdf, printed by headless Chromium).")
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,

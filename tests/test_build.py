@@ -180,7 +180,7 @@ def test_format_selects_outputs(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf,html"], "Invalid value for '--format': pdf; choose from pptx, html, report"),
+        (["--format", "pdfx,html"], "Invalid value for '--format': pdfx; choose from pptx, html, report, pdf"),
         (["--profile", "quik"], "defines no such profile; did you mean 'quick'?"),
         (["--device", "tpu"], "Invalid value for '--device'"),
     ],
@@ -341,3 +341,35 @@ def test_builds_from_the_same_cache_give_identical_reports(tmp_path, fresh_cache
     assert b"from cache" in second
     assert build(str(MINIMAL), "-o", str(out)).exit_code == 0
     assert report.read_bytes() == second
+
+
+@pytest.mark.browser
+def test_pdf_has_one_page_per_slide_and_reproducible_bytes(tmp_path):
+    if not shutil.which("chromium"):
+        pytest.skip("needs Debian's chromium (CI installs it)")
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert build(str(MINIMAL), "-o", str(first), "--format", "pdf").exit_code == 0
+    assert build(str(MINIMAL), "-o", str(second), "--format", "pdf,html").exit_code == 0
+    pdf = first / "minimal" / "slides.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    slides = len(Presentation(_pptx_of_minimal(tmp_path)).slides)
+    assert f"Pages:           {slides}" in info
+    assert pdf.read_bytes() == (second / "minimal" / "slides.pdf").read_bytes()
+
+
+def _pptx_of_minimal(tmp_path):
+    assert build(str(MINIMAL), "-o", str(tmp_path / "p"), "--format", "pptx").exit_code == 0
+    return tmp_path / "p" / "minimal" / "slides.pptx"
+
+
+def test_pdf_without_chromium_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("LECTUREGEN_CHROMIUM", str(tmp_path / "no-such-browser"))
+    result = build(str(MINIMAL), "-o", str(tmp_path / "out"), "--format", "pdf")
+    assert result.exit_code == 2
+    assert "which is not an executable" in result.stderr
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("LECTUREGEN_CHROMIUM")
+    result = build(str(MINIMAL), "-o", str(tmp_path / "out"), "--format", "pdf")
+    assert result.exit_code == 2
+    assert "apt-get install chromium" in result.stderr
+    assert not (tmp_path / "out").exists()

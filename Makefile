@@ -28,7 +28,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/build_timings.py
+	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) output/*/ dist build

@@ -12,6 +12,7 @@ import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -80,19 +81,22 @@ class DemoKind:
         return tuple(figure.name for figure in self.figures)
 
     def code_hash(self) -> str:
-        digest = hashlib.sha256()
-        for path in sorted(self._code_files()):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        # The source does not change while the process runs: read and hash it once per kind.
+        return _code_hash(self.run, self.code_modules)
 
-    def _code_files(self) -> set[Path]:
-        import importlib
 
-        files = {Path(inspect.getfile(self.run))}
-        for module_name in self.code_modules:
-            files.add(Path(inspect.getfile(importlib.import_module(module_name))))
-        return files
+@lru_cache(maxsize=None)
+def _code_hash(run: Callable, code_modules: tuple[str, ...]) -> str:
+    import importlib
+
+    files = {Path(inspect.getfile(run))}
+    for module_name in code_modules:
+        files.add(Path(inspect.getfile(importlib.import_module(module_name))))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 _KINDS: dict[str, DemoKind] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import sys
+from functools import lru_cache
 from collections.abc import Callable
 
 from generator.deck import FigureAsset
@@ -43,6 +44,7 @@ DRAWERS: dict[tuple[str, str], DisplayFactory] = {
 }
 
 
+@lru_cache(maxsize=None)
 def figure_code_hash(kind: str) -> str:
     """Hash of the code that draws a kind's figures (for the figure cache key)."""
     digest = hashlib.sha256()

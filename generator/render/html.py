@@ -161,26 +161,31 @@ class SlideView:
 # Entry point
 
 
+def page_view(deck: Deck, env, theme_style: Markup, stylesheet: str, scripts: tuple[Markup, ...]) -> PageView:
+    """The page frame both outputs share: theme CSS, Pygments CSS if any code, the output's stylesheet."""
+    styles = [theme_style]
+    if any(isinstance(block, Code) for slide in deck.slides for block in slide.blocks):
+        styles.append(code_css())
+    # The output's own stylesheet comes after Pygments' rules so it can restyle the code box.
+    styles.append(static_text(env, stylesheet, closing_tag="</style"))
+    return PageView(
+        language=deck.meta.language or "en",
+        title=deck.meta.title,
+        description=deck.meta.subtitle,
+        author=deck.meta.author,
+        csp=content_security_policy(scripts),
+        styles=tuple(styles),
+        scripts=scripts,
+    )
+
+
 def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     """The slide deck as one HTML document. Pure and deterministic."""
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
     script = static_text(env, SLIDES_JS, closing_tag="</script")
-    styles = [theme_css(deck.theme, deck.meta.language, stage)]
-    if any(isinstance(block, Code) for slide in deck.slides for block in slide.blocks):
-        styles.append(code_css())
-    # slides.css comes after Pygments' rules so it can restyle the code box.
-    styles.append(static_text(env, SLIDES_CSS, closing_tag="</style"))
-    page = PageView(
-        language=deck.meta.language or "en",
-        title=deck.meta.title,
-        description=deck.meta.subtitle,
-        author=deck.meta.author,
-        csp=content_security_policy((script,)),
-        styles=tuple(styles),
-        scripts=(script,),
-    )
+    page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), SLIDES_CSS, (script,))
     return render_template(
         env,
         SLIDES_TEMPLATE,
@@ -858,20 +863,7 @@ def render_report_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     """The lecture notes as one HTML document. Pure and deterministic."""
     env = template_environment(template_dirs)
     title_block, sections = report_structure(deck)
-    styles = [report_theme_css(deck.theme, deck.meta.language)]
-    if any(isinstance(block, Code) for slide in deck.slides for block in slide.blocks):
-        styles.append(code_css())
-    # report.css comes after Pygments' rules so it can restyle the code box.
-    styles.append(static_text(env, REPORT_CSS, closing_tag="</style"))
-    page = PageView(
-        language=deck.meta.language or "en",
-        title=deck.meta.title,
-        description=deck.meta.subtitle,
-        author=deck.meta.author,
-        csp=content_security_policy(()),
-        styles=tuple(styles),
-        scripts=(),
-    )
+    page = page_view(deck, env, report_theme_css(deck.theme, deck.meta.language), REPORT_CSS, ())
     return render_template(
         env,
         REPORT_TEMPLATE,

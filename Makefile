@@ -7,6 +7,8 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
+# axe-core, vnu-jar and reveal.js, which the browser and validator tests drive.
+JS_TOOLS = tests/js/node_modules/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
@@ -18,10 +20,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+$(JS_TOOLS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(JS_TOOLS)
+
 lecture: $(STAMP)
 	$(BIN)/lecturegen build $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(JS_TOOLS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -1,0 +1,328 @@
+"""Content blocks (bullets, pictures, tables, code, quotes) placed in a slide's content region."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Pt
+from pygments.styles import get_style_by_name
+
+from generator.deck import (
+    Block,
+    Bullet,
+    Bullets,
+    Code,
+    Figure,
+    Image,
+    Inline,
+    Quote,
+    Run,
+    Table,
+    Theme,
+)
+from generator.render.pptx.geometry import Box, move, pt
+from generator.render.pptx.highlight import (
+    code_font_pt,
+    highlighted_lines,
+    source_lines,
+)
+from generator.render.pptx.master import rgb
+from generator.render.pptx.style import (
+    ATTRIBUTION_PT,
+    CAPTION_PT,
+    CODE_MAX_PT,
+    CODE_STYLE,
+    COLUMN_GAP,
+    EMBEDDABLE_MEDIA,
+    GAP,
+    INSET_Y_PT,
+    LINE_HEIGHT,
+    MIN_VISUAL_SHARE,
+    MUTED,
+    QUOTE_PT,
+    WHITE,
+)
+from generator.render.pptx.tables import plan_table, table_cells
+from generator.render.pptx.text import (
+    BULLET_TEXT,
+    PLAIN_TEXT,
+    Para,
+    add_text_shape,
+    estimated_height_pt,
+    fit_text,
+    style_font,
+    unstyled,
+    write_paragraphs,
+)
+
+
+def is_visual(block: Block) -> bool:
+    return isinstance(block, (Figure, Image))
+
+
+class ContentPainter:
+    """Places a content slide's blocks into boxes on that slide.
+
+    The first Bullets block goes into the layout's body placeholder (editable, styled by the
+    master); everything else becomes a shape of its own.
+    """
+
+    def __init__(self, slide, theme: Theme, placeholder_home: Box):
+        self.slide = slide
+        self.theme = theme
+        self.placeholder_home = placeholder_home
+        self.body = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+
+    def stack(self, blocks: Sequence[Block], region: Box) -> None:
+        """Blocks top to bottom; pictures that follow each other share a row.
+
+        The space is shared out again after each block, because a table or a listing may
+        need less height than it was offered and the blocks below should have it."""
+        items = _group_visuals(blocks)
+        top = region.top
+        for index, item in enumerate(items):
+            rest = items[index:]
+            naturals = [_natural_height(later, region.width) for later in rest]
+            heights = _allocate_heights(naturals, region.bottom - top - GAP * (len(rest) - 1))
+            used = self._place(item, Box(region.left, top, region.width, heights[0]))
+            top += used + GAP
+
+    def _place(self, item, box: Box) -> int:
+        """Draws the item in the box and says how much of the box's height it took."""
+        if isinstance(item, tuple):
+            self._visual_row(item, box)
+        elif isinstance(item, Bullets):
+            self._bullets(item, box)
+        elif isinstance(item, Table):
+            return self._table(item, box)
+        elif isinstance(item, Code):
+            return self._code(item, box)
+        else:
+            self._quote(item, box)
+        return box.height
+
+    def _bullets(self, bullets: Bullets, box: Box) -> None:
+        paras = _bullet_paras(bullets)
+        if self.body is not None:
+            shape, self.body = self.body, None
+            if box != self.placeholder_home:  # else it keeps inheriting the layout's geometry
+                move(shape, box)
+            write_paragraphs(shape.text_frame, paras, self.theme)
+        else:
+            shape = self.slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
+            shape.text_frame.word_wrap = True
+            paras = [replace(para, size_pt=BULLET_TEXT.size(para.level)) for para in paras]
+            write_paragraphs(shape.text_frame, paras, self.theme)
+            for paragraph in shape.text_frame.paragraphs:
+                _add_bullet_mark(paragraph)
+        fit_text(shape.text_frame, paras, box, BULLET_TEXT)
+
+    def _visual_row(self, visuals: Sequence[Figure | Image], box: Box) -> None:
+        """Pictures side by side, bottoms aligned so the captions line up beneath them."""
+        cells = box.columns([1] * len(visuals), COLUMN_GAP)
+        captions = [Para(_caption_inline(visual), size_pt=CAPTION_PT, align=PP_ALIGN.CENTER) for visual in visuals]
+        caption_height = max(
+            min(
+                pt(estimated_height_pt([caption], cell.width, PLAIN_TEXT)),
+                box.height // 3,
+            )
+            for caption, cell in zip(captions, cells)
+        )
+        fitted = [
+            Box(cell.left, cell.top, cell.width, box.height - caption_height).fit(*_pixel_size(visual))
+            for visual, cell in zip(visuals, cells)
+        ]
+        tallest = max(picture.height for picture in fitted)
+        baseline = box.top + (box.height - caption_height - tallest) // 2 + tallest
+        for visual, cell, picture, caption in zip(visuals, cells, fitted, captions):
+            self._picture(
+                visual,
+                Box(
+                    picture.left,
+                    baseline - picture.height,
+                    picture.width,
+                    picture.height,
+                ),
+            )
+            caption_box = Box(cell.left, baseline, cell.width, caption_height)
+            add_text_shape(
+                self.slide,
+                caption_box,
+                [caption],
+                self.theme,
+                f"Caption {visual.number}",
+            )
+
+    def _picture(self, visual: Figure | Image, box: Box) -> None:
+        data, alt, media_type = _picture_source(visual)
+        if media_type not in EMBEDDABLE_MEDIA:
+            self._unembeddable(visual, box)
+            return
+        picture = self.slide.shapes.add_picture(io.BytesIO(data), box.left, box.top, box.width, box.height)
+        picture.name = f"Figure {visual.number}"
+        picture._element._nvXxPr.cNvPr.set("descr", alt)
+
+    def _unembeddable(self, image: Image, box: Box) -> None:
+        # python-pptx cannot embed SVG; say so on the slide rather than drop the picture.
+        message = f"[{image.media_type} image not embedded: {image.filename}] {image.alt}"
+        para = Para(unstyled(message), size_pt=CAPTION_PT, colour=MUTED, align=PP_ALIGN.CENTER)
+        shape = add_text_shape(self.slide, box, [para], self.theme, f"Figure {image.number}", middle=True)
+        shape.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        shape.line.color.rgb = MUTED
+
+    def _table(self, table: Table, box: Box) -> int:
+        plan = plan_table(table, box.width, box.height)
+        left = box.left + (box.width - plan.width) // 2
+        rows = table_cells(table)
+        frame = self.slide.shapes.add_table(len(rows), len(rows[0]), left, box.top, plan.width, plan.height)
+        frame.name = "Table"
+        grid = frame.table
+        for column, width in zip(grid.columns, plan.column_widths):
+            column.width = width
+        for row, height in zip(grid.rows, plan.row_heights):
+            row.height = height
+        for r, row in enumerate(rows):
+            for c, inline in enumerate(row):
+                self._table_cell(grid.cell(r, c), inline, plan.size_pt, header=r == 0)
+        if table.caption:
+            caption_box = Box(left, box.top + plan.height, plan.width, plan.caption_height)
+            caption = Para(table.caption, size_pt=CAPTION_PT, align=PP_ALIGN.CENTER)
+            add_text_shape(self.slide, caption_box, [caption], self.theme, "Table Caption")
+        return plan.total_height
+
+    def _table_cell(self, cell, inline: Inline, size_pt: float, header: bool) -> None:
+        para = Para(inline, size_pt=size_pt, bold=header, colour=WHITE if header else None)
+        write_paragraphs(cell.text_frame, [para], self.theme)
+        if header:
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = rgb(self.theme.accent)
+
+    def _code(self, code: Code, box: Box) -> int:
+        lines = highlighted_lines(code)
+        size = code_font_pt(lines, box)
+        height = min(box.height, pt(len(lines) * size * LINE_HEIGHT + 4 * INSET_Y_PT))
+        shape = self.slide.shapes.add_textbox(box.left, box.top, box.width, height)
+        shape.name = "Code"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb(get_style_by_name(CODE_STYLE).background_color)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.margin_top = frame.margin_bottom = Pt(2 * INSET_Y_PT)
+        for index, tokens in enumerate(lines):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            for text, colour, bold, italic in tokens:
+                run = paragraph.add_run()
+                run.text = text
+                style_font(
+                    run,
+                    latin=self.theme.font_code,
+                    east_asian=self.theme.font_east_asian,
+                    size_pt=size,
+                    bold=bold,
+                    italic=italic,
+                    colour=rgb(colour) if colour else None,
+                )
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        return height
+
+    def _quote(self, quote: Quote, box: Box) -> None:
+        add_text_shape(self.slide, box, _quote_paras(quote), self.theme, "Quote", middle=True)
+
+
+def _group_visuals(blocks: Sequence[Block]) -> list:
+    """Blocks in order, with each run of consecutive pictures gathered into one tuple."""
+    items: list = []
+    for block in blocks:
+        if is_visual(block) and items and isinstance(items[-1], tuple):
+            items[-1] = (*items[-1], block)
+        elif is_visual(block):
+            items.append((block,))
+        else:
+            items.append(block)
+    return items
+
+
+def _natural_height(item, width: int) -> int | None:
+    """The height an item wants at that width; None for pictures, which take what is left."""
+    if isinstance(item, tuple):
+        return None
+    if isinstance(item, Bullets):
+        return pt(estimated_height_pt(_bullet_paras(item), width, BULLET_TEXT))
+    if isinstance(item, Table):
+        return plan_table(item, width).total_height
+    if isinstance(item, Code):
+        return pt(len(source_lines(item.source)) * CODE_MAX_PT * LINE_HEIGHT + 4 * INSET_Y_PT)
+    return pt(estimated_height_pt(_quote_paras(item), width, PLAIN_TEXT))
+
+
+def _allocate_heights(naturals: Sequence[int | None], available: int) -> list[int]:
+    """Split `available` between items: text gets what it asks (scaled down if it all cannot
+    fit), spare room goes to pictures, or is shared out in proportion when there are none."""
+    flexible = [index for index, natural in enumerate(naturals) if natural is None]
+    fixed_total = sum(natural for natural in naturals if natural is not None)
+    if not flexible:
+        if not fixed_total:
+            return [available // len(naturals)] * len(naturals)
+        return [round(available * natural / fixed_total) for natural in naturals]
+    for_text = available - max(available - fixed_total, round(available * MIN_VISUAL_SHARE))
+    text_scale = min(1.0, for_text / fixed_total) if fixed_total else 0.0
+    text_heights = {i: round(natural * text_scale) for i, natural in enumerate(naturals) if natural is not None}
+    each_visual = (available - sum(text_heights.values())) // len(flexible)
+    return [text_heights.get(i, each_visual) for i in range(len(naturals))]
+
+
+def _bullet_paras(bullets: Bullets) -> list[Para]:
+    paras: list[Para] = []
+
+    def visit(bullet: Bullet, level: int) -> None:
+        paras.append(Para(bullet.text, level=level))
+        for child in bullet.children:
+            visit(child, level + 1)
+
+    for item in bullets.items:
+        visit(item, 0)
+    return paras
+
+
+def _add_bullet_mark(paragraph) -> None:
+    # A text box has no bullets of its own; give it the master's marks and indents.
+    level = paragraph.level
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", str(pt(BULLET_TEXT.indent(level))))
+    ppr.set("indent", str(-pt(BULLET_TEXT.indent(0))))
+    bullet = OxmlElement("a:buChar")
+    bullet.set("char", "•" if level % 2 == 0 else "–")
+    ppr.insert(0, bullet)
+
+
+def _quote_paras(quote: Quote) -> list[Para]:
+    paras = [Para(quote.text, size_pt=QUOTE_PT, italic=True, align=PP_ALIGN.CENTER)]
+    if quote.attribution:
+        attribution = (Run("— "), *quote.attribution)
+        paras.append(Para(attribution, size_pt=ATTRIBUTION_PT, colour=MUTED, align=PP_ALIGN.CENTER))
+    return paras
+
+
+def _caption_inline(visual: Figure | Image) -> Inline:
+    label = Run(f"Figure {visual.number}.", bold=True)
+    return (label, Run(" "), *visual.caption) if visual.caption else (label,)
+
+
+def _picture_source(visual: Figure | Image) -> tuple[bytes, str, str]:
+    if isinstance(visual, Figure):
+        return visual.asset.png, visual.asset.alt, "image/png"
+    return visual.data, visual.alt, visual.media_type
+
+
+def _pixel_size(visual: Figure | Image) -> tuple[int, int]:
+    if isinstance(visual, Figure):
+        width, height = visual.asset.width_px, visual.asset.height_px
+    else:
+        width, height = visual.width_px, visual.height_px
+    # A missing size must not divide by zero; a square box is the least wrong guess.
+    return (width, height) if width > 0 and height > 0 else (1, 1)

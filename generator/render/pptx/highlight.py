@@ -1,0 +1,76 @@
+"""Code as coloured runs in a monospace font, highlighted with Pygments."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pygments
+from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import Token
+from pygments.util import ClassNotFound
+
+from generator.deck import (
+    Code,
+)
+from generator.render.pptx.geometry import Box
+from generator.render.pptx.style import (
+    CODE_MAX_PT,
+    CODE_MIN_PT,
+    CODE_STYLE,
+    EMU_PER_PT,
+    INSET_X_PT,
+    INSET_Y_PT,
+    LINE_HEIGHT,
+    MONO_EM,
+)
+from generator.render.pptx.text import em_width
+
+CodeToken = tuple[str, "str | None", bool, bool]  # text, colour ("RRGGBB" or None), bold, italic
+
+
+def source_lines(source: str) -> list[str]:
+    return source.expandtabs(4).rstrip("\n").split("\n")
+
+
+def highlighted_lines(code: Code) -> list[list[CodeToken]]:
+    """The source, one list of styled tokens per line; unknown languages come out plain."""
+    source = "\n".join(source_lines(code.source))
+    lexer = _lexer_for(code.language)
+    tokens = pygments.lex(source, lexer) if lexer else [(Token.Text, source)]
+    style = get_style_by_name(CODE_STYLE)
+    lines: list[list[CodeToken]] = [[]]
+    for token_type, value in tokens:
+        look = style.style_for_token(token_type)
+        for index, piece in enumerate(value.split("\n")):
+            if index:
+                lines.append([])
+            if piece:
+                lines[-1].append((piece, look["color"], look["bold"], look["italic"]))
+    # The lexer ends the text with a newline of its own.
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _lexer_for(language: str | None):
+    if not language:
+        return None
+    try:
+        # stripnl would drop the blank lines a listing starts with.
+        return get_lexer_by_name(language, stripnl=False)
+    except ClassNotFound:
+        return None
+
+
+def code_font_pt(lines: Sequence[Sequence[CodeToken]], box: Box) -> float:
+    """The largest size (up to CODE_MAX_PT) at which the longest line and all lines fit."""
+    longest = max(
+        (em_width("".join(token[0] for token in line), MONO_EM) for line in lines),
+        default=1,
+    )
+    by_width = (box.width / EMU_PER_PT - 2 * INSET_X_PT) / max(longest, 1)
+    by_height = (box.height / EMU_PER_PT - 4 * INSET_Y_PT) / (len(lines) * LINE_HEIGHT)
+    size = min(CODE_MAX_PT, by_width, by_height)
+    return max(CODE_MIN_PT, math.floor(size * 2) / 2)

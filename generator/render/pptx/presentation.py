@@ -1,0 +1,78 @@
+"""The deck written out: slides added in order, then the zip repacked so the bytes repeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+
+from generator.deck import (
+    Deck,
+    Meta,
+)
+from generator.errors import BuildError
+from generator.render.pptx.geometry import grid_of
+from generator.render.pptx.master import presentation_for
+from generator.render.pptx.slides import add_footer, add_slide, write_notes
+from generator.render.pptx.style import EARLIEST_ZIP_TIME
+
+
+def render_pptx(deck: Deck) -> bytes:
+    """The deck as .pptx bytes; the same deck (and SOURCE_DATE_EPOCH) gives the same bytes."""
+    stamp = _build_timestamp(deck.meta)
+    prs = presentation_for(deck.theme)
+    grid = grid_of(prs)
+    for index, slide in enumerate(deck.slides, start=1):
+        added = add_slide(prs, grid, deck, slide)
+        if slide.layout != "title":
+            add_footer(added, grid, deck, slide.number or index)
+        write_notes(added, slide.notes, deck.theme)
+    _set_core_properties(prs, deck.meta, stamp)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return _repack_with_fixed_time(buffer.getvalue(), stamp)
+
+
+def _build_timestamp(meta: Meta) -> dt.datetime:
+    """The time stamped into the file: SOURCE_DATE_EPOCH, else the lecture's date, else 1980."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}.")
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    if meta.date:
+        day = dt.date.fromisoformat(meta.date[:10])
+        return dt.datetime(day.year, day.month, day.day)
+    return EARLIEST_ZIP_TIME
+
+
+def _set_core_properties(prs, meta: Meta, stamp: dt.datetime) -> None:
+    props = prs.core_properties
+    props.title = meta.title
+    props.author = meta.author
+    props.subject = meta.series
+    props.language = meta.language
+    props.comments = ""  # the template says "generated using python-pptx"
+    props.last_modified_by = "lecturegen"
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+
+
+def _repack_with_fixed_time(data: bytes, stamp: dt.datetime) -> bytes:
+    # python-pptx stamps every zip entry with the current time; rewrite them, keeping order.
+    date_time = max(stamp, EARLIEST_ZIP_TIME).timetuple()[:6]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 3  # otherwise the bytes depend on the OS that renders
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, source.read(entry.filename))
+    return out.getvalue()

@@ -19,11 +19,11 @@ from typing import Any
 from generator import __version__
 from generator.cache import Cache, CachedResult, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, load_lecture
-from generator.deck import Deck, DemoRun, FigureAsset
+from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
-from generator.errors import ContentError, UsageError
+from generator.errors import ContentError, Problem, UsageError
 from generator.progress import Reporter, SilentReporter
-from generator.resolve import cited_figures, resolve_deck
+from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
 
 FORMATS = ("pptx", "html", "report")
@@ -43,6 +43,7 @@ class BuildOptions:
     strict: bool = False
     cache_dir: Path | None = None
     template_dirs: tuple[Path, ...] = ()
+    revealjs_url: str | None = None  # None: the pinned reveal.js release on the public CDN
 
 
 @dataclass
@@ -139,12 +140,36 @@ def draw_figures(
     return figures
 
 
-def render(deck: Deck, formats: Sequence[str], template_dirs: Sequence[Path]) -> dict[str, bytes]:
+def chart_specs(
+    loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]]
+) -> dict[str, ChartSpec]:
+    """The native charts the slides ask for, computed from the results (cheap: no training, no drawing)."""
+    from generator.figures.registry import chart_for
+
+    charts = {}
+    for name in cited_charts(loaded):
+        demo, figure = name.split(".", 1)
+        charts[name] = chart_for(jobs[demo].kind.name, figure, results[demo][0].result)
+    return charts
+
+
+def render(
+    deck: Deck,
+    formats: Sequence[str],
+    template_dirs: Sequence[Path],
+    reveal_root: str | None = None,
+    layout_problems: list[Problem] | None = None,
+) -> dict[str, bytes]:
+    """Bytes per output file; `layout_problems` receives the PowerPoint renderer's warnings
+    (bullets continued on another slide, text too long for its box)."""
     files: dict[str, bytes] = {}
     if "pptx" in formats:
-        from generator.render.pptx import render_pptx
+        from generator.render.pptx import render_pptx_with_problems
 
-        files["slides.pptx"] = render_pptx(deck)
+        rendered = render_pptx_with_problems(deck)
+        files["slides.pptx"] = rendered.data
+        if layout_problems is not None:
+            layout_problems.extend(rendered.problems)
     if "html" in formats:
         from generator.render.html import render_slides_html
 
@@ -159,6 +184,10 @@ def render(deck: Deck, formats: Sequence[str], template_dirs: Sequence[Path]) ->
         from generator.render.html import render_report_html
 
         files["report.html"] = render_report_html(deck, template_dirs).encode()
+    if "revealjs" in formats:
+        from generator.render.revealjs import DEFAULT_REVEALJS_URL, REVEALJS_OUTPUT, render_revealjs_html
+
+        files[REVEALJS_OUTPUT] = render_revealjs_html(deck, template_dirs, reveal_root or DEFAULT_REVEALJS_URL).encode()
     for asset in deck.figures:
         files[f"figures/{asset.file_stem}.png"] = asset.png
         files[f"figures/{asset.file_stem}.svg"] = asset.svg.encode()
@@ -198,6 +227,14 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
         from generator.render.pdf import find_chromium
 
         find_chromium()  # say now, not after training, that the PDF cannot be made
+    reveal_root = revealjs_url = None
+    if "revealjs" in options.formats:
+        from generator.render.revealjs import DEFAULT_REVEALJS_URL, URL_SCHEME, reveal_location
+
+        revealjs_url = options.revealjs_url or DEFAULT_REVEALJS_URL
+        if URL_SCHEME.match(revealjs_url) or Path(revealjs_url).is_absolute():
+            # Checked before training; a relative folder waits for the lecture's folder name (its slug).
+            reveal_root = reveal_location(revealjs_url, options.output_dir)
     lap("load")
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
@@ -207,10 +244,13 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("demos")
 
     figures = draw_figures(loaded, jobs, results, cache)
+    charts = chart_specs(loaded, jobs, results)
     lap("figures")
 
     records = [record for _, record in results.values()]
-    resolved = resolve_deck(loaded, {name: cached.result.values for name, (cached, _) in results.items()}, figures)
+    resolved = resolve_deck(
+        loaded, {name: cached.result.values for name, (cached, _) in results.items()}, figures, charts
+    )
     warnings = [str(problem) for problem in resolved.warnings]
     if options.strict and resolved.warnings:
         raise ContentError(list(resolved.warnings))
@@ -219,7 +259,21 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("resolve")
 
     deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
-    files = render(deck, options.formats, options.template_dirs)
+    if revealjs_url is not None and reveal_root is None:
+        from generator.render.revealjs import reveal_location
+
+        # A relative folder is linked from the page, so it is checked from the page's folder.
+        reveal_root = reveal_location(revealjs_url, options.output_dir / deck.meta.slug)
+    layout_problems: list[Problem] = []
+    # --templates first, then the content's theme.templates; the built-in templates come last.
+    content_templates = (loaded.template_dir,) if loaded.template_dir else ()
+    template_dirs = (*options.template_dirs, *content_templates)
+    files = render(deck, options.formats, template_dirs, reveal_root, layout_problems)
+    if options.strict and layout_problems:
+        raise ContentError(layout_problems)
+    for problem in layout_problems:
+        warnings.append(str(problem))
+        reporter.warn(str(problem))
     lap("render")
 
     lecture_dir = options.output_dir / resolved.deck.meta.slug

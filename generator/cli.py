@@ -15,7 +15,7 @@ import click
 from generator import __version__
 from generator.errors import EXIT_BUILD_FAILED, UsageError
 
-FORMAT_CHOICES = ("pptx", "html", "report", "pdf")
+FORMAT_CHOICES = ("pptx", "html", "report", "pdf", "revealjs")
 DEFAULT_FORMATS = ("pptx", "html", "report")
 
 
@@ -73,7 +73,7 @@ def main(ctx):
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
               help="Comma-separated outputs: pptx (slides.pptx), html (slides.html), report (report.html), "
-                   "pdf (slides.pdf, printed by headless Chromium).")
+                   "pdf (slides.pdf, printed by headless Chromium), revealjs (slides.reveal.html, for reveal.js).")
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,
@@ -84,9 +84,14 @@ def main(ctx):
               help="Where results are cached [default: $LECTUREGEN_CACHE_DIR or ~/.cache/lecturegen].")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of HTML templates searched before the built-in ones (trusted as code).")
+@click.option("--revealjs-url", "revealjs_url", metavar="URL_OR_DIR", default=None,
+              help="Where --format revealjs links reveal.js from: an http(s) URL, or a folder holding the reveal.js "
+                   "package (absolute, or relative to the output file) for offline use "
+                   "[default: reveal.js 6.0.2 on the jsDelivr CDN].")
 @_verbosity
 @click.pass_context
-def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, template_dir, quiet, verbose):
+def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, template_dir, revealjs_url,
+          quiet, verbose):
     """Build a lecture: run its demos, draw figures, write PowerPoint, HTML slides and a report.
 
     CONTENT is the lecture's YAML file; without it, the default Deep Learning
@@ -114,6 +119,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
         strict=strict,
         cache_dir=cache_dir,
         template_dirs=(template_dir,) if template_dir else (),
+        revealjs_url=revealjs_url,
     )
     run_build(options, Reporter(quiet=quiet, verbose=verbose))
 

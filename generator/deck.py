@@ -66,11 +66,47 @@ class FigureAsset:
         return self.name.replace(".", "-")
 
 
+LineStyle = Literal["solid", "dashed", "dotted"]
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One line (or one set of bars) of a chart, drawn in the same colour as in the figure."""
+
+    name: str
+    values: tuple[float | None, ...]  # one per category; None where there is no number (a diverged run)
+    colour: str  # "#RRGGBB"
+    line_style: LineStyle = "solid"
+    markers: bool = True
+    point_colours: tuple[str, ...] = ()  # bars coloured one by one, as the figure colours them
+    # A spread around each value (the range over seeds), drawn as error bars; empty for none.
+    low: tuple[float | None, ...] = ()
+    high: tuple[float | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """The data and look of a line or bar figure, for renderers that can draw an editable chart."""
+
+    kind: Literal["line", "bar"]
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    title: str = ""
+    x_title: str = ""
+    y_title: str = ""
+    y_log: bool = False
+    y_min: float | None = None
+    y_max: float | None = None
+    axis_number_format: str = "General"  # Excel number format of the value axis's labels
+    value_label_format: str | None = None  # when set, each point is labelled with its value in this format
+
+
 @dataclass(frozen=True)
 class Figure:
     asset: FigureAsset
     number: int  # figure numbers run through the whole lecture: "Figure 3"
     caption: Inline
+    chart: ChartSpec | None = None  # set when the slide asks for `chart: native`
 
 
 @dataclass(frozen=True)
@@ -106,7 +142,14 @@ class Quote:
     attribution: Inline = ()
 
 
-Block = Bullets | Figure | Image | Table | Code | Quote
+@dataclass(frozen=True)
+class Equation:
+    """Display math, one line per TeX source (without dollar signs), checked by mathtext at load."""
+
+    lines: tuple[str, ...]
+
+
+Block = Bullets | Figure | Image | Table | Code | Quote | Equation
 
 SlideKind = Literal["title", "section", "content", "closing"]
 
@@ -135,7 +178,9 @@ class Slide:
     notes: tuple[Inline, ...] = ()  # paragraphs of speaker notes
     section: str = ""  # title of the section this slide belongs to
     source: Location | None = None  # where in the content file the slide is written
+    source_path: str = ""  # the slide's node in the content file, e.g. "sections[2].slides[3]"
     number: int = 0  # 1-based position in the deck
+    pptx_layout: str = ""  # a PowerPoint layout named by the content; "" to use the layout kind's
 
 
 @dataclass(frozen=True)
@@ -145,6 +190,8 @@ class Theme:
     font_east_asian: str
     font_code: str
     aspect: Literal["16:9", "4:3"]
+    pptx_template: bytes = b""  # the user's .pptx/.potx; empty for the designed master
+    pptx_layouts: tuple[tuple[str, str], ...] = ()  # (layout kind, the template's layout name)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class _Resolver:
     warnings: list[Problem] = field(default_factory=list)
     figure_count: int = 0
     used_figures: dict[str, d.FigureAsset] = field(default_factory=dict)
+    charts: Mapping[str, d.ChartSpec] = field(default_factory=dict)  # for slides with `chart: native`
 
     def problem(self, path: DocPath, message: str) -> None:
         self.problems.append(Problem(self.loaded.where(path), format_path(path), message))
@@ -56,7 +57,7 @@ class _Resolver:
         # into one newline.
         separator = r"\n" if path in self.loaded.source.folded else r"\n\s*\n"
         chunks = [chunk.strip() for chunk in re.split(separator, value)]
-        return tuple(self.inline(" ".join(chunk.split()), path) for chunk in chunks if chunk)
+        return tuple(self.inline(_join_wrapped_lines(chunk), path) for chunk in chunks if chunk)
 
     def bullets(self, items: list[BulletItem], path: DocPath) -> tuple[d.Bullet, ...]:
         resolved = []
@@ -76,7 +77,9 @@ class _Resolver:
         asset = self.figures[spec.figure]
         self.used_figures.setdefault(asset.name, asset)
         caption = self.inline(spec.caption, path + ("caption",)) if spec.caption else ()
-        return d.Figure(asset=asset, number=self.next_number(), caption=caption)
+        # Without a computed chart (a caller that passes none) the slide keeps the picture.
+        chart = self.charts.get(spec.figure) if spec.chart == "native" else None
+        return d.Figure(asset=asset, number=self.next_number(), caption=caption, chart=chart)
 
     def image(self, spec: SlideSpec, path: DocPath) -> d.Image:
         target = resolve_inside(self.loaded.folder, spec.image)
@@ -120,6 +123,9 @@ class _Resolver:
         blocks: list[d.Block] = []
         if spec.bullets:
             blocks.append(d.Bullets(self.bullets(spec.bullets, path + ("bullets",))))
+        # Under the bullets that lead up to it; TeX is kept verbatim (no expressions, no markup).
+        if spec.equation:
+            blocks.append(d.Equation(tuple(tex.strip() for tex in spec.equation)))
         if spec.figure:
             blocks.append(self.figure(spec, path))
         if spec.image:
@@ -141,6 +147,8 @@ class _Resolver:
             notes=self.paragraphs(spec.notes, path + ("notes",)),
             section=section,
             source=self.loaded.where(path),
+            source_path=format_path(path),
+            pptx_layout=spec.pptx_layout or "",
         )
 
 
@@ -158,6 +166,16 @@ def choose_layout(spec: SlideSpec) -> d.Layout:
     if spec.quote and not spec.bullets:
         return "quote"
     return "bullets"
+
+
+# Chinese and Japanese put no space between words, so a line wrapped between two of their characters
+# joins without one (Korean, which spaces its words, is not in these ranges).
+_NO_SPACE_SCRIPT = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_NO_SPACE_SCRIPT}])\\s+(?=[{_NO_SPACE_SCRIPT}])")
+
+
+def _join_wrapped_lines(text: str) -> str:
+    return _SPACE_BETWEEN_CJK.sub("", " ".join(text.split()))
 
 
 def _cell_text(cell: Any) -> str:
@@ -187,11 +205,13 @@ def resolve_deck(
     loaded: LoadedLecture,
     results: Mapping[str, Mapping[str, Any]],
     figures: Mapping[str, d.FigureAsset],
+    charts: Mapping[str, d.ChartSpec] | None = None,
 ) -> ResolvedDeck:
-    """The Deck for ``loaded``, given each demo's result values and the drawn figures."""
+    """The Deck for ``loaded``, given each demo's result values, the drawn figures and the native charts
+    (``cited_charts``) of the slides that ask for them."""
     lecture = loaded.lecture
     meta_spec = lecture.lecture
-    r = _Resolver(loaded, results, figures)
+    r = _Resolver(loaded, results, figures, charts=charts or {})
 
     def meta_text(name: str) -> str:
         value = getattr(meta_spec, name)
@@ -220,6 +240,7 @@ def resolve_deck(
             subtitle=r.inline(meta_spec.subtitle, ("lecture", "subtitle")) if meta_spec.subtitle else (),
             notes=r.paragraphs(meta_spec.notes, ("lecture", "notes")),
             source=loaded.where(("lecture",)),
+            source_path="lecture",
         )
     ]
     for s, section in enumerate(lecture.sections):
@@ -233,6 +254,7 @@ def resolve_deck(
                 notes=r.paragraphs(section.notes, path + ("notes",)),
                 section=section.title,
                 source=loaded.where(path),
+                source_path=format_path(path),
             )
         )
         for i, spec in enumerate(section.slides):
@@ -252,6 +274,9 @@ def resolve_deck(
             font_east_asian=theme.font_east_asian,
             font_code=theme.font_code,
             aspect=theme.aspect,
+            # Read here so the renderer gets bytes, like images; the loader checked the file.
+            pptx_template=resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b"",
+            pptx_layouts=tuple(theme.pptx_layouts.items()),
         ),
         slides=numbered,
         figures=tuple(r.used_figures.values()),
@@ -272,3 +297,12 @@ def cited_figures(loaded: LoadedLecture) -> list[str]:
     if lecture.closing is not None:
         specs.append(lecture.closing)
     return list(dict.fromkeys(spec.figure for spec in specs if spec.figure))
+
+
+def cited_charts(loaded: LoadedLecture) -> list[str]:
+    """Figure names the slides show as native charts (`chart: native`), in order, without repeats."""
+    lecture = loaded.lecture
+    specs = [spec for section in lecture.sections for spec in section.slides]
+    if lecture.closing is not None:
+        specs.append(lecture.closing)
+    return list(dict.fromkeys(spec.figure for spec in specs if spec.figure and spec.chart == "native"))

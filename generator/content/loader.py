@@ -8,6 +8,7 @@ relative paths are resolved against. Anything wrong raises one
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,12 @@ class LoadedLecture:
 
     def where(self, path: DocPath) -> Location:
         return self.source.value(path)
+
+    @property
+    def template_dir(self) -> Path | None:
+        """``theme.templates`` as a folder; the loader has checked that it stays inside :attr:`folder`."""
+        name = self.lecture.theme.templates
+        return resolve_inside(self.folder, name) if name else None
 
 
 def load_lecture(path: Path | str) -> LoadedLecture:
@@ -97,6 +104,8 @@ class _ReferenceChecker:
     def check(self) -> list[Problem]:
         self.check_demos()
         self.check_profiles()
+        self.check_pptx_template()
+        self.check_html_templates()
         self.check_text_fields(self.data.get("lecture"), ("lecture",))
         sections = self.data.get("sections")
         if isinstance(sections, list):
@@ -176,14 +185,19 @@ class _ReferenceChecker:
     # -- slides ---------------------------------------------------------------
     def check_slide(self, slide: dict[str, Any], path: DocPath) -> None:
         self.check_text_fields(slide, path)
-        content_keys = [key for key in ("bullets", "figure", "image", "table", "code", "quote") if slide.get(key)]
+        content_keys = [
+            key for key in ("bullets", "figure", "image", "table", "code", "quote", "equation") if slide.get(key)
+        ]
         if not content_keys and "title" in slide:
-            self.add(path, "a slide needs content: give bullets, figure, image, table, code or quote")
+            self.add(path, "a slide needs content: give bullets, figure, image, table, code, quote or equation")
+        self.check_equations(slide.get("equation"), path + ("equation",))
         if slide.get("figure") and slide.get("image"):
             self.add(path + ("image",), "give either `figure` or `image`, not both", at_key=True)
         figure = slide.get("figure")
         if isinstance(figure, str):
             self.check_figure_name(figure, path + ("figure",))
+        if slide.get("chart") == "native":
+            self.check_native_chart(figure, path)
         image = slide.get("image")
         if isinstance(image, str):
             self.check_image(image, path + ("image",))
@@ -197,11 +211,71 @@ class _ReferenceChecker:
             for r, row in enumerate(table["rows"]):
                 if isinstance(row, list) and len(row) != width:
                     self.add(path + ("table", "rows", r), f"this row has {len(row)} {'cell' if len(row) == 1 else 'cells'}; the table has {width} columns")
+        if isinstance(slide.get("pptx_layout"), str):
+            self.check_pptx_layout(slide["pptx_layout"], path + ("pptx_layout",))
         layout = slide.get("layout")
         needs = {"figure": ("figure", "image"), "figure_bullets": ("figure", "image"), "table": ("table",),
                  "code": ("code",), "quote": ("quote",), "bullets": ("bullets",)}
         if isinstance(layout, str) and layout in needs and not any(slide.get(k) for k in needs[layout]):
             self.add(path + ("layout",), f"layout {layout!r} needs {' or '.join(needs[layout])} on the slide")
+
+    def check_equations(self, equation: Any, path: DocPath) -> None:
+        from generator.render.math_text import display_math_problem
+
+        # The same value shapes the schema accepts: one TeX string, or a list of them.
+        equations = [(path, equation)] if isinstance(equation, str) else []
+        if isinstance(equation, list):
+            equations = [(path + (i,), tex) for i, tex in enumerate(equation)]
+        for where, tex in equations:
+            if not isinstance(tex, str) or not tex:
+                continue  # the schema reports these
+            problem = display_math_problem(tex) if tex.strip() else "the equation is blank; write its TeX"
+            if problem is not None:
+                self.add(where, problem)
+
+    # -- the PowerPoint template ------------------------------------------------------
+    def check_pptx_template(self) -> None:
+        theme = self.data.get("theme")
+        theme = theme if isinstance(theme, dict) else {}
+        template = theme.get("pptx_template")
+        # (what has the layouts, their names); None when the template itself is unusable.
+        self.known_layouts: tuple[str, list[str]] | None = None
+        if isinstance(template, str):
+            self.known_layouts = self.read_template(template, ("theme", "pptx_template"))
+        elif template is None:
+            from generator.render.pptx.layouts import LAYOUT_NAMES
+
+            self.known_layouts = ("the built-in master", list(LAYOUT_NAMES.values()))
+        mapping = theme.get("pptx_layouts")
+        if isinstance(mapping, dict):
+            for kind, name in mapping.items():
+                if isinstance(name, str):
+                    self.check_pptx_layout(name, ("theme", "pptx_layouts", kind))
+
+    def read_template(self, template: str, path: DocPath) -> tuple[str, list[str]] | None:
+        target = resolve_inside(self.folder, template)
+        if target is None:
+            self.add(path, f"template {template!r} is outside the content file's folder; templates must be in that folder or below it")
+            return None
+        if not target.is_file():
+            self.add(path, f"template file {template!r} not found (looked in {self.folder})")
+            return None
+        from generator.render.pptx.master import TemplateError, layout_names, open_template
+
+        try:
+            names = layout_names(open_template(target.read_bytes()))
+        except (TemplateError, OSError) as error:
+            self.add(path, f"{template!r} cannot be used as a template: {error}; save it from PowerPoint or LibreOffice Impress as .pptx or .potx")
+            return None
+        return f"the template {template!r}", names
+
+    def check_pptx_layout(self, name: str, path: DocPath) -> None:
+        if self.known_layouts is None:
+            return  # the template is reported already
+        owner, names = self.known_layouts
+        if name not in names:
+            listed = ", ".join(repr(known) for known in names)
+            self.add(path, f"{owner} has no layout {name!r}{did_you_mean(name, names)} (its layouts: {listed})")
 
     def check_figure_name(self, figure: str, path: DocPath) -> None:
         demo_name, dot, figure_name = figure.partition(".")
@@ -222,6 +296,53 @@ class _ReferenceChecker:
                 f"unknown figure {figure!r}{did_you_mean(figure, candidates)}"
                 f" (demo {demo_name!r} of kind {kind.name!r} draws: {', '.join(kind.figure_names)})",
             )
+
+    def check_native_chart(self, figure: Any, path: DocPath) -> None:
+        if not isinstance(figure, str) or not figure:
+            self.add(path + ("chart",), "`chart: native` draws the slide's `figure` as a chart; this slide has no `figure`")
+            return
+        demo_name, _, figure_name = figure.partition(".")
+        kind = self.kind_of(self.demos.get(demo_name))
+        if kind is None or figure_name not in kind.figure_names:
+            return  # the figure name itself is reported
+        # Imported here: the figure modules load matplotlib, which content without charts never needs.
+        from generator.figures.registry import has_chart
+
+        if has_chart(kind.name, figure_name):
+            return
+        charted = [
+            f"{name}.{drawn}"
+            for name, demo in self.demos.items()
+            if (other := self.kind_of(demo)) is not None
+            for drawn in other.figure_names
+            if has_chart(other.name, drawn)
+        ]
+        offer = f"; figures of this lecture that have one: {', '.join(charted)}" if charted else ""
+        self.add(path + ("chart",), f"figure {figure!r} has no native chart, only a picture: use `chart: image`{offer}")
+
+    # -- the HTML template folder -------------------------------------------------------
+    def check_html_templates(self) -> None:
+        theme = self.data.get("theme")
+        name = theme.get("templates") if isinstance(theme, dict) else None
+        if not isinstance(name, str) or not name:
+            return
+        path = ("theme", "templates")
+        target = resolve_inside(self.folder, name)
+        if target is None:
+            self.add(path, f"templates folder {name!r} is outside the content file's folder; it must be in that folder or below it")
+            return
+        if not target.exists():
+            self.add(path, f"templates folder {name!r} not found (looked in {self.folder})")
+            return
+        if not target.is_dir():
+            self.add(path, f"templates folder {name!r} is a file; name the folder that holds the templates")
+            return
+        # Jinja follows links, so a link inside the folder could still read a file from anywhere.
+        escaping = _links_leaving(target, self.folder.resolve())
+        if escaping is None:
+            self.add(path, f"templates folder {name!r} holds more than {MAX_TEMPLATE_ENTRIES:,} files and folders; name the folder that holds only the templates")
+        elif escaping:
+            self.add(path, f"templates folder {name!r} holds {escaping!r}, a link to a place outside the content file's folder; copy the file in instead")
 
     def check_image(self, image: str, path: DocPath) -> None:
         target = resolve_inside(self.folder, image)
@@ -300,6 +421,28 @@ def resolve_inside(folder: Path, relative: str) -> Path | None:
     except ValueError:
         return None
     return target
+
+
+# A templates folder holds a dozen files; a walk this long means it names the wrong folder.
+MAX_TEMPLATE_ENTRIES = 10_000
+
+
+def _links_leaving(folder: Path, root: Path) -> str | None:
+    """The first link under ``folder`` (as a path relative to it) that leads outside ``root``; "" if none.
+
+    None when the folder is too big to walk.
+    """
+    seen = 0
+    for parent, directories, files in os.walk(folder):  # does not descend into linked folders
+        for name in sorted(directories) + sorted(files):
+            seen += 1
+            if seen > MAX_TEMPLATE_ENTRIES:
+                return None
+            entry = Path(parent) / name
+            if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                return entry.relative_to(folder).as_posix()
+        directories.sort()
+    return ""
 
 
 def image_media_type(path: Path) -> str | None:

@@ -47,6 +47,12 @@ class LectureMeta(Strict):
     )
 
 
+# Every kind of slide, as the PowerPoint master names its layouts (see docs/POWERPOINT.md).
+SlideLayoutKind = Literal[
+    "title", "section", "bullets", "figure", "figure_bullets", "table", "code", "quote", "closing"
+]
+
+
 class Theme(Strict):
     """Look of the outputs."""
 
@@ -55,6 +61,23 @@ class Theme(Strict):
     font_east_asian: str = Field("Noto Sans CJK SC", min_length=1, description="Font for Chinese, Japanese, Korean text.")
     font_code: str = Field("DejaVu Sans Mono", min_length=1, description="Monospace font for code.")
     aspect: Literal["16:9", "4:3"] = Field("16:9", description="Slide aspect ratio.")
+    templates: str | None = Field(
+        None,
+        min_length=1,
+        description="A folder of HTML templates relative to the content file's folder, searched before the built-in "
+        "ones (after `--templates`); templates run as code, see docs/TEMPLATES.md.",
+    )
+    pptx_template: str | None = Field(
+        None,
+        description="A PowerPoint template (.pptx or .potx) relative to the content file's folder; its layouts and "
+        "look replace the built-in master (the slide size is the template's).",
+    )
+    pptx_layouts: dict[SlideLayoutKind, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Which PowerPoint layout each kind of slide uses, by name, e.g. {bullets: 'Title and Content'}; "
+        "without it the usual names ('Title Slide', 'Section Header', 'Title and Content', 'Title Only', "
+        "'Two Content') are looked for.",
+    )
 
 
 class DemoInstance(Strict):
@@ -108,6 +131,13 @@ class QuoteSpec(Strict):
     attribution: str = ""
 
 
+def _equations_from_string(value: Any) -> Any:
+    # One equation is the common case; a list stacks several, one per line.
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
 LayoutName = Literal["bullets", "figure", "figure_bullets", "table", "code", "quote"]
 
 
@@ -121,10 +151,24 @@ class SlideSpec(Strict):
     image: str | None = Field(None, description="A picture file, relative to the content file's folder.")
     alt: str | None = Field(None, description="Alt text for `image` (figures write their own).")
     caption: str | None = Field(None, description="Caption under the figure or image.")
+    chart: Literal["image", "native"] = Field(
+        "image",
+        description="How PowerPoint shows the `figure`: a picture, or a native chart whose numbers can be edited "
+        "(for line and bar figures; the HTML outputs always show the picture).",
+    )
     table: TableSpec | None = None
     code: Annotated[CodeSpec, BeforeValidator(_code_from_string)] | None = None
     quote: Annotated[QuoteSpec, BeforeValidator(_quote_from_string)] | None = None
+    equation: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_equations_from_string)] = Field(
+        default_factory=list,
+        description="Display math: TeX without dollar signs (matplotlib mathtext syntax), or a list of them.",
+    )
     notes: str = Field("", description="Speaker notes; the report uses them as prose.")
+    pptx_layout: str | None = Field(
+        None,
+        min_length=1,
+        description="A PowerPoint layout by name (the template's, or the built-in master's), overriding `layout`.",
+    )
 
 
 class SectionSpec(Strict):

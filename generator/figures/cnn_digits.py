@@ -8,7 +8,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.chart_data import category_labels, chart_values
 from generator.figures.seed_summary import nan_mean
 from generator.figures.style import FIGURE_SIZE_IN, MODEL_COLOURS, new_axes
 
@@ -191,3 +193,45 @@ class CnnVsDenseDisplay:
         return "Bar chart: " + "; ".join(
             f"{MODEL_LABELS[name]} with {self.params[name]:,} parameters reaches {self.accuracy[name]:.1%} test accuracy"
             for name in self.accuracy) + "."
+
+
+# -- native charts: the same numbers and colours as the figures above ------------------------------
+
+
+def chart_training_curves(result: DemoResult) -> ChartSpec:
+    display = TrainingCurvesDisplay.from_result(result)
+    epochs = len(next(iter(display.accuracy.values())))
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(range(1, epochs + 1)),
+        series=tuple(
+            ChartSeries(f"{MODEL_LABELS[name]} ({display.params[name]:,} parameters)", chart_values(series * 100),
+                        MODEL_COLOURS[name], markers=False)
+            for name, series in display.accuracy.items()
+        ),
+        x_title="epoch",
+        y_title="test accuracy (%)",
+        y_max=100.0,
+        axis_number_format="0",
+    )
+
+
+def chart_cnn_vs_dense(result: DemoResult) -> ChartSpec:
+    # Errors from zero, as in the figure: the honest comparison of two high accuracies.
+    display = CnnVsDenseDisplay.from_result(result)
+    names = list(display.accuracy)
+    errors = ChartSeries(
+        "test error (%)",
+        chart_values((1 - display.accuracy[name]) * 100 for name in names),
+        MODEL_COLOURS[names[0]],
+        point_colours=tuple(MODEL_COLOURS[name] for name in names),
+    )
+    return ChartSpec(
+        kind="bar",
+        categories=tuple(f"{MODEL_LABELS[name]} ({display.params[name]:,} parameters)" for name in names),
+        series=(errors,),
+        y_title="test error (%)",
+        y_min=0.0,
+        axis_number_format="0.0",
+        value_label_format='0.0"% wrong"',
+    )

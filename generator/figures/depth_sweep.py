@@ -14,7 +14,9 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.chart_data import category_labels, chart_values, line_style
 from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
 from generator.figures.style import (
     ACTIVATION_COLOURS,
@@ -182,3 +184,61 @@ class LossCurvesDisplay:
                 else:
                     parts.append(f"{_label(activation, init)} diverged")
         return f"Log-scale chart of training loss per epoch at {self.depth} hidden layers: " + "; ".join(parts) + "."
+
+
+# -- native charts: the same numbers, colours and line styles as the figures above --------------
+
+
+def _chart_series(series: np.ndarray, activations, inits, markers: bool = True, low=None, high=None) -> list[ChartSeries]:
+    return [
+        ChartSeries(_label(activation, init), chart_values(series[a, i]), ACTIVATION_COLOURS.get(activation, NEUTRAL),
+                    line_style(INIT_LINESTYLES.get(init, "-")), markers,
+                    low=chart_values(low[a, i]) if low is not None else (),
+                    high=chart_values(high[a, i]) if high is not None else ())
+        for a, activation in enumerate(activations)
+        for i, init in enumerate(inits)
+    ]
+
+
+def chart_gradient_norms(result: DemoResult) -> ChartSpec:
+    display = GradientNormsDisplay.from_result(result)
+    when = "at initialisation" if display.epoch == 0 else f"after epoch {display.epoch}"
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(range(1, display.depth + 2)),
+        series=tuple(_chart_series(display.norms, display.activations, display.inits)),
+        title=f"{display.depth} hidden layers, {when}",
+        x_title=f"layer (1 = next to the input, {display.depth + 1} = output)",
+        y_title="gradient norm \u2016\u2202L/\u2202W\u2016",
+        y_log=True,
+        axis_number_format="0E+0",
+    )
+
+
+def chart_accuracy_vs_depth(result: DemoResult) -> ChartSpec:
+    display = AccuracyVsDepthDisplay.from_result(result)
+    chance = ChartSeries("chance", (display.chance * 100,) * len(display.depths), NEUTRAL, "dashed", markers=False)
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(display.depths),
+        series=(*_chart_series(display.mean * 100, display.activations, display.inits,
+                               low=display.low * 100, high=display.high * 100), chance),
+        x_title="hidden layers",
+        y_title="test accuracy (%)",
+        y_min=0.0,
+        y_max=100.0,
+        axis_number_format="0",
+    )
+
+
+def chart_loss_curves(result: DemoResult) -> ChartSpec:
+    display = LossCurvesDisplay.from_result(result)
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(range(1, display.loss.shape[-1] + 1)),
+        series=tuple(_chart_series(display.loss, display.activations, display.inits, markers=False)),
+        title=f"{display.depth} hidden layers",
+        x_title="epoch",
+        y_title="training loss (cross-entropy)",
+        y_log=True,
+    )

@@ -8,7 +8,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
+from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.chart_data import category_labels, chart_values, hex_colour
 from generator.figures.seed_summary import geometric_mean, nan_mean
 from generator.figures.style import NEUTRAL, new_axes
 
@@ -107,3 +109,45 @@ class ScaledLossCurvesDisplay:
             else:
                 parts.append(f"at {scale:g}x it went from {series[0]:.2f} to {series[-1]:.2f}")
         return "Log-scale chart of training loss per epoch for each weight scale: " + "; ".join(parts) + "."
+
+
+# -- native charts: the same numbers and colours as the figures above ------------------------------
+
+
+def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str] | None = None) -> tuple[ChartSeries, ...]:
+    names = names or [_scale_label(scale) for scale in scales]
+    return tuple(
+        ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers)
+        for name, colour, row in zip(names, scale_colours(scales), rows)
+    )
+
+
+def chart_gradient_norms(result: DemoResult) -> ChartSpec:
+    display = ScaledGradientNormsDisplay.from_result(result)
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(range(1, display.norms.shape[1] + 1)),
+        series=_scale_series(display.scales, display.norms, markers=True),
+        x_title=f"layer (1 = next to the input, {display.depth + 1} = output)",
+        y_title="back-propagated gradient \u2016\u2202L/\u2202z\u2016",
+        y_log=True,
+        axis_number_format="0E+0",
+    )
+
+
+def chart_loss_curves(result: DemoResult) -> ChartSpec:
+    # A diverged run's line stops where its loss stopped being a number; its legend entry says when,
+    # as the figure's cross does.
+    display = ScaledLossCurvesDisplay.from_result(result)
+    names = [
+        _scale_label(scale) + (f", diverged in epoch {diverged}" if diverged >= 0 else "")
+        for scale, diverged in zip(display.scales, display.diverged_epoch)
+    ]
+    return ChartSpec(
+        kind="line",
+        categories=category_labels(range(1, display.loss.shape[1] + 1)),
+        series=_scale_series(display.scales, display.loss, markers=False, names=names),
+        x_title="epoch",
+        y_title="training loss (cross-entropy)",
+        y_log=True,
+    )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import inspect
 import sys
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 
-from generator.deck import FigureAsset
+from generator.deck import ChartSpec, FigureAsset
 from generator.demos.registry import DemoResult
 from generator.figures import activations, cnn_digits, depth_sweep, exploding_gradients, style
 
@@ -42,6 +42,27 @@ DRAWERS: dict[tuple[str, str], DisplayFactory] = {
     ("cnn_digits", "confusion_matrix"): cnn_digits.ConfusionMatrixDisplay.from_result,
     ("cnn_digits", "cnn_vs_dense"): cnn_digits.CnnVsDenseDisplay.from_result,
 }
+
+
+# Figures that are lines or bars can also be drawn as native, editable charts (`chart: native`).
+CHARTS: dict[tuple[str, str], Callable[[DemoResult], ChartSpec]] = {
+    ("depth_sweep", "gradient_norms"): depth_sweep.chart_gradient_norms,
+    ("depth_sweep", "accuracy_vs_depth"): depth_sweep.chart_accuracy_vs_depth,
+    ("depth_sweep", "loss_curves"): depth_sweep.chart_loss_curves,
+    ("exploding_gradients", "gradient_norms"): exploding_gradients.chart_gradient_norms,
+    ("exploding_gradients", "loss_curves"): exploding_gradients.chart_loss_curves,
+    ("cnn_digits", "training_curves"): cnn_digits.chart_training_curves,
+    ("cnn_digits", "cnn_vs_dense"): cnn_digits.chart_cnn_vs_dense,
+}
+
+
+def has_chart(kind: str, figure: str) -> bool:
+    return (kind, figure) in CHARTS
+
+
+def chart_for(kind: str, figure: str, result: DemoResult) -> ChartSpec:
+    """The native chart of ``figure`` (of a demo of ``kind``), from the same result its picture is drawn from."""
+    return CHARTS[(kind, figure)](result)
 
 
 @lru_cache(maxsize=None)

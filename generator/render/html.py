@@ -39,6 +39,7 @@ from generator.deck import (
     Bullets,
     Code,
     Deck,
+    Equation,
     Figure,
     Image,
     Inline,
@@ -51,6 +52,7 @@ from generator.deck import (
 )
 from generator.errors import BuildError
 from generator.locations import templates_dir
+from generator.render.math_text import space_big_operators
 
 SLIDES_TEMPLATE = "slides.html.j2"
 SLIDES_CSS = "static/slides.css"
@@ -141,7 +143,13 @@ class QuoteView:
     kind: str = "quote"
 
 
-BlockView = BulletsView | FigureView | TableView | CodeView | QuoteView
+@dataclass(frozen=True)
+class EquationView:
+    lines: tuple[Markup, ...]  # one <math display="block"> each
+    kind: str = "equation"
+
+
+BlockView = BulletsView | FigureView | TableView | CodeView | QuoteView | EquationView
 
 
 @dataclass(frozen=True)
@@ -312,22 +320,48 @@ def _theme_properties(theme: Theme, language: str) -> list[str]:
     accent = _checked_accent(theme.accent)
     rgb = _hex_to_rgb(accent)
     east_asian = _east_asian_fonts(theme.font_east_asian, language)
+    tint = _mix(rgb, WHITE, 0.9)
+    fill = _accent_fill(rgb)
     return [
         f"  --accent: {accent};",
-        f"  --accent-ink: {_rgb_to_hex(_readable_on_white(rgb))};",
-        f"  --accent-tint: {_rgb_to_hex(_mix(rgb, (255, 255, 255), 0.9))};",
-        f"  --accent-soft: {_rgb_to_hex(_mix(rgb, (255, 255, 255), 0.75))};",
-        f"  --on-accent: {_ink_on(rgb)};",
+        # Text in the accent's hue sits on white and on the tint: readable on the tint is readable on both.
+        f"  --accent-ink: {_rgb_to_hex(_readable_on(rgb, tint))};",
+        f"  --accent-tint: {_rgb_to_hex(tint)};",
+        f"  --accent-soft: {_rgb_to_hex(_mix(rgb, WHITE, 0.75))};",
+        f"  --accent-fill: {_rgb_to_hex(fill)};",
+        f"  --on-accent: {_rgb_to_hex(_ink_on(fill))};",
+        f"  --code-paper: {_rgb_to_hex(CODE_PAPER)};",
         f"  --font-body: {font_stack([theme.font, *BODY_FALLBACKS, *east_asian, 'sans-serif'])};",
         f"  --font-code: {font_stack([theme.font_code, *CODE_FALLBACKS, *east_asian, 'monospace'])};",
     ]
+
+
+# The code box's paper (--code-paper in the theme rule); code colours are made to read on it.
+CODE_PAPER = (0xF5, 0xF7, 0xF9)
+TOKEN_COLOUR = re.compile(r"(?<![-\w])color: #([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})\b")
 
 
 def code_css() -> Markup:
     formatter = _code_formatter()
     # Only the rules scoped to .highlight: Pygments' full sheet also restyles every <pre>.
     rules = formatter.get_background_style_defs(".highlight") + formatter.get_token_style_defs(".highlight")
-    return Markup("\n".join(rules) + "\n")
+    return Markup("\n".join(_readable_token_colours(rule) for rule in rules) + "\n")
+
+
+def _readable_token_colours(rule: str) -> str:
+    """A Pygments rule with each text colour darkened, where needed, to read on the code paper.
+
+    Pygments' light styles pick some token colours (the violet of ``in`` and
+    ``is``, the grey of numbers) a little under WCAG AA's 4.5:1.
+    """
+
+    def readable(match: re.Match[str]) -> str:
+        digits = match.group(1)
+        if len(digits) == 3:
+            digits = "".join(digit * 2 for digit in digits)
+        return f"color: {_rgb_to_hex(_readable_on(_hex_to_rgb('#' + digits), CODE_PAPER))}"
+
+    return TOKEN_COLOUR.sub(readable, rule)
 
 
 # Commonly installed fonts for Latin text. They come before the CJK fonts so
@@ -409,20 +443,34 @@ def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def _readable_on_white(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
-    """The accent, darkened just enough for text on white (WCAG AA, 4.5:1)."""
+def _readable_on(rgb: tuple[int, int, int], paper: tuple[int, int, int]) -> tuple[int, int, int]:
+    """A colour darkened just enough for text on a light ``paper`` (WCAG AA, 4.5:1)."""
     colour = rgb
     for step in range(1, 21):
-        if _contrast(colour, (255, 255, 255)) >= 4.5:
+        if _contrast(colour, paper) >= 4.5:
             break
         colour = _mix(rgb, (0, 0, 0), step * 0.05)
     return colour
 
 
-def _ink_on(rgb: tuple[int, int, int]) -> str:
+WHITE = (255, 255, 255)
+DARK_INK = (24, 27, 31)
+
+
+def _ink_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     """White or near-black text on the accent, whichever reads better."""
-    dark = (24, 27, 31)
-    return "#FFFFFF" if _contrast(rgb, (255, 255, 255)) >= _contrast(rgb, dark) else _rgb_to_hex(dark)
+    return WHITE if _contrast(rgb, WHITE) >= _contrast(rgb, DARK_INK) else DARK_INK
+
+
+def _accent_fill(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The accent as a background for text: itself, or darkened until white text on it reads (4.5:1).
+
+    Mid-tone accents (an orange such as #D55E00) fall short of 4.5:1 with both
+    white and near-black text; a slightly darker fill keeps the hue.
+    """
+    if _contrast(rgb, _ink_on(rgb)) >= 4.5:
+        return rgb
+    return _readable_on(rgb, WHITE)
 
 
 # --------------------------------------------------------------------------
@@ -492,6 +540,9 @@ def block_view(block: Block, id_prefix: str) -> BlockView:
         return CodeView(html=highlight_code(block.source, block.language), language=block.language or "")
     if isinstance(block, Quote):
         return QuoteView(text=inline_html(block.text), attribution=inline_html(block.attribution))
+    if isinstance(block, Equation):
+        lines = tuple(tex_to_mathml(space_big_operators(tex), display="block") for tex in block.lines)
+        return EquationView(lines=lines)
     raise BuildError(f"the HTML renderer does not know the block type {type(block).__name__}")
 
 
@@ -631,10 +682,10 @@ MATHML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[A-Za-z_:][-A-Za-z0-
 MATHML_ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)=\"([^\"]*)\"")
 
 
-def tex_to_mathml(tex: str) -> Markup:
-    """TeX (without dollar signs) as inline MathML, rebuilt from an element allow-list."""
+def tex_to_mathml(tex: str, display: str = "inline") -> Markup:
+    """TeX (without dollar signs) as MathML ("inline" or "block"), rebuilt from an element allow-list."""
     try:
-        converted = latex_to_mathml(tex, display="inline")
+        converted = latex_to_mathml(tex, display=display)
     except Exception as exc:  # latex2mathml raises bare Exception subclasses for bad TeX
         reason = str(exc) or type(exc).__name__
         raise BuildError(f"cannot typeset the math ${tex}$ ({reason}); check its braces and commands") from exc

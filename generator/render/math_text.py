@@ -48,3 +48,63 @@ def tex_to_unicode(tex: str) -> str:
     text = text.replace("-", "\u2212")
     text = re.sub(r"\s*([=<>\u2264\u2265\u2260\u2248\u2261])\s*", r" \1 ", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+
+# TeX puts a thin space between a big operator and the symbol before it; mathtext and browsers'
+# MathML do not, so a product's limits would run into a fraction's denominator.
+_BIG_OPERATOR = re.compile(r"(?<=[\w})\]|'])\s*(\\(?:sum|prod|coprod|int|oint|bigcup|bigcap)(?![A-Za-z]))")
+
+
+def space_big_operators(tex: str) -> str:
+    return _BIG_OPERATOR.sub(r"\\,\1", tex)
+
+
+MAX_EQUATION_CHARS = 1000
+
+# mathtext's errors end "(at char N), (line:1, col:M)", N counted from 0 in the TeX; the reason comes before.
+_MATHTEXT_ERROR = re.compile(r"^\w+Exception: (?P<reason>.*?)\s+\(at char (?P<char>\d+)\)", re.MULTILINE)
+# When any of many constructs could come next, mathtext lists its whole grammar.
+_LONG_EXPECTATION = re.compile(r"^Expected \{.*\}, found (?P<found>.*)$", re.DOTALL)
+# A failure at the closing dollar: the math ended early, at something the grammar has no place for.
+_STOPPED_EARLY = "Expected end of text, found '$'"
+
+
+def display_math_problem(tex: str) -> str | None:
+    """Why matplotlib's mathtext cannot typeset ``tex`` (display math, no dollars); None if it can."""
+    if "$" in tex:
+        return "write the equation without dollar signs; the whole value is math"
+    # mathtext's parser takes seconds on a few thousand characters; no slide holds a line that long.
+    if len(tex) > MAX_EQUATION_CHARS:
+        return f"the equation has {len(tex)} characters, more than a slide holds; split it into lines (a list)"
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(f"${tex}$")
+    except ValueError as error:
+        return f"cannot typeset the equation: {_mathtext_reason(tex, str(error))}; check its braces and commands"
+    except RecursionError:
+        return "cannot typeset the equation: its groups are nested too deeply"
+    return None
+
+
+def _mathtext_reason(tex: str, error: str) -> str:
+    match = _MATHTEXT_ERROR.search(error)
+    if match is None:
+        return error.strip()
+    reason = match["reason"]
+    if reason == _STOPPED_EARLY:
+        if tex.count("}") > tex.count("{"):
+            return "a '}' has no '{' to close"
+        return "mathtext cannot read it (it has no line breaks, '&' alignment or \\begin environments)"
+    long_expectation = _LONG_EXPECTATION.match(reason)
+    if long_expectation:
+        reason = f"unexpected {long_expectation['found']}"
+    # pyparsing shows expected literals as Python reprs: '\\right' is \right.
+    reason = reason.replace("\\\\", "\\").replace(", found '\\'", "").replace("end_group", "'}'")
+    if reason == "unexpected end of text":
+        return "it ends too early"
+    if reason.endswith(", found end of text"):
+        return reason.removesuffix(", found end of text").replace("Expected", "expected") + " before the end"
+    reason = reason.replace("Unknown symbol:", "unknown command").replace("Expected", "expected")
+    return f"{reason} at character {int(match['char']) + 1}"

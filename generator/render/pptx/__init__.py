@@ -1,17 +1,16 @@
 """PowerPoint rendering: a Deck in, the bytes of an editable .pptx out.
 
-Text goes into the template's placeholders wherever one fits (titles, subtitles, bullets), so
-it stays editable and follows the master: a user restyles the whole deck by editing the
-master. Pictures, tables, code and quotes are shapes placed on a grid that is read back from
-the master's own title and body placeholders, so slides added later in PowerPoint line up
-with the generated ones.
-
-python-pptx's default template is 4:3. For 16:9 the master and every layout are widened
-before the first slide is added; nothing is left in a 4:3 box.
+Every slide is built on a named layout: the designed master's (built by code in master.py
+from the table in layouts.py, 16:9 or 4:3) or, with `theme.pptx_template`, the user's own.
+Text goes into the layout's placeholders, found by type, wherever one fits (titles, subtitles,
+bullets, footer, slide number), so it stays editable and follows the master. Pictures, tables,
+code and quotes are shapes placed in the region the layout's content placeholders mark out, so
+slides added later in PowerPoint line up with the generated ones. docs/POWERPOINT.md tells
+the user's side of it.
 
 The output is deterministic: the same Deck (and SOURCE_DATE_EPOCH) gives the same bytes.
 """
 
-from generator.render.pptx.presentation import render_pptx
+from generator.render.pptx.presentation import RenderedPptx, render_pptx, render_pptx_with_problems
 
-__all__ = ["render_pptx"]
+__all__ = ["RenderedPptx", "render_pptx", "render_pptx_with_problems"]

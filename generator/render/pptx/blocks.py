@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
@@ -17,6 +18,7 @@ from generator.deck import (
     Bullet,
     Bullets,
     Code,
+    Equation,
     Figure,
     Image,
     Inline,
@@ -25,6 +27,8 @@ from generator.deck import (
     Table,
     Theme,
 )
+from generator.render.pptx.charts import add_chart, chart_shape
+from generator.render.pptx.equations import add_equation, equation_height
 from generator.render.pptx.geometry import Box, move, pt
 from generator.render.pptx.highlight import (
     code_font_pt,
@@ -60,6 +64,8 @@ from generator.render.pptx.text import (
     write_paragraphs,
 )
 
+TEXT_BODIES = frozenset({PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT})
+
 
 def is_visual(block: Block) -> bool:
     return isinstance(block, (Figure, Image))
@@ -76,7 +82,8 @@ class ContentPainter:
         self.slide = slide
         self.theme = theme
         self.placeholder_home = placeholder_home
-        self.body = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+        # By type, not index: a template's text placeholder may have any idx.
+        self.body = next((ph for ph in slide.placeholders if ph.placeholder_format.type in TEXT_BODIES), None)
 
     def stack(self, blocks: Sequence[Block], region: Box) -> None:
         """Blocks top to bottom; pictures that follow each other share a row.
@@ -87,7 +94,7 @@ class ContentPainter:
         top = region.top
         for index, item in enumerate(items):
             rest = items[index:]
-            naturals = [_natural_height(later, region.width) for later in rest]
+            naturals = [_natural_height(later, region.width, self.theme) for later in rest]
             heights = _allocate_heights(naturals, region.bottom - top - GAP * (len(rest) - 1))
             used = self._place(item, Box(region.left, top, region.width, heights[0]))
             top += used + GAP
@@ -102,6 +109,9 @@ class ContentPainter:
             return self._table(item, box)
         elif isinstance(item, Code):
             return self._code(item, box)
+        elif isinstance(item, Equation):
+            equations = sum(1 for shape in self.slide.shapes if shape.name.startswith("Equation"))
+            add_equation(self.slide, item, self.theme.font, box, f"Equation {equations + 1}")
         else:
             self._quote(item, box)
         return box.height
@@ -120,7 +130,7 @@ class ContentPainter:
             write_paragraphs(shape.text_frame, paras, self.theme)
             for paragraph in shape.text_frame.paragraphs:
                 _add_bullet_mark(paragraph)
-        fit_text(shape.text_frame, paras, box, BULLET_TEXT)
+        fit_text(shape.text_frame, paras, box, BULLET_TEXT, self.theme)
 
     def _visual_row(self, visuals: Sequence[Figure | Image], box: Box) -> None:
         """Pictures side by side, bottoms aligned so the captions line up beneath them."""
@@ -128,13 +138,15 @@ class ContentPainter:
         captions = [Para(_caption_inline(visual), size_pt=CAPTION_PT, align=PP_ALIGN.CENTER) for visual in visuals]
         caption_height = max(
             min(
-                pt(estimated_height_pt([caption], cell.width, PLAIN_TEXT)),
+                pt(estimated_height_pt([caption], cell.width, PLAIN_TEXT, self.theme)),
                 box.height // 3,
             )
             for caption, cell in zip(captions, cells)
         )
         fitted = [
-            Box(cell.left, cell.top, cell.width, box.height - caption_height).fit(*_pixel_size(visual))
+            Box(cell.left, cell.top, cell.width, box.height - caption_height).fit(
+                *_pixel_size(visual, cell.width, box.height - caption_height)
+            )
             for visual, cell in zip(visuals, cells)
         ]
         tallest = max(picture.height for picture in fitted)
@@ -159,6 +171,9 @@ class ContentPainter:
             )
 
     def _picture(self, visual: Figure | Image, box: Box) -> None:
+        if isinstance(visual, Figure) and visual.chart is not None:
+            add_chart(self.slide, visual.chart, box, self.theme, f"Figure {visual.number}", visual.asset.alt)
+            return
         data, alt, media_type = _picture_source(visual)
         if media_type not in EMBEDDABLE_MEDIA:
             self._unembeddable(visual, box)
@@ -176,7 +191,7 @@ class ContentPainter:
         shape.line.color.rgb = MUTED
 
     def _table(self, table: Table, box: Box) -> int:
-        plan = plan_table(table, box.width, box.height)
+        plan = plan_table(table, box.width, self.theme, box.height)
         left = box.left + (box.width - plan.width) // 2
         rows = table_cells(table)
         frame = self.slide.shapes.add_table(len(rows), len(rows[0]), left, box.top, plan.width, plan.height)
@@ -215,6 +230,8 @@ class ContentPainter:
         frame.margin_top = frame.margin_bottom = Pt(2 * INSET_Y_PT)
         for index, tokens in enumerate(lines):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            # A blank line has no run to take the size from; viewers give it the default 18 pt.
+            paragraph._p.get_or_add_endParaRPr().set("sz", str(round(size * 100)))
             for text, colour, bold, italic in tokens:
                 run = paragraph.add_run()
                 run.text = text
@@ -247,17 +264,19 @@ def _group_visuals(blocks: Sequence[Block]) -> list:
     return items
 
 
-def _natural_height(item, width: int) -> int | None:
+def _natural_height(item, width: int, theme: Theme) -> int | None:
     """The height an item wants at that width; None for pictures, which take what is left."""
     if isinstance(item, tuple):
         return None
+    if isinstance(item, Equation):
+        return equation_height(item, theme.font)
     if isinstance(item, Bullets):
-        return pt(estimated_height_pt(_bullet_paras(item), width, BULLET_TEXT))
+        return pt(estimated_height_pt(_bullet_paras(item), width, BULLET_TEXT, theme))
     if isinstance(item, Table):
-        return plan_table(item, width).total_height
+        return plan_table(item, width, theme).total_height
     if isinstance(item, Code):
         return pt(len(source_lines(item.source)) * CODE_MAX_PT * LINE_HEIGHT + 4 * INSET_Y_PT)
-    return pt(estimated_height_pt(_quote_paras(item), width, PLAIN_TEXT))
+    return pt(estimated_height_pt(_quote_paras(item), width, PLAIN_TEXT, theme))
 
 
 def _allocate_heights(naturals: Sequence[int | None], available: int) -> list[int]:
@@ -319,7 +338,9 @@ def _picture_source(visual: Figure | Image) -> tuple[bytes, str, str]:
     return visual.data, visual.alt, visual.media_type
 
 
-def _pixel_size(visual: Figure | Image) -> tuple[int, int]:
+def _pixel_size(visual: Figure | Image, room_width: int, room_height: int) -> tuple[int, int]:
+    if isinstance(visual, Figure) and visual.chart is not None:
+        return chart_shape(room_width, room_height)
     if isinstance(visual, Figure):
         width, height = visual.asset.width_px, visual.asset.height_px
     else:

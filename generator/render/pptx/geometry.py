@@ -1,4 +1,4 @@
-"""Boxes on the slide: the grid read back from the master, and how regions split."""
+"""Boxes on the slide: where a layout puts things, and how regions split."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Inches
 
 from generator.render.pptx.style import EMU_PER_PT
 
@@ -62,24 +63,62 @@ class Box:
         )
 
 
-@dataclass(frozen=True)
-class Grid:
-    """Where things go, read from the (widened) master so layouts and slides agree."""
+TITLES = frozenset({PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE})
+CONTENT = frozenset(
+    {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.PICTURE, PP_PLACEHOLDER.TABLE, PP_PLACEHOLDER.CHART}
+)
+FOOTER_STRIP = Inches(0.5)  # the bottom band kept for footer and number when a template has none
 
-    title: Box
-    body: Box
+
+@dataclass(frozen=True)
+class Frame:
+    """Where things go on slides of one layout, read from its placeholders (inherited from
+    the master where the layout does not place them), so generated slides and slides a user
+    adds in PowerPoint line up."""
+
+    title: Box | None
+    content: Box  # the content placeholders together, or the space between title and footer
+    columns: tuple[Box, ...]  # content placeholders side by side, left to right (two or more)
     footer: Box
     number: Box
 
 
-def grid_of(prs) -> Grid:
-    boxes = {ph.placeholder_format.type: box_of(ph) for ph in prs.slide_master.placeholders}
-    return Grid(
-        title=boxes[PP_PLACEHOLDER.TITLE],
-        body=boxes[PP_PLACEHOLDER.BODY],
-        footer=boxes[PP_PLACEHOLDER.FOOTER],
-        number=boxes[PP_PLACEHOLDER.SLIDE_NUMBER],
+def frame_of(prs, layout) -> Frame:
+    slide = Box(0, 0, prs.slide_width, prs.slide_height)
+    placeholders = list(layout.placeholders)
+    masters = list(layout.slide_master.placeholders)
+
+    def first(kinds, shapes) -> Box | None:
+        return next((box_of(ph) for ph in shapes if ph.placeholder_format.type in kinds), None)
+
+    title = first(TITLES, placeholders)
+    margin = slide.width // 20
+    strip_top = slide.height - FOOTER_STRIP
+    footer = first({PP_PLACEHOLDER.FOOTER}, placeholders) or first({PP_PLACEHOLDER.FOOTER}, masters)
+    number = first({PP_PLACEHOLDER.SLIDE_NUMBER}, placeholders) or first({PP_PLACEHOLDER.SLIDE_NUMBER}, masters)
+    footer = footer or Box(margin, strip_top, slide.width - 2 * margin - Inches(1.2), Inches(0.35))
+    number = number or Box(slide.width - margin - Inches(1.0), strip_top, Inches(1.0), Inches(0.35))
+    contents = sorted(
+        (box_of(ph) for ph in placeholders if ph.placeholder_format.type in CONTENT),
+        key=lambda box: (box.left, box.top),
     )
+    if contents:
+        content = _union(contents)
+    else:
+        left, width = (title.left, title.width) if title else (margin, slide.width - 2 * margin)
+        top = (title.bottom if title else 0) + Inches(0.25)
+        bottom = min(footer.top, number.top) - Inches(0.2)
+        content = Box(left, top, width, max(bottom - top, Inches(1)))
+    side_by_side = len(contents) >= 2 and contents[0].left + contents[0].width <= contents[1].left
+    return Frame(title, content, tuple(contents[:2]) if side_by_side else (), footer, number)
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    left = min(box.left for box in boxes)
+    top = min(box.top for box in boxes)
+    right = max(box.left + box.width for box in boxes)
+    bottom = max(box.bottom for box in boxes)
+    return Box(left, top, right - left, bottom - top)
 
 
 def box_of(shape) -> Box:

@@ -6,32 +6,56 @@ import datetime as dt
 import io
 import os
 import zipfile
+from dataclasses import dataclass
 
 from generator.deck import (
     Deck,
     Meta,
+    Slide,
 )
-from generator.errors import BuildError
-from generator.render.pptx.geometry import grid_of
+from generator.errors import BuildError, Problem
 from generator.render.pptx.master import presentation_for
+from generator.render.pptx.paginate import paginate
 from generator.render.pptx.slides import add_footer, add_slide, write_notes
 from generator.render.pptx.style import EARLIEST_ZIP_TIME
 
 
 def render_pptx(deck: Deck) -> bytes:
     """The deck as .pptx bytes; the same deck (and SOURCE_DATE_EPOCH) gives the same bytes."""
+    return render_pptx_with_problems(deck).data
+
+
+@dataclass(frozen=True)
+class RenderedPptx:
+    data: bytes
+    problems: tuple[Problem, ...]  # text continued on another slide or too long for its box
+
+
+def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
+    """The .pptx bytes and the warnings about text that had to continue or does not fit."""
+    scratch = presentation_for(deck.theme)
+    paginated = paginate(deck, lambda slide: _draw_slide(scratch, deck, slide, slide.number))
+    deck = paginated.deck
     stamp = _build_timestamp(deck.meta)
     prs = presentation_for(deck.theme)
-    grid = grid_of(prs)
     for index, slide in enumerate(deck.slides, start=1):
-        added = add_slide(prs, grid, deck, slide)
-        if slide.layout != "title":
-            add_footer(added, grid, deck, slide.number or index)
-        write_notes(added, slide.notes, deck.theme)
+        _add_slide(prs, deck, slide, slide.number or index)
     _set_core_properties(prs, deck.meta, stamp)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return _repack_with_fixed_time(buffer.getvalue(), stamp)
+    return RenderedPptx(_repack_with_fixed_time(buffer.getvalue(), stamp), paginated.problems)
+
+
+def _add_slide(prs, deck: Deck, slide: Slide, number: int) -> None:
+    write_notes(_draw_slide(prs, deck, slide, number), slide.notes, deck.theme)
+
+
+def _draw_slide(prs, deck: Deck, slide: Slide, number: int):
+    """What the audience sees of a slide (drafts for paginate skip the notes)."""
+    added, frame = add_slide(prs, deck, slide)
+    if slide.layout != "title":
+        add_footer(added, frame, deck, number)
+    return added
 
 
 def _build_timestamp(meta: Meta) -> dt.datetime:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from generator.deck import (
-    Bullets,
     Deck,
     Inline,
     Meta,
     Slide,
     Theme,
 )
+from generator.errors import BuildError
 from generator.render.pptx.blocks import ContentPainter, is_visual
-from generator.render.pptx.geometry import Box, Grid, box_of
+from generator.render.pptx.geometry import TITLES, Box, Frame, box_of, frame_of, move
+from generator.render.pptx.layouts import LAYOUT_NAMES, TEMPLATE_LAYOUT_DEFAULTS
+from generator.render.pptx.master import all_layouts
 from generator.render.pptx.style import (
     COLUMN_GAP,
     CONTENT_SUBTITLE_HEIGHT,
@@ -33,6 +37,7 @@ from generator.render.pptx.style import (
     SUBTITLE_PT,
     TEXT_COLUMN_SHARE,
     TITLE_SLIDE_DETAIL_PT,
+    TITLE_SLIDE_PT,
 )
 from generator.render.pptx.text import (
     PLAIN_TEXT,
@@ -45,17 +50,63 @@ from generator.render.pptx.text import (
     write_paragraphs,
 )
 
+# A title slide's second line, a section's subtitle: a subtitle placeholder, else a body.
+SUBTITLES = (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 
-def add_slide(prs, grid: Grid, deck: Deck, slide: Slide):
+
+def choose_layout(prs, deck: Deck, slide: Slide):
+    """The slide layout a slide is built on: the one the slide names, else its kind's."""
+    names: dict[str, object] = {}
+    for layout in all_layouts(prs):
+        names.setdefault(layout.name, layout)  # two masters may both have a "Title Slide": the first wins
+    named = slide.pptx_layout or dict(deck.theme.pptx_layouts).get(slide.layout)
+    if named:
+        wanted = [named]
+    elif deck.theme.pptx_template:
+        wanted = list(TEMPLATE_LAYOUT_DEFAULTS[slide.layout])
+    else:
+        wanted = [LAYOUT_NAMES[slide.layout]]
+    layout = next((names[name] for name in wanted if name in names), None)
+    if layout is not None:
+        return layout
+    if named or not deck.theme.pptx_template:
+        listed = ", ".join(repr(name) for name in names)
+        raise BuildError(f"slide {slide.number}: no layout named {wanted[0]!r}; the layouts are: {listed}")
+    # A template with none of the usual names: a layout with a title, else the first one.
+    return next((layout for layout in names.values() if _placeholder(layout, TITLES)), next(iter(names.values())))
+
+
+def add_slide(prs, deck: Deck, slide: Slide):
+    layout = choose_layout(prs, deck, slide)
+    frame = frame_of(prs, layout)
+    added = prs.slides.add_slide(layout)
+    _pin_placeholders_sharing_an_index(added, layout)
     if slide.layout == "title":
-        return _add_title_slide(prs, deck, slide)
-    if slide.layout == "section":
-        return _add_section_slide(prs, deck, slide)
-    return _add_content_slide(prs, grid, deck, slide)
+        _fill_title_slide(added, frame, prs, deck, slide)
+    elif slide.layout == "section":
+        _fill_section_slide(added, frame, deck, slide)
+    else:
+        _fill_content_slide(added, frame, deck, slide)
+    _remove_empty_placeholders(added)
+    return added, frame
 
 
-def _layout(prs, name: str):
-    return prs.slide_layouts.get_by_name(name)
+def _pin_placeholders_sharing_an_index(added, layout) -> None:
+    """Gives each cloned placeholder its layout placeholder's box when indices repeat.
+
+    LibreOffice writes idx 0 on a layout's title and on its content placeholders alike; a slide
+    placeholder finds its position by idx, so without this the content would sit on the title."""
+    cloned = list(layout.iter_cloneable_placeholders())
+    indices = [placeholder.placeholder_format.idx for placeholder in cloned]
+    if len(set(indices)) == len(indices):
+        return
+    in_order = [shape for shape in added.shapes if shape.is_placeholder]  # .placeholders sorts by idx
+    for placeholder, source in zip(in_order, cloned):
+        move(placeholder, box_of(source))
+
+
+def _placeholder(owner, kinds):
+    return next((ph for ph in owner.placeholders if ph.placeholder_format.type in kinds), None)
 
 
 def _remove(shape) -> None:
@@ -63,21 +114,34 @@ def _remove(shape) -> None:
     element.getparent().remove(element)
 
 
+def _remove_empty_placeholders(added) -> None:
+    # An empty placeholder shows "Click to add text" (or "Click icon to add picture") while editing.
+    for placeholder in list(added.placeholders):
+        if placeholder.has_text_frame and not placeholder.text_frame.text.strip():
+            _remove(placeholder)
+
+
 def _fill_placeholder(placeholder, paras: Sequence[Para], theme: Theme, inherited: Inherited) -> None:
-    if not paras:
-        _remove(placeholder)  # an empty placeholder shows "Click to add text" while editing
+    if placeholder is None or not paras:
         return
     write_paragraphs(placeholder.text_frame, paras, theme)
-    fit_text(placeholder.text_frame, paras, box_of(placeholder), inherited)
+    fit_text(placeholder.text_frame, paras, box_of(placeholder), inherited, theme)
 
 
-def _add_title_slide(prs, deck: Deck, slide: Slide):
-    added = prs.slides.add_slide(_layout(prs, "Title Slide"))
+def _fill_title_slide(added, frame: Frame, prs, deck: Deck, slide: Slide) -> None:
     title = slide.title or unstyled(deck.meta.title)
-    _fill_placeholder(added.shapes.title, [Para(title)] if title else [], deck.theme, TITLE_TEXT)
-    subtitle = added.placeholders[1]
-    subtitle_box = box_of(subtitle)
-    _fill_placeholder(subtitle, _title_slide_lines(slide, deck.meta), deck.theme, PLAIN_TEXT)
+    title_size = Inherited((TITLE_SLIDE_PT,))
+    _fill_placeholder(_placeholder(added, TITLES), [Para(title)] if title else [], deck.theme, title_size)
+    subtitle = _placeholder(added, SUBTITLES)
+    lines = _title_slide_lines(slide, deck.meta)
+    if subtitle is None:
+        below_title = frame.title.bottom if frame.title else prs.slide_height // 3
+        subtitle_box = Box(frame.content.left, below_title + GAP, frame.content.width, Inches(2))
+        if lines:
+            add_text_shape(added, subtitle_box, lines, deck.theme, "Subtitle")
+    else:
+        subtitle_box = box_of(subtitle)
+        _fill_placeholder(subtitle, lines, deck.theme, PLAIN_TEXT)
     if deck.meta.credit:
         # The source a lecture is based on, set apart from who gives it.
         top = subtitle_box.bottom + Inches(0.1)
@@ -87,15 +151,8 @@ def _add_title_slide(prs, deck: Deck, slide: Slide):
             subtitle_box.width,
             max(prs.slide_height - Inches(0.3) - top, Inches(0.4)),
         )
-        credit = Para(
-            unstyled(deck.meta.credit),
-            size_pt=CREDIT_PT,
-            colour=MUTED,
-            align=PP_ALIGN.CENTER,
-            italic=True,
-        )
+        credit = Para(unstyled(deck.meta.credit), size_pt=CREDIT_PT, colour=MUTED, italic=True)
         add_text_shape(added, box, [credit], deck.theme, "Credit")
-    return added
 
 
 def _title_slide_lines(slide: Slide, meta: Meta) -> list[Para]:
@@ -108,29 +165,32 @@ def _title_slide_lines(slide: Slide, meta: Meta) -> list[Para]:
         meta.affiliation,
         " · ".join(part for part in (meta.series, meta.date) if part),
     ]
-    paras.extend(Para(unstyled(line), size_pt=TITLE_SLIDE_DETAIL_PT) for line in details if line)
+    paras.extend(Para(unstyled(line), size_pt=TITLE_SLIDE_DETAIL_PT, colour=MUTED) for line in details if line)
     return paras
 
 
-def _add_section_slide(prs, deck: Deck, slide: Slide):
-    added = prs.slides.add_slide(_layout(prs, "Section Header"))
+def _fill_section_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
     title = [Para(slide.title)] if slide.title else []
-    _fill_placeholder(added.shapes.title, title, deck.theme, Inherited((SECTION_TITLE_PT,)))
+    _fill_placeholder(_placeholder(added, TITLES), title, deck.theme, Inherited((SECTION_TITLE_PT,)))
     subtitle = [Para(slide.subtitle)] if slide.subtitle else []
-    _fill_placeholder(added.placeholders[1], subtitle, deck.theme, Inherited((SECTION_SUBTITLE_PT,)))
-    return added
+    placeholder = _placeholder(added, SUBTITLES)
+    if placeholder is not None:
+        _fill_placeholder(placeholder, subtitle, deck.theme, Inherited((SECTION_SUBTITLE_PT,)))
+    elif subtitle:
+        # A template's section layout may be a bare "Title Only": the subtitle goes under the title.
+        box, _ = frame.content.split_top(CONTENT_SUBTITLE_HEIGHT, 0)
+        para = replace(subtitle[0], size_pt=SECTION_SUBTITLE_PT, colour=MUTED)
+        add_text_shape(added, box, [para], deck.theme, "Subtitle")
 
 
-def _add_content_slide(prs, grid: Grid, deck: Deck, slide: Slide):
-    has_bullets = any(isinstance(block, Bullets) for block in slide.blocks)
-    added = prs.slides.add_slide(_layout(prs, "Title and Content" if has_bullets else "Title Only"))
+def _fill_content_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
     _fill_placeholder(
-        added.shapes.title,
+        _placeholder(added, TITLES),
         [Para(slide.title)] if slide.title else [],
         deck.theme,
         TITLE_TEXT,
     )
-    region = grid.body
+    region = frame.content
     if slide.subtitle and not slide.blocks:
         # A closing "Questions?" is the slide's message, not a line under its title.
         message = Para(slide.subtitle, size_pt=QUOTE_PT, align=PP_ALIGN.CENTER)
@@ -139,29 +199,45 @@ def _add_content_slide(prs, grid: Grid, deck: Deck, slide: Slide):
         subtitle_box, region = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
         subtitle = Para(slide.subtitle, size_pt=CONTENT_SUBTITLE_PT, colour=MUTED)
         add_text_shape(added, subtitle_box, [subtitle], deck.theme, "Subtitle")
-    painter = ContentPainter(added, deck.theme, grid.body)
     text_blocks = [block for block in slide.blocks if not is_visual(block)]
     visual_blocks = [block for block in slide.blocks if is_visual(block)]
-    if slide.layout == "figure_bullets" and text_blocks and visual_blocks:
+    beside = slide.layout == "figure_bullets" and text_blocks and visual_blocks
+    if beside and frame.columns and not slide.subtitle:
+        text_column, visual_column = frame.columns
+    elif beside:
         text_column, visual_column = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
+    if beside:
+        painter = ContentPainter(added, deck.theme, text_column)
         painter.stack(text_blocks, text_column)
         painter.stack(visual_blocks, visual_column)
     else:
+        painter = ContentPainter(added, deck.theme, region)
         painter.stack(slide.blocks, region)
-    return added
 
 
-def add_footer(added, grid: Grid, deck: Deck, number: int) -> None:
-    footer = Para(
-        unstyled(deck.meta.title),
-        size_pt=FOOTER_PT,
-        colour=MUTED,
-        align=PP_ALIGN.CENTER,
-    )
-    add_text_shape(added, grid.footer, [footer], deck.theme, "Footer", middle=True)
-    slide_number = Para(unstyled(str(number)), size_pt=FOOTER_PT, colour=MUTED, align=PP_ALIGN.RIGHT)
-    shape = add_text_shape(added, grid.number, [slide_number], deck.theme, "Slide Number", middle=True)
-    _make_slide_number_field(shape.text_frame.paragraphs[0].runs[0])
+def add_footer(added, frame: Frame, deck: Deck, number: int) -> None:
+    """The lecture title and the slide number, in the layout's footer and number placeholders
+    where it has them (so PowerPoint's Header & Footer dialog manages them), else in text boxes
+    where the master keeps them."""
+    layout = added.slide_layout
+    footer = Para(unstyled(deck.meta.title))
+    slide_number = Para(unstyled(str(number)))
+    for kind, para, box, name in (
+        (PP_PLACEHOLDER.FOOTER, footer, frame.footer, "Footer"),
+        (PP_PLACEHOLDER.SLIDE_NUMBER, slide_number, frame.number, "Slide Number"),
+    ):
+        source = _placeholder(layout, {kind})
+        if source is not None:
+            added.shapes.clone_placeholder(source)
+            shape = added.placeholders[source.placeholder_format.idx]
+            write_paragraphs(shape.text_frame, [para], deck.theme)
+        else:
+            align = PP_ALIGN.RIGHT if kind == PP_PLACEHOLDER.SLIDE_NUMBER else PP_ALIGN.LEFT
+            styled = replace(para, size_pt=FOOTER_PT, colour=MUTED, align=align)
+            shape = add_text_shape(added, box, [styled], deck.theme, name, middle=True)
+        shape.name = name
+        if kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+            _make_slide_number_field(shape.text_frame.paragraphs[0].runs[0])
 
 
 def _make_slide_number_field(run) -> None:

@@ -17,7 +17,8 @@ TITLE_PT = 36
 BODY_LEVEL_PT = (24, 20, 18, 16, 16, 16, 16, 16, 16)
 # The template's bullet indents (marL) per level: a nested bullet keeps less of the line.
 BODY_LEVEL_INDENT_PT = (27, 58.5, 90, 126, 162, 198, 234, 270, 306)
-SECTION_TITLE_PT = 40  # set by the Section Header layout itself
+SECTION_TITLE_PT = 40  # set by the Section layout itself
+TITLE_SLIDE_PT = 40  # the lecture's title on the Title layout
 SECTION_SUBTITLE_PT = 20
 
 SUBTITLE_PT = 24
@@ -45,14 +46,20 @@ MIN_VISUAL_SHARE = 0.45  # a figure stacked under text keeps at least this much 
 INSET_X_PT = 7.2
 INSET_Y_PT = 3.6
 
-# The fitting estimate (no font metrics are read).
-LINE_HEIGHT = 1.2  # line pitch as a multiple of the font size
+# Fitting (text.py measures with the theme's font files; fonts.py finds them).
+LINE_HEIGHT = 1.2  # the least line pitch, as a multiple of the font size (a font's own ascent+descent may be more)
 PARAGRAPH_SPACE = 0.2  # the master's spcBef of 20%
-WRAP_SLACK = 1.08  # words wrap whole, so lines fill less than the full width
+WIDTH_SAFETY = 0.97  # viewers kern and hint differently: leave 3% of each line unclaimed
+FIT_STEP_PT = 2  # text shrinks this much per step, every level alike, until it fits or reaches its floor
+# Floors: text never shrinks below these. Tables and code have their own smallest sizes
+# (TABLE_SIZES_PT[-1], CODE_MIN_PT) because a dense table or listing must still show whole.
+BODY_FLOOR_PT = 16  # bullets; what does not fit at 16 pt continues on a "(cont.)" slide
+TITLE_FLOOR_PT = 24
+TEXT_FLOOR_PT = 16  # quotes, subtitles, messages
+SMALL_PRINT_FLOOR_PT = 10  # text set below its floor to begin with (a credit line, a footer) stops here
+# Font-free estimates, for code listings (highlight.py) and chart labels (charts.py).
 LATIN_EM = 0.55  # average advance of a proportional Latin glyph, in em
 MONO_EM = 0.6
-BOLD_WIDTH = 1.1  # bold glyphs are wider; table headers are bold
-FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55, 0.5)
 
 CODE_STYLE = "default"
 EMBEDDABLE_MEDIA = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff"})

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.deck import (
     Inline,
     Table,
-    plain_text,
+    Theme,
 )
 from generator.render.pptx.geometry import pt
 from generator.render.pptx.style import (
-    BOLD_WIDTH,
     CAPTION_PT,
     EMU_PER_PT,
     INSET_X_PT,
-    INSET_Y_PT,
-    LATIN_EM,
-    LINE_HEIGHT,
     TABLE_SIZES_PT,
-    WRAP_SLACK,
+    WIDTH_SAFETY,
 )
 from generator.render.pptx.text import (
     PLAIN_TEXT,
     Para,
-    em_width,
     estimated_height_pt,
+    longest_word_pt,
+    one_line_width_pt,
 )
 
 
@@ -61,53 +56,57 @@ def table_cells(table: Table) -> list[tuple[Inline, ...]]:
     return [tuple(row) + ((),) * (columns - len(row)) for row in rows]
 
 
-def plan_table(table: Table, width: int, max_height: int | None = None) -> TablePlan:
+def plan_table(table: Table, width: int, theme: Theme, max_height: int | None = None) -> TablePlan:
     """The largest font size at which the table fits `max_height` (the smallest if none does).
 
     Rows never shrink below their text, so a table that is merely given less height runs
     into whatever is placed under it."""
-    rows = table_cells(table)
-    width = _comfortable_table_width(rows, width)
+    rows = _cell_paras(table_cells(table))
+    width = _comfortable_table_width(rows, width, theme)
     for size in TABLE_SIZES_PT:
-        plan = _table_plan_at(rows, table.caption, width, size)
+        plan = _table_plan_at(rows, table.caption, width, size, theme)
         if max_height is None or plan.total_height <= max_height:
             break
     return plan
 
 
-def _comfortable_table_width(rows: Sequence[Sequence[Inline]], available: int) -> int:
+def _cell_paras(rows: Sequence[Sequence[Inline]]) -> list[list[Para]]:
+    # Measured as the cells are written: the header row bold.
+    return [[Para(inline, bold=r == 0) for inline in row] for r, row in enumerate(rows)]
+
+
+def _at(para: Para, size: float) -> Para:
+    return Para(para.inline, size_pt=size, bold=para.bold)
+
+
+def _comfortable_table_width(rows: Sequence[Sequence[Para]], available: int, theme: Theme) -> int:
     # Three short columns stretched over a widescreen slide are hard to read across.
-    widest = [max(em_width(plain_text(row[c])) for row in rows) for c in range(len(rows[0]))]
-    wanted_pt = sum(em * TABLE_SIZES_PT[0] + 2 * INSET_X_PT for em in widest)
+    size = TABLE_SIZES_PT[0]
+    widest = [max(one_line_width_pt(_at(row[c], size), theme) for row in rows) for c in range(len(rows[0]))]
+    wanted_pt = sum(width + 2 * INSET_X_PT for width in widest)
     return min(available, max(available // 2, pt(wanted_pt * 1.6)))
 
 
-def _table_plan_at(rows: Sequence[Sequence[Inline]], caption: Inline, width: int, size: float) -> TablePlan:
-    widths = _column_widths(rows, width, size)
-    heights = tuple(_table_row_height(row, widths, size) for row in rows)
+def _table_plan_at(rows: Sequence[Sequence[Para]], caption: Inline, width: int, size: float, theme: Theme) -> TablePlan:
+    widths = _column_widths(rows, width, size, theme)
+    heights = tuple(_table_row_height(row, widths, size, theme) for row in rows)
     caption_height = 0
     if caption:
-        caption_height = pt(estimated_height_pt([Para(caption, size_pt=CAPTION_PT)], width, PLAIN_TEXT))
+        caption_height = pt(estimated_height_pt([Para(caption, size_pt=CAPTION_PT)], width, PLAIN_TEXT, theme))
     return TablePlan(size, widths, heights, caption_height)
 
 
-def _table_row_height(row: Sequence[Inline], widths: Sequence[int], size: float) -> int:
-    lines = max(_wrapped_lines(plain_text(inline), width, size) for inline, width in zip(row, widths))
-    return pt(lines * size * LINE_HEIGHT + 2 * INSET_Y_PT)
+def _table_row_height(row: Sequence[Para], widths: Sequence[int], size: float, theme: Theme) -> int:
+    return max(pt(estimated_height_pt([_at(para, size)], width, PLAIN_TEXT, theme)) for para, width in zip(row, widths))
 
 
-def _wrapped_lines(text: str, width: int, size: float) -> int:
-    usable = max(width / EMU_PER_PT - 2 * INSET_X_PT, size)
-    return max(1, math.ceil(em_width(text) * size * BOLD_WIDTH * WRAP_SLACK / usable))
-
-
-def _column_widths(rows: Sequence[Sequence[Inline]], total: int, size: float) -> tuple[int, ...]:
+def _column_widths(rows: Sequence[Sequence[Para]], total: int, size: float, theme: Theme) -> tuple[int, ...]:
     """Each column at least as wide as its longest word; the rest shared by how much text
     a column holds, so a column of "91%" does not get as much as a column of sentences."""
-    padding = 2 * INSET_X_PT
-    texts = [[plain_text(row[c]) for row in rows] for c in range(len(rows[0]))]
-    minimum = [max(_longest_word_em(text) for text in column) * size * BOLD_WIDTH + padding for column in texts]
-    wanted = [max(em_width(text) for text in column) * size * WRAP_SLACK + padding for column in texts]
+    padding = 2 * INSET_X_PT / WIDTH_SAFETY
+    columns = [[_at(row[c], size) for row in rows] for c in range(len(rows[0]))]
+    minimum = [max(longest_word_pt(para, theme) for para in column) / WIDTH_SAFETY + padding for column in columns]
+    wanted = [max(one_line_width_pt(para, theme) for para in column) / WIDTH_SAFETY + padding for column in columns]
     total_pt = total / EMU_PER_PT
     if sum(wanted) <= total_pt:
         points = [w * total_pt / sum(wanted) for w in wanted]
@@ -120,18 +119,3 @@ def _column_widths(rows: Sequence[Sequence[Inline]], total: int, size: float) ->
     widths = [pt(p) for p in points]
     widths[-1] = total - sum(widths[:-1])
     return tuple(widths)
-
-
-def _longest_word_em(text: str) -> float:
-    # CJK text breaks between any two characters, so each one is a word of its own.
-    longest = current = 0.0
-    for ch in text:
-        if ch.isspace():
-            current = 0.0
-        elif unicodedata.east_asian_width(ch) in "WF":
-            current = 0.0
-            longest = max(longest, 1.0)
-        else:
-            current += LATIN_EM
-            longest = max(longest, current)
-    return longest

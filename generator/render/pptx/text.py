@@ -1,13 +1,21 @@
-"""Paragraphs and runs: writing styled text into frames, and sizing it to fit."""
+"""Paragraphs and runs: writing styled text into frames, and sizing it to fit.
+
+Fitting measures each paragraph with the theme's font files (fonts.py), wraps it the way
+PowerPoint and LibreOffice do (at spaces; between any two CJK characters; inside a word only
+when the word alone is wider than the line), and shrinks the text in steps, never below the
+floor its kind of text has. Text that does not fit even at its floor is noted for the
+caller (paginate.py continues bullets on another slide, or reports the overflow)."""
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 from pptx.dml.color import RGBColor
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
@@ -17,22 +25,26 @@ from generator.deck import (
     Inline,
     Run,
     Theme,
-    plain_text,
 )
 from generator.render.math_text import tex_to_unicode
+from generator.render.pptx.fonts import Face, is_east_asian, line_pitch_em, text_width_pt
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import (
+    BODY_FLOOR_PT,
     BODY_LEVEL_INDENT_PT,
     BODY_LEVEL_PT,
     EMU_PER_PT,
-    FIT_STEPS,
+    FIT_STEP_PT,
     INSET_X_PT,
     INSET_Y_PT,
     LATIN_EM,
     LINE_HEIGHT,
     PARAGRAPH_SPACE,
+    SMALL_PRINT_FLOOR_PT,
+    TEXT_FLOOR_PT,
+    TITLE_FLOOR_PT,
     TITLE_PT,
-    WRAP_SLACK,
+    WIDTH_SAFETY,
 )
 
 
@@ -55,6 +67,7 @@ class Inherited:
 
     sizes_pt: tuple[float, ...]
     indents_pt: tuple[float, ...] = (0.0,)
+    floor_pt: float = TEXT_FLOOR_PT  # shrinking stops here (text set smaller than this is never shrunk)
 
     def size(self, level: int) -> float:
         return self.sizes_pt[min(level, len(self.sizes_pt) - 1)]
@@ -63,8 +76,8 @@ class Inherited:
         return self.indents_pt[min(level, len(self.indents_pt) - 1)]
 
 
-BULLET_TEXT = Inherited(BODY_LEVEL_PT, BODY_LEVEL_INDENT_PT)
-TITLE_TEXT = Inherited((TITLE_PT,))
+BULLET_TEXT = Inherited(BODY_LEVEL_PT, BODY_LEVEL_INDENT_PT, BODY_FLOOR_PT)
+TITLE_TEXT = Inherited((TITLE_PT,), floor_pt=TITLE_FLOOR_PT)
 PLAIN_TEXT = Inherited((18,))  # python-pptx's text boxes; every Para here sets its size anyway
 
 
@@ -142,49 +155,232 @@ def add_text_shape(
     name: str,
     middle: bool = False,
 ):
-    """A text box holding `paras`, shrunk (by estimate) to fit the box."""
+    """A text box holding `paras`, shrunk to fit the box."""
     shape = slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
     shape.name = name
     shape.text_frame.word_wrap = True
     if middle:
         shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     write_paragraphs(shape.text_frame, paras, theme)
-    fit_text(shape.text_frame, paras, box, PLAIN_TEXT)
+    fit_text(shape.text_frame, paras, box, PLAIN_TEXT, theme)
     return shape
 
 
-# Fitting is an estimate: it picks a shrink factor and writes it as normAutofit, which
-# PowerPoint honours when it opens the file and recomputes once the text is edited.
-
-
 def em_width(text: str, latin_em: float = LATIN_EM) -> float:
+    """A font-free width estimate, for code listings sized before any font is chosen."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else latin_em for ch in text)
 
 
-def estimated_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, scale: float = 1.0) -> float:
-    width_pt = width / EMU_PER_PT - 2 * INSET_X_PT
-    reduction = _line_spacing_reduction(scale)
+# --- measuring ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of a paragraph that line breaking treats as one: a word, a run of spaces, or
+    one CJK character. `parts` are its (latin face, East Asian face, text) in style order."""
+
+    parts: tuple[tuple[Face, Face, str], ...]
+    is_space: bool
+
+    def width_pt(self, size_pt: float) -> float:
+        return sum(text_width_pt(text, size_pt, latin, east_asian) for latin, east_asian, text in self.parts)
+
+    def characters(self) -> Iterator[_Piece]:
+        for latin, east_asian, text in self.parts:
+            for ch in text:
+                yield _Piece(((latin, east_asian, ch),), False)
+
+
+def _styled_characters(para: Para, theme: Theme) -> Iterator[tuple[Face, Face, str]]:
+    for run in para.inline:
+        bold, italic = run.bold or para.bold, run.italic or para.italic
+        latin = Face(theme.font_code if run.code else theme.font, bold, italic)
+        east_asian = Face(theme.font_east_asian, bold, italic)
+        shown = tex_to_unicode(run.text) if run.math else run.text
+        for ch in shown:
+            yield latin, east_asian, ch
+
+
+def _pieces(para: Para, theme: Theme) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    current: list[tuple[Face, Face, str]] = []
+    current_is_space = False
+
+    def close() -> None:
+        if current:
+            pieces.append(_Piece(tuple(current), current_is_space))
+            current.clear()
+
+    for latin, east_asian, ch in _styled_characters(para, theme):
+        if is_east_asian(ch):
+            close()
+            pieces.append(_Piece(((latin, east_asian, ch),), False))
+            continue
+        is_space = ch.isspace()
+        if current and is_space != current_is_space:
+            close()
+        current_is_space = is_space
+        if current and current[-1][:2] == (latin, east_asian):
+            current[-1] = (latin, east_asian, current[-1][2] + ch)
+        else:
+            current.append((latin, east_asian, ch))
+    close()
+    return pieces
+
+
+def wrapped_line_count(para: Para, width_pt: float, size_pt: float, theme: Theme) -> int:
+    """How many lines the paragraph takes in a line `width_pt` wide, breaking as a viewer does."""
+    lines, used = 1, 0.0
+    for piece in _pieces(para, theme):
+        width = piece.width_pt(size_pt)
+        if piece.is_space or used + width <= width_pt:
+            used += width  # spaces at the end of a line hang past the margin
+            continue
+        if used > 0:
+            lines, used = lines + 1, 0.0
+        if width <= width_pt:
+            used = width
+            continue
+        for character in piece.characters():  # a word wider than the line breaks anywhere
+            ch_width = character.width_pt(size_pt)
+            if used > 0 and used + ch_width > width_pt:
+                lines, used = lines + 1, 0.0
+            used += ch_width
+    return lines
+
+
+def one_line_width_pt(para: Para, theme: Theme) -> float:
+    """The paragraph's width set on one line, at its own size."""
+    return sum(piece.width_pt(para.size_pt or 0) for piece in _pieces(para, theme))
+
+
+def longest_word_pt(para: Para, theme: Theme) -> float:
+    """The widest piece a line cannot break inside, at the paragraph's own size."""
+    return max((piece.width_pt(para.size_pt or 0) for piece in _pieces(para, theme) if not piece.is_space), default=0.0)
+
+
+def _line_pitch_pt(para: Para, size_pt: float, theme: Theme) -> float:
+    # The tallest font on the line sets the pitch; CJK fonts have much taller ascent + descent.
+    faces = {east_asian if is_east_asian(ch) else latin for latin, east_asian, ch in _styled_characters(para, theme)}
+    faces = faces or {Face(theme.font)}
+    return max([LINE_HEIGHT, *(line_pitch_em(face) for face in faces)]) * size_pt
+
+
+def _floor(size: float, inherited: Inherited) -> float:
+    # Small print (a credit line, a footer) is already below the floor; it may shrink a little further.
+    return inherited.floor_pt if size >= inherited.floor_pt else min(size, SMALL_PRINT_FLOOR_PT)
+
+
+def size_at_step(para: Para, inherited: Inherited, step: int) -> float:
+    """The paragraph's size after `step` shrinking steps: FIT_STEP_PT smaller each, down to its floor."""
+    size = para.size_pt or inherited.size(para.level)
+    return max(_floor(size, inherited), size - step * FIT_STEP_PT)
+
+
+def steps_to_floor(paras: Sequence[Para], inherited: Inherited) -> int:
+    sizes = [para.size_pt or inherited.size(para.level) for para in paras]
+    return max((int(-(-(size - _floor(size, inherited)) // FIT_STEP_PT)) for size in sizes), default=0)
+
+
+def text_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, theme: Theme, step: int = 0) -> float:
+    """The height the paragraphs take in a frame `width` EMU wide, insets included."""
+    frame_width_pt = (width / EMU_PER_PT - 2 * INSET_X_PT) * WIDTH_SAFETY
     height = 2 * INSET_Y_PT
     for para in paras:
-        size = (para.size_pt or inherited.size(para.level)) * scale
-        usable = max(width_pt - inherited.indent(para.level), size)
-        lines = max(1, math.ceil(em_width(plain_text(para.inline)) * size * WRAP_SLACK / usable))
-        height += lines * size * LINE_HEIGHT * (1 - reduction) + size * PARAGRAPH_SPACE
+        size = size_at_step(para, inherited, step)
+        line_width = max(frame_width_pt - inherited.indent(para.level), size)
+        lines = wrapped_line_count(para, line_width, size, theme)
+        height += lines * _line_pitch_pt(para, size, theme) + size * PARAGRAPH_SPACE
     return height
 
 
-def _line_spacing_reduction(scale: float) -> float:
-    if scale >= 1:
-        return 0.0
-    return 0.1 if scale >= 0.7 else 0.2
+def estimated_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, theme: Theme) -> float:
+    """The height the paragraphs want at their full size (how much room to offer them)."""
+    return text_height_pt(paras, width, inherited, theme)
 
 
-def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited) -> None:
+# Boxes are whole EMU: a box sized from a text's own height may come out a hair smaller.
+_ROUNDING_PT = 0.05
+
+
+def fits_at_floor(paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme) -> bool:
+    step = steps_to_floor(paras, inherited)
+    return text_height_pt(paras, box.width, inherited, theme, step) <= box.height / EMU_PER_PT + _ROUNDING_PT
+
+
+# --- fitting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """Text that does not fit its box even at its floor size."""
+
+    what: str  # "bullets", "title", or the shape's name
+    size_pt: float  # the size the largest of its text was shrunk to
+    box: Box
+    theme: Theme
+
+
+_overflows: ContextVar[list[Overflow] | None] = ContextVar("_overflows", default=None)
+
+
+@contextmanager
+def recording_overflows() -> Iterator[list[Overflow]]:
+    """Collects every Overflow that fit_text meets while the block runs."""
+    found: list[Overflow] = []
+    token = _overflows.set(found)
+    try:
+        yield found
+    finally:
+        _overflows.reset(token)
+
+
+def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme) -> bool:
+    """Shrinks the written paragraphs until they fit the box, to their floor at most.
+
+    The sizes are written into the runs, so every viewer shows what was measured; the frame
+    keeps shrink-on-overflow, so text a user adds later in PowerPoint still fits. Says whether
+    the text fits; when it does not, the overflow is recorded for recording_overflows()."""
     text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-    available = box.height / EMU_PER_PT
-    fitting = (step for step in FIT_STEPS if estimated_height_pt(paras, box.width, inherited, step) <= available)
-    scale = next(fitting, FIT_STEPS[-1])
-    if scale < 1:
-        autofit = text_frame._txBody.bodyPr.find(qn("a:normAutofit"))
-        autofit.set("fontScale", str(round(scale * 100000)))
-        autofit.set("lnSpcReduction", str(round(_line_spacing_reduction(scale) * 100000)))
+    if _is_title(text_frame):
+        # Masters usually set titles bold, and bold is wider: measuring bold is the safe guess.
+        paras = [replace(para, bold=True) for para in paras]
+        inherited = replace(inherited, floor_pt=max(inherited.floor_pt, TITLE_FLOOR_PT))
+    available = box.height / EMU_PER_PT + _ROUNDING_PT
+    last = steps_to_floor(paras, inherited)
+    step = next(
+        (step for step in range(last + 1) if text_height_pt(paras, box.width, inherited, theme, step) <= available),
+        None,
+    )
+    fits = step is not None
+    if step is None:
+        step = last
+    if step > 0:
+        for paragraph, para in zip(text_frame.paragraphs, paras):
+            size = Pt(size_at_step(para, inherited, step))
+            for run in paragraph.runs:
+                run.font.size = size
+    found = _overflows.get()
+    if not fits and found is not None:
+        smallest = max((size_at_step(para, inherited, step) for para in paras), default=0.0)
+        found.append(Overflow(_what(text_frame, inherited), smallest, box, theme))
+    return fits
+
+
+def _placeholder_kind(text_frame):
+    shape = text_frame._parent
+    return shape.placeholder_format.type if getattr(shape, "is_placeholder", False) else None
+
+
+def _is_title(text_frame) -> bool:
+    return _placeholder_kind(text_frame) in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+
+
+def _what(text_frame, inherited: Inherited) -> str:
+    if inherited is BULLET_TEXT:
+        return "bullets"
+    if _is_title(text_frame):
+        return "title"
+    if _placeholder_kind(text_frame) == PP_PLACEHOLDER.SUBTITLE:
+        return "subtitle"
+    return text_frame._parent.name.lower()

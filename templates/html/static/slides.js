@@ -300,6 +300,10 @@
     nextBox.appendChild(end);
     var notesLabel = element("p", "pv-label", "Notes");
     var notes = element("div", "pv-notes");
+    // Long notes scroll; a focusable, named region lets the keyboard scroll them too.
+    notes.tabIndex = 0;
+    notes.setAttribute("role", "region");
+    notes.setAttribute("aria-label", "Speaker notes");
     side.appendChild(nextLabel);
     side.appendChild(nextBox);
     side.appendChild(notesLabel);
@@ -379,6 +383,9 @@
       return;
     }
     var key = event.key;
+    if ((key === "ArrowUp" || key === "ArrowDown") && event.target.closest && event.target.closest(".pv-notes")) {
+      return; // scrolls the focused notes; the other keys still change slides
+    }
     if (key === "o" || key === "O") {
       event.preventDefault();
       if (overviewOpen) {

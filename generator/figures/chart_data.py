@@ -1,0 +1,32 @@
+"""Figure data as chart series: the numbers a native (editable) chart shows, in the figure's look.
+
+A chart cell holds a number or nothing, so a point that is NaN or infinite in
+the figure (a run that diverged) becomes a gap, not a misleading zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from matplotlib.colors import to_hex
+
+# matplotlib's line styles as the renderer-neutral names a ChartSeries uses.
+LINE_STYLES = {"-": "solid", "--": "dashed", ":": "dotted"}
+
+
+def chart_values(values: Iterable[float]) -> tuple[float | None, ...]:
+    return tuple(float(value) if math.isfinite(value) else None for value in values)
+
+
+def hex_colour(colour) -> str:
+    """Any matplotlib colour (name, hex, RGBA tuple) as "#RRGGBB"."""
+    return to_hex(colour, keep_alpha=False).upper()
+
+
+def line_style(matplotlib_style: str) -> str:
+    return LINE_STYLES.get(matplotlib_style, "solid")
+
+
+def category_labels(values: Iterable) -> tuple[str, ...]:
+    return tuple(str(value) for value in values)

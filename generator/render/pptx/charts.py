@@ -1,0 +1,300 @@
+"""Native PowerPoint charts: a figure's numbers as an editable line or column chart.
+
+The chart's data lives in a workbook embedded in the deck, so an instructor can
+change a number in PowerPoint ("Edit Data") and the chart follows. Colours, line
+styles and markers come from the ChartSpec, which takes them from the matplotlib
+figure of the same data, so picture and chart look alike.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Pt
+
+from generator.deck import ChartSeries, ChartSpec, Theme
+from generator.render.pptx.geometry import Box
+from generator.render.pptx.master import rgb
+from generator.render.pptx.style import EARLIEST_ZIP_TIME, EMU_PER_PT, LATIN_EM, LINE_HEIGHT
+
+CHART_TEXT_PT = 14
+CHART_TITLE_PT = 16
+LEGEND_PT = 12
+LEGEND_KEY_PT = 36  # the line-and-marker sample drawn before each legend entry, with its gaps
+MAX_LEGEND_SHARE = 0.2  # of the chart's height, for a legend under the plot
+ERROR_BAR_WIDTH_PT = 1
+LINE_WIDTH_PT = 2.5  # the figures' 3pt lines, at the size the picture would be shown
+MIN_WIDTH_PER_HEIGHT, MAX_WIDTH_PER_HEIGHT = 4 / 3, 2
+MARKER_SIZE = 5  # the figures use 4-5 pt markers
+BAR_GAP_PERCENT = 80  # space between bars, as a share of a bar's width
+GRIDLINE_COLOUR = "#D9D9D9"
+AXIS_COLOUR = "#808080"
+DASH_STYLES = {
+    "solid": MSO_LINE_DASH_STYLE.SOLID,
+    "dashed": MSO_LINE_DASH_STYLE.DASH,
+    "dotted": MSO_LINE_DASH_STYLE.ROUND_DOT,
+}
+
+
+def chart_shape(room_width: int, room_height: int) -> tuple[int, int]:
+    """The width and height a chart takes of the room it is given.
+
+    Unlike a picture it has no aspect ratio of its own, so it fills the room, but within
+    4:3 and 2:1: a taller chart stretches its lines, a wider one leaves its labels far apart."""
+    width = min(room_width, room_height * MAX_WIDTH_PER_HEIGHT)
+    height = min(room_height, round(width / MIN_WIDTH_PER_HEIGHT))
+    return width, height
+
+
+def add_chart(slide, spec: ChartSpec, box: Box, theme: Theme, name: str, alt: str):
+    """The chart as a graphic frame filling ``box``, named and described like a picture."""
+    data = CategoryChartData()
+    data.categories = spec.categories
+    for series in spec.series:
+        data.add_series(series.name, series.values)
+    chart_type = XL_CHART_TYPE.LINE_MARKERS if spec.kind == "line" else XL_CHART_TYPE.COLUMN_CLUSTERED
+    frame = slide.shapes.add_chart(chart_type, box.left, box.top, box.width, box.height, data)
+    frame.name = name
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
+    chart = frame.chart
+    _set_fonts(chart, theme)
+    _set_title(chart, spec.title, theme)
+    _set_axes(chart, spec, theme)
+    plot = chart.plots[0]
+    if spec.kind == "bar":
+        _style_bars(plot, spec)
+    else:
+        for drawn, series in zip(plot.series, spec.series):
+            _style_line(drawn, series)
+    chart.has_legend = len(spec.series) > 1
+    if chart.has_legend:
+        chart.legend.position = _legend_position(spec, box)
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(LEGEND_PT)
+    if spec.value_label_format is not None:
+        _label_values(plot, spec.value_label_format, spec.kind)
+    _show_gaps(chart)
+    _make_workbook_reproducible(frame.chart_part.chart_workbook)
+    return frame
+
+
+def _legend_position(spec: ChartSpec, box: Box) -> XL_LEGEND_POSITION:
+    """Under the plot while it takes little of the height, else beside it.
+
+    A legend below costs height and one beside costs width; with many series (nine lines of a
+    3 x 3 sweep) rows of entries below would squash the plot to a strip."""
+    longest = max(len(series.name) for series in spec.series)
+    entry_width_pt = longest * LATIN_EM * LEGEND_PT + LEGEND_KEY_PT
+    per_row = max(1, int(box.width / EMU_PER_PT // entry_width_pt))
+    rows = math.ceil(len(spec.series) / per_row)
+    below_pt = rows * LEGEND_PT * LINE_HEIGHT
+    return (
+        XL_LEGEND_POSITION.BOTTOM
+        if below_pt <= box.height / EMU_PER_PT * MAX_LEGEND_SHARE
+        else XL_LEGEND_POSITION.RIGHT
+    )
+
+
+def _set_fonts(chart, theme: Theme) -> None:
+    # Text set on the chart space is inherited by the axes, legend and titles.
+    chart.font.size = Pt(CHART_TEXT_PT)
+    chart.font.name = theme.font
+    _add_east_asian_font(chart._chartSpace.txPr, theme.font_east_asian)
+
+
+def _add_east_asian_font(text_properties, typeface: str) -> None:
+    for run_defaults in text_properties.iter(qn("a:defRPr"), qn("a:rPr")):
+        latin = run_defaults.find(qn("a:latin"))
+        if latin is None or run_defaults.find(qn("a:ea")) is not None:
+            continue
+        east_asian = OxmlElement("a:ea")
+        east_asian.set("typeface", typeface)
+        latin.addnext(east_asian)
+
+
+def _set_title(chart, title: str, theme: Theme) -> None:
+    # Without autoTitleDeleted PowerPoint titles a one-series chart with the series' name.
+    chart.has_title = bool(title)
+    if title:
+        _write_title(chart.chart_title.text_frame, title, CHART_TITLE_PT, theme)
+
+
+def _write_title(text_frame, text: str, size_pt: float, theme: Theme) -> None:
+    text_frame.text = text
+    for paragraph in text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size_pt)
+            run.font.bold = False
+            run.font.name = theme.font
+        _add_east_asian_font(paragraph._p, theme.font_east_asian)
+
+
+def _set_axes(chart, spec: ChartSpec, theme: Theme) -> None:
+    categories, values = chart.category_axis, chart.value_axis
+    for axis, title in ((categories, spec.x_title), (values, spec.y_title)):
+        axis.has_title = bool(title)
+        if title:
+            _write_title(axis.axis_title.text_frame, title, CHART_TEXT_PT, theme)
+        axis.format.line.color.rgb = rgb(AXIS_COLOUR)
+    # Labels under the plot even when values are below the axis's crossing (a log axis crosses at 1).
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    values.crosses = XL_AXIS_CROSSES.MINIMUM
+    values.has_major_gridlines = True
+    values.major_gridlines.format.line.color.rgb = rgb(GRIDLINE_COLOUR)
+    values.tick_labels.number_format = spec.axis_number_format
+    values.tick_labels.number_format_is_linked = False
+    if spec.y_log:
+        _set_log_scale(values)
+    if spec.y_min is not None:
+        values.minimum_scale = spec.y_min
+    if spec.y_max is not None:
+        values.maximum_scale = spec.y_max
+
+
+def _set_log_scale(value_axis) -> None:
+    # python-pptx has no API for it; c:logBase must come first in c:scaling.
+    scaling = value_axis._element.find(qn("c:scaling"))
+    log_base = OxmlElement("c:logBase")
+    log_base.set("val", "10")
+    scaling.insert(0, log_base)
+
+
+def _style_line(drawn, series: ChartSeries) -> None:
+    drawn.smooth = False
+    line = drawn.format.line
+    line.color.rgb = rgb(series.colour)
+    line.width = Pt(LINE_WIDTH_PT)
+    line.dash_style = DASH_STYLES[series.line_style]
+    if series.low or series.high:
+        _add_range_bars(drawn, series)
+    marker = drawn.marker
+    if not series.markers:
+        marker.style = XL_MARKER_STYLE.NONE
+        return
+    marker.style = XL_MARKER_STYLE.CIRCLE
+    marker.size = MARKER_SIZE
+    marker.format.fill.solid()
+    marker.format.fill.fore_color.rgb = rgb(series.colour)
+    marker.format.line.color.rgb = rgb(series.colour)
+
+
+def _add_range_bars(drawn, series: ChartSeries) -> None:
+    """The spread around each point as custom error bars, in the series' colour.
+
+    They are stored as distances from the value, so a value edited in the workbook keeps its spread."""
+    plus = [None if v is None or h is None else h - v for v, h in zip(series.values, series.high or series.values)]
+    minus = [None if v is None or lo is None else v - lo for v, lo in zip(series.values, series.low or series.values)]
+    bars = OxmlElement("c:errBars")
+    for tag, value in (("c:errDir", "y"), ("c:errBarType", "both"), ("c:errValType", "cust"), ("c:noEndCap", "0")):
+        child = OxmlElement(tag)
+        child.set("val", value)
+        bars.append(child)
+    for tag, distances in (("c:plus", plus), ("c:minus", minus)):
+        bars.append(_number_literal(tag, distances))
+    line = OxmlElement("c:spPr")
+    line.append(_solid_line(series.colour, ERROR_BAR_WIDTH_PT))
+    bars.append(line)
+    drawn._element.find(qn("c:cat")).addprevious(bars)
+
+
+def _number_literal(tag: str, values) -> object:
+    holder = OxmlElement(tag)
+    literal = OxmlElement("c:numLit")
+    count = OxmlElement("c:ptCount")
+    count.set("val", str(len(values)))
+    literal.append(count)
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        point = OxmlElement("c:pt")
+        point.set("idx", str(index))
+        number = OxmlElement("c:v")
+        number.text = repr(float(value))
+        point.append(number)
+        literal.append(point)
+    holder.append(literal)
+    return holder
+
+
+def _solid_line(colour: str, width_pt: float):
+    line = OxmlElement("a:ln")
+    line.set("w", str(Pt(width_pt)))
+    fill = OxmlElement("a:solidFill")
+    colour_element = OxmlElement("a:srgbClr")
+    colour_element.set("val", colour.lstrip("#").upper())
+    fill.append(colour_element)
+    line.append(fill)
+    return line
+
+
+def _style_bars(plot, spec: ChartSpec) -> None:
+    plot.gap_width = BAR_GAP_PERCENT
+    plot.vary_by_categories = False
+    for drawn, series in zip(plot.series, spec.series):
+        drawn.format.fill.solid()
+        drawn.format.fill.fore_color.rgb = rgb(series.colour)
+        for index, colour in enumerate(series.point_colours):
+            point = drawn.points[index]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = rgb(colour)
+
+
+def _label_values(plot, number_format: str, kind: str) -> None:
+    # The number on each point, as the figure writes it; it follows an edited number.
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END if kind == "bar" else XL_LABEL_POSITION.ABOVE
+    labels.show_value = True
+
+
+def _show_gaps(chart) -> None:
+    # A missing value (a diverged run) is a gap in the line, not a drop to zero.
+    chart_element = chart._chartSpace.find(qn("c:chart"))
+    blanks = chart_element.find(qn("c:dispBlanksAs"))
+    if blanks is None:
+        blanks = OxmlElement("c:dispBlanksAs")
+        chart_element.find(qn("c:plotVisOnly")).addnext(blanks)
+    blanks.set("val", "gap")
+
+
+_W3CDTF = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def _make_workbook_reproducible(workbook) -> None:
+    """XlsxWriter stamps the embedded workbook with the time it was written; fix that stamp.
+
+    The zip entries are rewritten with the same fixed time as the deck's own earliest stamp,
+    and the document properties' created/modified dates with that time too."""
+    stamp = EARLIEST_ZIP_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook.xlsx_part.blob)) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = _W3CDTF.sub(stamp, content)
+            fixed = zipfile.ZipInfo(entry.filename, EARLIEST_ZIP_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 3
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, content)
+    workbook.update_from_xlsx_blob(out.getvalue())

@@ -1,0 +1,449 @@
+"""Native PowerPoint charts (`chart: native`): the demo's numbers, editable, in the figure's colours.
+
+The decks are rendered from real (small) demo runs, reopened with python-pptx,
+unzipped to read the embedded workbooks, and converted by LibreOffice.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lxml import etree
+from PIL import Image as PILImage
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+
+from generator.build import BuildOptions, build
+from generator.deck import Deck, Figure, Meta, Run, Slide, Theme, plain_text
+from generator.demos.cnn_digits import CnnDigitsParams
+from generator.demos.cnn_digits import run as run_cnn
+from generator.demos.depth_sweep import DepthSweepParams
+from generator.demos.depth_sweep import run as run_sweep
+from generator.demos.exploding_gradients import ExplodingParams
+from generator.demos.exploding_gradients import run as run_exploding
+from generator.demos.registry import RunContext, get_kind
+from generator.figures.exploding_gradients import scale_colours
+from generator.figures.registry import CHARTS, chart_for, draw_figure
+from generator.figures.style import ACTIVATION_COLOURS, MODEL_COLOURS, NEUTRAL
+from generator.render.pptx import render_pptx
+from tests.office import pptx_to_pdf
+
+CPU = RunContext(device="cpu", seed=0)
+SPREADSHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def results():
+    sweep = DepthSweepParams(
+        activations=["sigmoid", "relu"], inits=["default", "he"], depths=[1, 2, 6], seeds=[0, 1], width=16, epochs=2
+    )
+    # lr 0.5 at three times the stable scale diverges in the first epochs: the chart must show a gap.
+    exploding = ExplodingParams(scales=[0.5, 1.0, 3.0], depth=6, width=16, epochs=3, lr=0.5)
+    return {
+        "depth_sweep": run_sweep(sweep, CPU),
+        "exploding_gradients": run_exploding(exploding, CPU),
+        "cnn_digits": run_cnn(CnnDigitsParams(epochs=2, seeds=[0]), CPU),
+    }
+
+
+def chart_deck(results, date: str = "2024-05-01") -> Deck:
+    """One slide per chartable figure, each shown as a native chart."""
+    slides = []
+    for number, (kind, figure) in enumerate(CHARTS, start=1):
+        asset = draw_figure(kind, figure, kind, results[kind])
+        block = Figure(asset, number, (Run(f"{kind}.{figure}"),), chart_for(kind, figure, results[kind]))
+        slides.append(Slide("content", "figure", (Run(f"{kind} {figure}"),), (block,), number=number))
+    meta = Meta("Charts", "", "Ada Lovelace", "", date, "", "", "en", "charts")
+    theme = Theme("#0072B2", "DejaVu Sans", "Noto Sans CJK SC", "DejaVu Sans Mono", "16:9")
+    return Deck(meta, theme, tuple(slides))
+
+
+@pytest.fixture(scope="module")
+def deck(results) -> Deck:
+    return chart_deck(results)
+
+
+@pytest.fixture(scope="module")
+def pptx_bytes(deck) -> bytes:
+    return render_pptx(deck)
+
+
+@pytest.fixture(scope="module")
+def prs(pptx_bytes):
+    return Presentation(io.BytesIO(pptx_bytes))
+
+
+def frame_of(prs, kind: str, figure: str):
+    index = list(CHARTS).index((kind, figure))
+    frames = [shape for shape in prs.slides[index].shapes if shape.has_chart]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def series_by_name(chart) -> dict:
+    return {series.name: series for series in chart.plots[0].series}
+
+
+def values_with_gaps(values) -> list:
+    return [None if not np.isfinite(value) else pytest.approx(float(value), rel=1e-12) for value in values]
+
+
+def geometric_mean_over_seeds(norms: np.ndarray) -> np.ndarray:
+    return np.exp(np.log(norms).mean(axis=0))
+
+
+def hex_of(colour_format) -> str:
+    return f"#{colour_format.rgb}"
+
+
+def is_line_chart(chart) -> bool:
+    # python-pptx names a line chart LINE, not LINE_MARKERS, as soon as one series has no markers.
+    return chart.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS) and chart.plots[0]._element.tag == qn(
+        "c:lineChart"
+    )
+
+
+def range_bars(series) -> tuple[list[float], list[float]] | None:
+    """The (plus, minus) distances of a series' custom error bars, or None when it has none."""
+    bars = series._element.find(qn("c:errBars"))
+    if bars is None:
+        return None
+    assert bars.find(qn("c:errValType")).get("val") == "cust"
+    return tuple([float(value.text) for value in bars.find(qn(side)).iter(qn("c:v"))] for side in ("c:plus", "c:minus"))
+
+
+def log_base(chart) -> str | None:
+    found = chart.value_axis._element.find(f"{qn('c:scaling')}/{qn('c:logBase')}")
+    return None if found is None else found.get("val")
+
+
+# --- the chart in the deck ------------------------------------------------------------------
+
+
+def test_every_charted_figure_is_one_its_demo_kind_draws():
+    for kind, figure in CHARTS:
+        assert figure in get_kind(kind).figure_names
+
+
+def test_chart_replaces_the_picture_and_keeps_the_figure_name_and_alt_text(deck, prs):
+    for slide, deck_slide in zip(prs.slides, deck.slides):
+        figure = deck_slide.blocks[0]
+        assert not [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        (frame,) = [shape for shape in slide.shapes if shape.has_chart]
+        assert frame.name == f"Figure {figure.number}"
+        assert frame._element.nvGraphicFramePr.cNvPr.get("descr") == figure.asset.alt
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert f"Figure {figure.number}. {plain_text(figure.caption)}" in texts
+
+
+def test_accuracy_vs_depth_is_a_line_chart_of_mean_accuracy_in_the_activation_colours(results, prs):
+    chart = frame_of(prs, "depth_sweep", "accuracy_vs_depth").chart
+    assert is_line_chart(chart)
+    assert list(chart.plots[0].categories) == ["1", "2", "6"]
+    series = series_by_name(chart)
+    assert list(series) == ["sigmoid (default init)", "sigmoid (He)", "ReLU (default init)", "ReLU (He)", "chance"]
+    accuracy = results["depth_sweep"].arrays["test_acc"]  # (activation, init, depth, seed)
+    for a, activation in enumerate(("sigmoid", "ReLU")):
+        for i, init in enumerate(("default init", "He")):
+            drawn = series[f"{activation} ({init})"]
+            assert list(drawn.values) == values_with_gaps(accuracy[a, i].mean(axis=1) * 100)
+    assert list(series["chance"].values) == [10.0, 10.0, 10.0]
+    # The range over seeds, as in the figure's band: error bars reaching the lowest and highest seed.
+    relu_he = accuracy[1, 1] * 100
+    plus, minus = range_bars(series["ReLU (He)"])
+    np.testing.assert_allclose(plus, relu_he.max(axis=1) - relu_he.mean(axis=1), atol=1e-9)
+    np.testing.assert_allclose(minus, relu_he.mean(axis=1) - relu_he.min(axis=1), atol=1e-9)
+    assert range_bars(series["chance"]) is None
+    assert hex_of(series["ReLU (He)"].format.line.color) == ACTIVATION_COLOURS["relu"]
+    assert hex_of(series["sigmoid (default init)"].format.line.color) == ACTIVATION_COLOURS["sigmoid"]
+    assert series["ReLU (He)"].format.line.dash_style == MSO_LINE_DASH_STYLE.ROUND_DOT  # ':' in the figure
+    assert series["ReLU (default init)"].format.line.dash_style == MSO_LINE_DASH_STYLE.SOLID
+    assert series["ReLU (He)"].marker.style == XL_MARKER_STYLE.CIRCLE
+    assert series["chance"].marker.style == XL_MARKER_STYLE.NONE
+    assert hex_of(series["chance"].format.line.color) == NEUTRAL
+    assert series["chance"].format.line.dash_style == MSO_LINE_DASH_STYLE.DASH
+    assert log_base(chart) is None
+    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == (0.0, 100.0)
+    assert chart.value_axis.axis_title.text_frame.text == "test accuracy (%)"
+    assert chart.category_axis.axis_title.text_frame.text == "hidden layers"
+    assert chart.has_legend
+
+
+def test_gradient_norms_per_layer_are_on_a_log_axis(results, prs):
+    chart = frame_of(prs, "depth_sweep", "gradient_norms").chart
+    assert is_line_chart(chart)
+    assert log_base(chart) == "10"
+    assert list(chart.plots[0].categories) == [str(layer) for layer in range(1, 8)]  # 6 hidden layers + output
+    norms = results["depth_sweep"].arrays["grad_norms"]  # (activation, init, depth, seed, epoch, layer)
+    drawn = series_by_name(chart)["sigmoid (He)"]
+    assert list(drawn.values) == values_with_gaps(geometric_mean_over_seeds(norms[0, 1, 2, :, 0, :7]))
+    assert chart.chart_title.text_frame.text == "6 hidden layers, at initialisation"
+
+
+def test_loss_curves_are_lines_without_markers_on_a_log_axis(results, prs):
+    chart = frame_of(prs, "depth_sweep", "loss_curves").chart
+    assert log_base(chart) == "10"
+    loss = results["depth_sweep"].arrays["loss_curve"]  # (activation, init, depth, seed, epoch)
+    drawn = series_by_name(chart)["ReLU (default init)"]
+    assert list(drawn.values) == values_with_gaps(loss[1, 0, 2].mean(axis=0))
+    assert drawn.marker.style == XL_MARKER_STYLE.NONE
+    assert hex_of(drawn.format.line.color) == ACTIVATION_COLOURS["relu"]
+
+
+def test_exploding_gradient_norms_per_scale_use_the_figure_colours_on_a_log_axis(results, prs):
+    chart = frame_of(prs, "exploding_gradients", "gradient_norms").chart
+    assert log_base(chart) == "10"
+    result = results["exploding_gradients"]
+    expected_colours = [
+        "".join(f"{round(channel * 255):02X}" for channel in colour[:3])
+        for colour in scale_colours(result.arrays["scales"])
+    ]
+    drawn = chart.plots[0].series
+    assert [series.name for series in drawn] == [
+        "0.5\u00d7 the stable scale",
+        "1\u00d7 the stable scale",
+        "3\u00d7 the stable scale",
+    ]
+    assert [str(series.format.line.color.rgb) for series in drawn] == expected_colours
+    for k, series in enumerate(drawn):
+        assert list(series.values) == values_with_gaps(geometric_mean_over_seeds(result.arrays["grad_norms"][k]))
+
+
+def test_a_diverged_run_leaves_a_gap_and_says_so_in_the_legend(results, prs):
+    chart = frame_of(prs, "exploding_gradients", "loss_curves").chart
+    result = results["exploding_gradients"]
+    diverged = int(result.arrays["diverged_epoch"][2].max())
+    assert diverged >= 0, "the 3x run was expected to diverge"
+    names = [series.name for series in chart.plots[0].series]
+    assert names[2] == f"3\u00d7 the stable scale, diverged in epoch {diverged}"
+    values = list(chart.plots[0].series[2].values)
+    assert None in values and 0.0 not in values
+    assert chart._chartSpace.find(f"{qn('c:chart')}/{qn('c:dispBlanksAs')}").get("val") == "gap"
+
+
+def test_cnn_vs_dense_is_a_column_chart_of_test_error_with_one_colour_per_model(results, prs):
+    chart = frame_of(prs, "cnn_digits", "cnn_vs_dense").chart
+    assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    values = results["cnn_digits"].values
+    (errors,) = chart.plots[0].series
+    assert list(errors.values) == [
+        pytest.approx((1 - values["cnn_test_acc"]) * 100, rel=1e-12),
+        pytest.approx((1 - values["dense_test_acc"]) * 100, rel=1e-12),
+    ]
+    assert list(chart.plots[0].categories) == [
+        f"CNN ({values['cnn_params']:,} parameters)",
+        f"dense network ({values['dense_params']:,} parameters)",
+    ]
+    assert [str(errors.points[i].format.fill.fore_color.rgb) for i in range(2)] == [
+        MODEL_COLOURS["cnn"].lstrip("#"),
+        MODEL_COLOURS["dense"].lstrip("#"),
+    ]
+    assert chart.plots[0].has_data_labels
+    assert chart.plots[0].data_labels.number_format == '0.0"% wrong"'
+    assert log_base(chart) is None
+    assert not chart.has_legend
+
+
+def test_chart_text_uses_the_theme_fonts(prs):
+    chart = frame_of(prs, "depth_sweep", "accuracy_vs_depth").chart
+    assert chart.font.name == "DejaVu Sans"
+    defaults = chart._chartSpace.txPr.find(f".//{qn('a:defRPr')}")
+    assert defaults.find(qn("a:ea")).get("typeface") == "Noto Sans CJK SC"
+
+
+# --- editable: the numbers live in the embedded workbook -------------------------------------
+
+
+def workbook_columns(xlsx: bytes) -> list[list]:
+    """The first sheet's cells, column by column (numbers as floats, text as text)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        strings = (
+            [
+                "".join(item.itertext())
+                for item in etree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{SPREADSHEET}si")
+            ]
+            if "xl/sharedStrings.xml" in book.namelist()
+            else []
+        )
+        sheet = etree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    columns: dict[str, dict[int, object]] = {}
+    for cell in sheet.iter(f"{SPREADSHEET}c"):
+        letter, row = re.fullmatch(r"([A-Z]+)(\d+)", cell.get("r")).groups()
+        value = cell.find(f"{SPREADSHEET}v")
+        if value is None:
+            continue
+        columns.setdefault(letter, {})[int(row)] = (
+            strings[int(value.text)] if cell.get("t") == "s" else float(value.text)
+        )
+    height = max(max(rows) for rows in columns.values())
+    return [[rows.get(row) for row in range(1, height + 1)] for _, rows in sorted(columns.items())]
+
+
+def test_each_chart_embeds_a_workbook_with_the_same_numbers(prs):
+    for slide in prs.slides:
+        (frame,) = [shape for shape in slide.shapes if shape.has_chart]
+        chart = frame.chart
+        columns = workbook_columns(frame.chart_part.chart_workbook.xlsx_part.blob)
+        assert columns[0][1:] == list(chart.plots[0].categories)
+        for column, series in zip(columns[1:], chart.plots[0].series):
+            assert column[0] == series.name
+            # Excel keeps 15 significant digits; an empty cell where the chart has a gap.
+            assert column[1:] == [None if value is None else pytest.approx(value, rel=1e-14) for value in series.values]
+
+
+def test_the_series_point_at_their_workbook_cells(prs):
+    chart = frame_of(prs, "depth_sweep", "accuracy_vs_depth").chart
+    formulas = [element.text for element in chart._chartSpace.iter(qn("c:f"))]
+    assert "Sheet1!$B$2:$B$4" in formulas and "Sheet1!$B$1" in formulas
+
+
+# --- reproducible bytes ----------------------------------------------------------------------
+
+
+def test_decks_with_charts_rendered_at_different_times_are_identical(deck, pptx_bytes):
+    time.sleep(1.1)  # the embedded workbooks would carry the time they were written
+    assert render_pptx(deck) == pptx_bytes
+
+
+def test_embedded_workbooks_carry_fixed_stamps(pptx_bytes):
+    with zipfile.ZipFile(io.BytesIO(pptx_bytes)) as package:
+        books = [name for name in package.namelist() if name.startswith("ppt/embeddings/")]
+        assert len(books) == len(CHARTS)
+        for name in books:
+            with zipfile.ZipFile(io.BytesIO(package.read(name))) as book:
+                assert {entry.date_time for entry in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+                stamps = re.findall(rb"\d{4}-\d{2}-\d{2}T[\d:]+Z", book.read("docProps/core.xml"))
+                assert stamps == [b"1980-01-01T00:00:00Z"] * 2
+
+
+# --- LibreOffice draws them --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdf(pptx_bytes, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("charts-pdf")
+    source = folder / "charts.pptx"
+    source.write_bytes(pptx_bytes)
+    return pptx_to_pdf(source, folder)
+
+
+def page_text(pdf: Path, page: int) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return " ".join(text.split())
+
+
+def page_pixels(pdf: Path, page: int) -> np.ndarray:
+    png = subprocess.run(
+        ["pdftoppm", "-f", str(page), "-l", str(page), "-r", "60", "-png", str(pdf)], check=True, capture_output=True
+    ).stdout
+    return np.asarray(PILImage.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def pixels_near(pixels: np.ndarray, colour: str, tolerance: int = 40) -> int:
+    target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels - target).sum(axis=2) < tolerance).sum())
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_each_chart_on_its_page(prs, libreoffice_pdf):
+    for page, slide in enumerate(prs.slides, start=1):
+        (frame,) = [shape for shape in slide.shapes if shape.has_chart]
+        chart = frame.chart
+        text = page_text(libreoffice_pdf, page)
+        assert chart.value_axis.axis_title.text_frame.text in text
+        if chart.has_legend:
+            for series in chart.plots[0].series:
+                assert series.name in text
+        for category in chart.plots[0].categories:
+            assert category in text
+        pixels = page_pixels(libreoffice_pdf, page)
+        drawn = chart.plots[0].series[0]
+        colour = (
+            drawn.points[0].format.fill.fore_color.rgb
+            if chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+            else drawn.format.line.color.rgb
+        )
+        assert pixels_near(pixels, f"#{colour}") > 30, f"page {page}: no {colour} line or bar drawn"
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_the_log_axis_in_decades(libreoffice_pdf):
+    page = list(CHARTS).index(("depth_sweep", "gradient_norms")) + 1
+    labels = re.findall(r"1E[+-]\d+", page_text(libreoffice_pdf, page))
+    exponents = [int(label[2:]) for label in labels]
+    assert len(exponents) >= 3
+    assert exponents == sorted(exponents, reverse=True)
+    assert all(a - b == 1 for a, b in zip(exponents, exponents[1:]))
+
+
+# --- from the content file to the deck ------------------------------------------------------------
+
+LECTURE = """\
+lecture:
+  title: Charts from content
+  date: 2024-05-01
+demos:
+  sweep:
+    kind: depth_sweep
+    params: {activations: [sigmoid, relu], inits: [default], depths: [1, 2], seeds: [0], width: 8, epochs: 1}
+sections:
+  - title: Depth
+    slides:
+      - title: As a chart
+        figure: sweep.accuracy_vs_depth
+        chart: native
+      - title: As a picture
+        figure: sweep.accuracy_vs_depth
+"""
+
+
+def test_chart_native_in_the_content_gives_a_chart_and_the_default_a_picture(tmp_path):
+    content = tmp_path / "lecture.yaml"
+    content.write_text(LECTURE)
+    report = build(BuildOptions(content=content, output_dir=tmp_path / "out", formats=("pptx", "html")))
+    prs = Presentation(report.lecture_dir / "slides.pptx")
+    by_title = {slide.shapes.title.text: slide for slide in prs.slides}
+    as_chart, as_picture = by_title["As a chart"], by_title["As a picture"]
+    (frame,) = [shape for shape in as_chart.shapes if shape.has_chart]
+    assert list(series.name for series in frame.chart.plots[0].series) == [
+        "sigmoid (default init)",
+        "ReLU (default init)",
+        "chance",
+    ]
+    assert not [shape for shape in as_picture.shapes if shape.has_chart]
+    assert [shape for shape in as_picture.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    # The HTML slides show the drawn figure, the same SVG, on both slides.
+    html = (report.lecture_dir / "slides.html").read_text()
+    figures = re.findall(r'<figure class="block block-figure" id="(figure-\d)".*?</figure>', html, flags=re.S)
+    assert figures == ["figure-1", "figure-2"]
+    bodies = re.findall(r'<figure class="block block-figure".*?(<svg.*?</svg>)', html, flags=re.S)
+    # Inline SVGs get ids prefixed per slide (s3b0-...) so they stay unique in the page.
+    first, second = (re.sub(r"\bs\d+b\d+", "", body) for body in bodies)
+    assert first == second
+
+
+def test_chart_sits_inside_the_slide_above_its_caption(prs):
+    for slide in prs.slides:
+        (frame,) = [shape for shape in slide.shapes if shape.has_chart]
+        (caption,) = [shape for shape in slide.shapes if shape.name.startswith("Caption")]
+        assert frame.left >= 0 and frame.top >= 0
+        assert frame.left + frame.width <= prs.slide_width and frame.top + frame.height <= prs.slide_height
+        assert frame.top + frame.height <= caption.top
+        assert frame.top >= slide.shapes.title.top + slide.shapes.title.height
+        # A chart fills its room within 4:3 to 2:1, where a picture would keep the figure's 16:9.
+        assert 4 / 3 - 0.01 <= frame.width / frame.height <= 2 + 0.01

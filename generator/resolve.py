@@ -265,23 +265,38 @@ def resolve_deck(
     if r.problems:
         raise ContentError(r.problems)
     numbered = tuple(_with_number(slide, n) for n, slide in enumerate(slides, start=1))
-    theme = lecture.theme
     deck = d.Deck(
         meta=meta,
-        theme=d.Theme(
-            accent=theme.accent.upper(),
-            font=theme.font,
-            font_east_asian=theme.font_east_asian,
-            font_code=theme.font_code,
-            aspect=theme.aspect,
-            # Read here so the renderer gets bytes, like images; the loader checked the file.
-            pptx_template=resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b"",
-            pptx_layouts=tuple(theme.pptx_layouts.items()),
-        ),
+        theme=_theme(loaded),
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
     return ResolvedDeck(deck, tuple(r.warnings))
+
+
+def _theme(loaded: LoadedLecture) -> d.Theme:
+    theme = loaded.lecture.theme
+    # Read here so the renderer gets bytes, like images; the loader checked the file.
+    template = resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b""
+    font, font_east_asian = theme.font, theme.font_east_asian
+    if template:
+        # A template brings its brand's typefaces: they apply unless the content names its own.
+        from generator.render.pptx.master import template_fonts
+
+        latin, east_asian = template_fonts(template)
+        if latin and "font" not in theme.model_fields_set:
+            font = latin
+        if east_asian and "font_east_asian" not in theme.model_fields_set:
+            font_east_asian = east_asian
+    return d.Theme(
+        accent=theme.accent.upper(),
+        font=font,
+        font_east_asian=font_east_asian,
+        font_code=theme.font_code,
+        aspect=theme.aspect,
+        pptx_template=template,
+        pptx_layouts=tuple(theme.pptx_layouts.items()),
+    )
 
 
 def _with_number(slide: d.Slide, number: int) -> d.Slide:

@@ -268,3 +268,49 @@ def test_files_that_are_not_presentations_are_named_with_the_reason(tmp_path, ma
         f"{content}:6:18: theme.pptx_template: 'brand.pptx' cannot be used as a template: {reason}; "
         "save it from PowerPoint or LibreOffice Impress as .pptx or .potx"
     )
+
+
+def run_typefaces(prs) -> set[str]:
+    """The Latin typefaces the slides' text runs name (the template's or the content's)."""
+    return {
+        run.font.name
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.text.strip() and not (run.font.name or "").endswith("Mono")
+    }
+
+
+def test_text_takes_the_templates_typeface_when_the_content_names_none(libreoffice_template):
+    prs = built(libreoffice_template, write_lecture(libreoffice_template, "brand.pptx"))
+    assert run_typefaces(prs) == {"Arial"}  # the LibreOffice template's body font
+
+
+def test_a_font_the_content_names_wins_over_the_templates(libreoffice_template):
+    content = write_lecture(libreoffice_template, "brand.pptx", theme_lines="font: DejaVu Serif\n")
+    assert run_typefaces(built(libreoffice_template, content)) == {"DejaVu Serif"}
+
+
+def bullet_marks(prs) -> list[str | None]:
+    """The mark each body paragraph of the bullets slides sets itself (None: it inherits one)."""
+    marks = []
+    for slide in prs.slides:
+        for shape in slide.placeholders:
+            if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT):
+                for paragraph in shape.text_frame.paragraphs:
+                    mark = paragraph._p.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}buChar")
+                    marks.append(None if mark is None else mark.get("char"))
+    return marks
+
+
+def test_bullets_are_marked_on_a_template_whose_styles_define_no_marks(libreoffice_template):
+    # LibreOffice's export keeps its outline bullets only on the master's sample text.
+    marks = bullet_marks(built(libreoffice_template, write_lecture(libreoffice_template, "brand.pptx")))
+    assert marks and all(mark in ("•", "–") for mark in marks)
+
+
+def test_bullets_inherit_the_marks_of_a_template_that_defines_them(python_pptx_template):
+    marks = bullet_marks(built(python_pptx_template, write_lecture(python_pptx_template, "default.pptx")))
+    assert marks and all(mark is None for mark in marks)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 from pygments.styles import get_style_by_name
@@ -123,6 +124,9 @@ class ContentPainter:
             if box != self.placeholder_home:  # else it keeps inheriting the layout's geometry
                 move(shape, box)
             write_paragraphs(shape.text_frame, paras, self.theme)
+            if not _layout_marks_bullets(self.slide.slide_layout):
+                for paragraph in shape.text_frame.paragraphs:
+                    _add_bullet_mark(paragraph)
         else:
             shape = self.slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
             shape.text_frame.word_wrap = True
@@ -308,6 +312,28 @@ def _bullet_paras(bullets: Bullets) -> list[Para]:
     return paras
 
 
+BULLET_MARKS = frozenset(qn(tag) for tag in ("a:buChar", "a:buAutoNum", "a:buBlip", "a:buNone"))
+
+
+def _layout_marks_bullets(layout) -> bool:
+    """Whether the layout, its master's body or the master's text styles say how body paragraphs are marked.
+
+    Some templates say nothing: LibreOffice, for one, exports its outline bullets only as the
+    formatting of the master's sample text, which neither PowerPoint nor LibreOffice passes on to
+    slides. Their bullets would come out as plain paragraphs, so the renderer marks them itself.
+    """
+    master = layout.slide_master
+    styles = [*layout.placeholders, *master.placeholders]
+    levels = [
+        level
+        for placeholder in styles
+        if placeholder.placeholder_format.type in TEXT_BODIES
+        for level in placeholder._element.iterfind(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}")
+    ]
+    levels.extend(master._element.iterfind(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}"))
+    return any(child.tag in BULLET_MARKS for level in levels for child in level)
+
+
 def _add_bullet_mark(paragraph) -> None:
     # A text box has no bullets of its own; give it the master's marks and indents.
     level = paragraph.level
@@ -316,7 +342,12 @@ def _add_bullet_mark(paragraph) -> None:
     ppr.set("indent", str(-pt(BULLET_TEXT.indent(0))))
     bullet = OxmlElement("a:buChar")
     bullet.set("char", "•" if level % 2 == 0 else "–")
-    ppr.insert(0, bullet)
+    # The schema orders a paragraph's properties: spacing, then bullet, then tabs and run defaults.
+    later = next((child for child in ppr if child.tag in (qn("a:tabLst"), qn("a:defRPr"), qn("a:extLst"))), None)
+    if later is None:
+        ppr.append(bullet)
+    else:
+        later.addprevious(bullet)
 
 
 def _quote_paras(quote: Quote) -> list[Para]:

@@ -79,8 +79,21 @@ def is_installed(family: str) -> bool:
     return font_file(Face(family)).family.casefold() == family.casefold()
 
 
+# Fonts designed with the same advance widths as a proprietary one (fontconfig's own metric
+# aliases): text measured with the twin breaks exactly where it will in the original.
+METRIC_TWINS = {
+    "Arial": "Liberation Sans",
+    "Helvetica": "Liberation Sans",
+    "Times New Roman": "Liberation Serif",
+    "Courier New": "Liberation Mono",
+    "Calibri": "Carlito",
+    "Cambria": "Caladea",
+}
+
+
 def missing_font_messages(theme: Theme) -> list[tuple[str, str]]:
-    """(theme key, message) for each theme font that is not installed and what stands in for it."""
+    """(theme key, message) for each theme font that is not installed and what stands in for it,
+    unless the stand-in is its metric twin."""
     messages = []
     for key, family in (
         ("font", theme.font),
@@ -89,6 +102,8 @@ def missing_font_messages(theme: Theme) -> list[tuple[str, str]]:
     ):
         if not is_installed(family):
             stand_in = font_file(Face(family)).family
+            if METRIC_TWINS.get(family) == stand_in:
+                continue
             messages.append(
                 (
                     f"theme.{key}",

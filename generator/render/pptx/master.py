@@ -226,6 +226,22 @@ def all_layouts(prs) -> list:
     return [layout for master in prs.slide_masters for layout in master.slide_layouts]
 
 
+def template_fonts(data: bytes) -> tuple[str, str]:
+    """The body (minor) Latin and East Asian typefaces of a template's theme; "" where it names none."""
+    prs = open_template(data)
+    theme_part = prs.slide_master.part.part_related_by(RT.THEME)
+    scheme = etree.fromstring(theme_part.blob).find(f".//{qn('a:fontScheme')}/{qn('a:minorFont')}")
+    if scheme is None:
+        return "", ""
+
+    def typeface(tag: str) -> str:
+        element = scheme.find(qn(tag))
+        face = element.get("typeface", "") if element is not None else ""
+        return "" if face.startswith("+") else face  # "+mj-lt" and the like point elsewhere in the theme
+
+    return typeface("a:latin"), typeface("a:ea")
+
+
 def layout_names(prs) -> list[str]:
     return [layout.name for layout in all_layouts(prs)]
 

@@ -8,8 +8,6 @@ from the page.
 
 from __future__ import annotations
 
-import io
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,14 +20,13 @@ from generator.deck import (
     Figure,
     FigureAsset,
     Image,
-    Meta,
     Quote,
     Run,
     Slide,
     Table,
-    Theme,
 )
 from generator.render.html import render_slides_html
+from tests.decks import matplotlib_figure, meta, numbered, text, theme
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,36 +52,12 @@ def browser():
         browser.close()
 
 
-def _matplotlib_svg(title: str) -> tuple[str, bytes]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6.4, 4.0))
-    xs = [x / 10 for x in range(-50, 51)]
-    axes.plot(xs, [1 / (1 + 2.718281828 ** -x) for x in xs], label="sigmoid")
-    axes.plot(xs, [max(0.0, x) / 5 for x in xs], label="ReLU / 5")
-    axes.set_title(title)
-    axes.set_xlabel("x")
-    axes.legend()
-    svg, png = io.StringIO(), io.BytesIO()
-    figure.savefig(svg, format="svg", metadata={"Date": None})
-    figure.savefig(png, format="png", dpi=40)
-    plt.close(figure)
-    return svg.getvalue(), png.getvalue()
-
-
 def _figure(name: str, title: str, number: int, caption: str) -> Figure:
-    svg, png = _matplotlib_svg(title)
+    svg, png = matplotlib_figure(title, size=(6.4, 4.0), curves=True)
     asset = FigureAsset(
         name=name, png=png, svg=svg, width_px=640, height_px=400, alt=f"Line chart: {title}"
     )
     return Figure(asset=asset, number=number, caption=(Run(caption),))
-
-
-def _t(text: str) -> tuple[Run, ...]:
-    return (Run(text),)
 
 
 def every_layout_deck() -> Deck:
@@ -96,7 +69,7 @@ def every_layout_deck() -> Deck:
     long_bullets = tuple(
         Bullet(
             text=(Run(f"Point {i}: "), Run("gradients", bold=True), Run(" shrink through "), Run(r"\sigma'(x) \le \tfrac14", math=True)),
-            children=(Bullet(text=_t("a sub-point that explains the point above in a few more words")),),
+            children=(Bullet(text=text("a sub-point that explains the point above in a few more words")),),
         )
         for i in range(1, 8)
     )
@@ -104,15 +77,15 @@ def every_layout_deck() -> Deck:
         Slide(
             kind="title",
             layout="title",
-            title=_t("Why Deep Networks Were Hard to Train"),
-            subtitle=_t("Activations, initialisation and the vanishing gradient"),
-            notes=(_t("Welcome everyone."),),
+            title=text("Why Deep Networks Were Hard to Train"),
+            subtitle=text("Activations, initialisation and the vanishing gradient"),
+            notes=(text("Welcome everyone."),),
         ),
-        Slide(kind="section", layout="section", title=_t("Activations"), subtitle=_t("What a neuron passes on"), section="Activations"),
+        Slide(kind="section", layout="section", title=text("Activations"), subtitle=text("What a neuron passes on"), section="Activations"),
         Slide(
             kind="content",
             layout="bullets",
-            title=_t("The vanishing gradient"),
+            title=text("The vanishing gradient"),
             section="Activations",
             blocks=(
                 Bullets(
@@ -130,36 +103,36 @@ def every_layout_deck() -> Deck:
                     )
                 ),
             ),
-            notes=(_t("Ask who has seen the chain rule."), _t("Second paragraph of notes.")),
+            notes=(text("Ask who has seen the chain rule."), text("Second paragraph of notes.")),
         ),
         Slide(
             kind="content",
             layout="bullets",
-            title=_t("A full slide: seven points, each with a sub-point, that must still fit"),
+            title=text("A full slide: seven points, each with a sub-point, that must still fit"),
             section="Activations",
             blocks=(Bullets(items=long_bullets),),
         ),
         Slide(
             kind="content",
             layout="figure",
-            title=_t("Sigmoid against ReLU"),
+            title=text("Sigmoid against ReLU"),
             section="Activations",
             blocks=(_figure("act.curves", "Activation functions", 1, "Sigmoid saturates; ReLU does not."),),
         ),
         Slide(
             kind="content",
             layout="figure_bullets",
-            title=_t("Derivatives side by side"),
+            title=text("Derivatives side by side"),
             section="Activations",
             blocks=(
                 _figure("act.derivatives", "Derivatives", 2, "The derivative of the sigmoid peaks at 0.25."),
-                Bullets(items=(Bullet(text=_t("Sigmoid: at most 0.25")), Bullet(text=_t("ReLU: 0 or 1")), Bullet(text=_t("Deep nets prefer ReLU")))),
+                Bullets(items=(Bullet(text=text("Sigmoid: at most 0.25")), Bullet(text=text("ReLU: 0 or 1")), Bullet(text=text("Deep nets prefer ReLU")))),
             ),
         ),
         Slide(
             kind="content",
             layout="figure",
-            title=_t("A picture file"),
+            title=text("A picture file"),
             section="Activations",
             blocks=(
                 Image(
@@ -170,31 +143,31 @@ def every_layout_deck() -> Deck:
                     height_px=90,
                     alt="A blue dot",
                     number=3,
-                    caption=_t("A picture embedded as a data URI."),
+                    caption=text("A picture embedded as a data URI."),
                 ),
             ),
         ),
         Slide(
             kind="content",
             layout="table",
-            title=_t("Accuracy by depth"),
+            title=text("Accuracy by depth"),
             section="Results",
             blocks=(
                 Table(
-                    header=(_t("Activation"), _t("Depth 4"), _t("Depth 8"), _t("Depth 16")),
+                    header=(text("Activation"), text("Depth 4"), text("Depth 8"), text("Depth 16")),
                     rows=(
-                        (_t("sigmoid"), _t("91.2%"), _t("64.0%"), _t("11.3%")),
-                        (_t("tanh"), _t("93.5%"), _t("90.1%"), _t("71.8%")),
-                        (_t("ReLU"), _t("95.1%"), _t("95.8%"), _t("94.9%")),
+                        (text("sigmoid"), text("91.2%"), text("64.0%"), text("11.3%")),
+                        (text("tanh"), text("93.5%"), text("90.1%"), text("71.8%")),
+                        (text("ReLU"), text("95.1%"), text("95.8%"), text("94.9%")),
                     ),
-                    caption=_t("Test accuracy after 5 epochs, mean of 3 seeds."),
+                    caption=text("Test accuracy after 5 epochs, mean of 3 seeds."),
                 ),
             ),
         ),
         Slide(
             kind="content",
             layout="code",
-            title=_t("The training step"),
+            title=text("The training step"),
             section="Results",
             blocks=(
                 Code(
@@ -214,39 +187,34 @@ def every_layout_deck() -> Deck:
         Slide(
             kind="content",
             layout="quote",
-            title=_t("In their words"),
+            title=text("In their words"),
             section="Results",
             blocks=(
                 Quote(
-                    text=_t("We find that the logistic sigmoid activation is unsuited for deep networks with random initialization."),
-                    attribution=_t("Glorot & Bengio, 2010"),
+                    text=text("We find that the logistic sigmoid activation is unsuited for deep networks with random initialization."),
+                    attribution=text("Glorot & Bengio, 2010"),
                 ),
             ),
         ),
         Slide(
             kind="closing",
             layout="closing",
-            title=_t("Summary"),
-            blocks=(Bullets(items=(Bullet(text=_t("Saturating activations shrink gradients")), Bullet(text=_t("ReLU and good initialisation fix most of it")))),),
-            notes=(_t("Questions?"),),
+            title=text("Summary"),
+            blocks=(Bullets(items=(Bullet(text=text("Saturating activations shrink gradients")), Bullet(text=text("ReLU and good initialisation fix most of it")))),),
+            notes=(text("Questions?"),),
         ),
     )
     return Deck(
-        meta=Meta(
+        meta=meta(
             title="Why Deep Networks Were Hard to Train",
             subtitle="Activations, initialisation and the vanishing gradient",
-            author="Ada Lovelace",
             affiliation="Analytical Engine Institute",
-            date="2025-03-14",
             series="Deep Learning, Lecture 3",
             credit="Based on Glorot & Bengio (2010), Understanding the difficulty of training deep feedforward neural networks",
-            language="en",
             slug="why-deep",
         ),
-        theme=Theme(accent="#0072B2", font="DejaVu Sans", font_east_asian="Noto Sans CJK SC", font_code="DejaVu Sans Mono", aspect="16:9"),
-        slides=tuple(
-            replace(slide, number=number) for number, slide in enumerate(slides, start=1)
-        ),
+        theme=theme(),
+        slides=numbered(slides),
     )
 
 

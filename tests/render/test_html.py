@@ -5,8 +5,6 @@ Fast tests without a browser; tests/browser/ drives the same page in Chromium.
 
 from __future__ import annotations
 
-import io
-from dataclasses import replace
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,12 +19,10 @@ from generator.deck import (
     Figure,
     FigureAsset,
     Image,
-    Meta,
     Quote,
     Run,
     Slide,
     Table,
-    Theme,
 )
 from generator.errors import BuildError
 from generator.render.html import (
@@ -37,38 +33,13 @@ from generator.render.html import (
     safe_href,
     tex_to_mathml,
 )
+from tests.decks import deck, matplotlib_figure, meta, text, theme
 
 HOSTILE = "<script>alert(1)</script>"
 ATTRIBUTE_BREAKER = '" onerror="x'
 
 # --------------------------------------------------------------------------
 # Building decks by hand
-
-
-def text(value: str) -> tuple[Run, ...]:
-    return (Run(value),)
-
-
-def meta(**changes: str) -> Meta:
-    values = dict(
-        title="Deep Nets",
-        subtitle="Why depth is hard",
-        author="Ada Lovelace",
-        affiliation="Engine Institute",
-        date="2025-03-14",
-        series="Lecture 3",
-        credit="Based on Glorot & Bengio (2010)",
-        language="en",
-        slug="deep-nets",
-    )
-    values.update(changes)
-    return Meta(**values)
-
-
-def theme(**changes: str) -> Theme:
-    values = dict(accent="#0072B2", font="DejaVu Sans", font_east_asian="Noto Sans CJK SC", font_code="DejaVu Sans Mono", aspect="16:9")
-    values.update(changes)
-    return Theme(**values)
 
 
 def slide(title: str, *blocks, layout: str = "bullets", kind: str = "content", notes: tuple[str, ...] = (), subtitle: str = "") -> Slide:
@@ -87,29 +58,9 @@ def bullets(*items: str | tuple[Run, ...]) -> Bullets:
     return Bullets(items=tuple(Bullet(text=text(i) if isinstance(i, str) else i) for i in items))
 
 
-def deck(*slides: Slide, **meta_changes: str) -> Deck:
-    numbered = tuple(replace(s, number=n) for n, s in enumerate(slides, start=1))
-    return Deck(meta=meta(**meta_changes), theme=theme(), slides=numbered)
-
-
-def matplotlib_svg() -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(2, 1.5))
-    axes.plot([0, 1, 2], [1, 0, 2])
-    axes.set_title("tiny")
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def svg() -> str:
-    return matplotlib_svg()
+    return matplotlib_figure()[0]
 
 
 def figure(svg: str, number: int = 1, alt: str = "A falling then rising line", caption: str = "A tiny chart.") -> Figure:

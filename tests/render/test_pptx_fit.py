@@ -29,17 +29,14 @@ from generator.render.pptx.fonts import Face, font_file, text_width_pt
 from generator.render.pptx.style import BODY_FLOOR_PT, BODY_LEVEL_PT, EMU_PER_PT
 from generator.render.pptx.text import Para, wrapped_line_count
 from tests.conftest import DEFAULT_LECTURE, MINIMAL
+from tests.decks import meta, text, theme
 from tests.office import pptx_to_pdf
-from tests.render.test_pptx import TALL, meta, theme
+from tests.render.test_pptx import TALL
 
 DEJAVU = Face("DejaVu Sans")
 CJK = Face("Noto Sans CJK SC")
 SOURCE = Location("content.yaml", 120, 5)
 SENTENCE = "gradients shrink by the derivative of every layer they pass on their way back to the input"
-
-
-def text(s: str) -> tuple[Run, ...]:
-    return (Run(s),)
 
 
 def bullets(count: int, sentence: str = SENTENCE) -> Bullets:

@@ -102,8 +102,8 @@ def test_content_layouts_share_one_grid(prs):
 def test_placeholders_are_filled_by_type(deck, prs):
     title_slide = prs.slides[0]
     placeholders = {ph.placeholder_format.type: ph for ph in title_slide.placeholders}
-    assert placeholders[PP_PLACEHOLDER.CENTER_TITLE].text_frame.text == "Deep Learning Basics"
-    assert placeholders[PP_PLACEHOLDER.SUBTITLE].text_frame.text.splitlines()[0] == "Why depth needs care"
+    assert placeholders[PP_PLACEHOLDER.CENTER_TITLE].text_frame.text == "Deep Nets"
+    assert placeholders[PP_PLACEHOLDER.SUBTITLE].text_frame.text.splitlines()[0] == "Why depth is hard"
     bullets = {ph.placeholder_format.type: ph for ph in prs.slides[2].placeholders}
     assert bullets[PP_PLACEHOLDER.TITLE].text_frame.text == plain_text(deck.slides[2].title)
     assert bullets[PP_PLACEHOLDER.BODY].text_frame.paragraphs[0].runs[0].text == "Depth "
@@ -124,7 +124,7 @@ def test_footer_and_slide_number_are_the_layouts_placeholders(prs):
         if number == 1:
             assert PP_PLACEHOLDER.FOOTER not in kinds and PP_PLACEHOLDER.SLIDE_NUMBER not in kinds
             continue
-        assert kinds[PP_PLACEHOLDER.FOOTER].text_frame.text == "Deep Learning Basics"
+        assert kinds[PP_PLACEHOLDER.FOOTER].text_frame.text == "Deep Nets"
         field = kinds[PP_PLACEHOLDER.SLIDE_NUMBER]._element.find(f".//{qn('a:fld')}")
         assert field.get("type") == "slidenum" and field.findtext(qn("a:t")) == str(number)
 

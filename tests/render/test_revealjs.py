@@ -18,18 +18,16 @@ from generator.deck import plain_text
 from generator.errors import UsageError
 from generator.render.revealjs import DEFAULT_REVEALJS_URL, render_revealjs_html, reveal_location
 from tests.conftest import MINIMAL, REPO
+from tests.decks import deck, matplotlib_figure, theme
 
 from .test_html import (
     RESOURCE_ATTRIBUTES,
     RESOURCE_TAGS,
     Elements,
     bullets,
-    deck,
     every_kind_deck,
     hostile_deck,
-    matplotlib_svg,
     slide,
-    theme,
     write,
 )
 
@@ -39,7 +37,7 @@ CDN = "https://cdn.jsdelivr.net/npm/reveal.js@6.0.2"
 
 @pytest.fixture(scope="module")
 def svg() -> str:
-    return matplotlib_svg()
+    return matplotlib_figure()[0]
 
 
 def sections(page: str) -> list[str]:

@@ -259,6 +259,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("resolve")
 
     deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
+    # Only now is the lecture's folder, OUTPUT/<slug>, known; it too must not be the content's folder.
+    check_output_dir(options.output_dir / deck.meta.slug, loaded.folder)
     if revealjs_url is not None and reveal_root is None:
         from generator.render.revealjs import reveal_location
 
@@ -279,7 +281,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lecture_dir = options.output_dir / resolved.deck.meta.slug
     manifest = make_manifest(loaded, options, records, files, timings, runner)
     write_outputs(lecture_dir, files, manifest)
-    reporter.info(f"wrote {len(files)} files to {lecture_dir}/")
+    reporter.info(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {lecture_dir}/")
     return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings)
 
 

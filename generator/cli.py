@@ -20,7 +20,7 @@ DEFAULT_FORMATS = ("pptx", "html", "report")
 
 
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in names if name not in FORMAT_CHOICES]
     if unknown or not names:
         raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}; choose from {', '.join(FORMAT_CHOICES)} (comma-separated)")
@@ -67,7 +67,7 @@ def main(ctx):
     ctx.ensure_object(dict)
 
 
-@main.command()
+@main.command(short_help="Run the demos; write the slides and report.")
 @click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
@@ -124,7 +124,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
     run_build(options, Reporter(quiet=quiet, verbose=verbose))
 
 
-@main.command()
+@main.command(short_help="Check a content file without running it.")
 @click.argument("content", type=click.Path(path_type=Path))
 @_verbosity
 def validate(content, quiet, verbose):
@@ -143,7 +143,7 @@ def validate(content, quiet, verbose):
         click.echo(f"{content}: OK ({len(lecture.sections)} sections, {count} content slides, {len(lecture.demos)} demos)")
 
 
-@main.command()
+@main.command(short_help="List the demo kinds and their parameters.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def demos(as_json):
     """List the demo kinds, their parameters (type, default) and figures.
@@ -190,7 +190,7 @@ def _type_text(spec: dict) -> str:
     return {"number": "float", "integer": "int", "string": "str", "boolean": "bool"}.get(spec.get("type"), spec.get("type", "any"))
 
 
-@main.command()
+@main.command(short_help="Start a lecture from a copy of the default.")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIRECTORY.")
 def init(directory, force):
@@ -203,15 +203,20 @@ def init(directory, force):
     from generator.locations import content_dir
 
     source = content_dir()
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file, not a folder; name a new or existing folder")
     target = directory / "deep_learning.yaml"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; use --force to overwrite it")
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / "deep_learning.yaml", target)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / "deep_learning.yaml", target)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from error
     click.echo(f"wrote {target}; edit it, then run: lecturegen build {target}")
 
 
-@main.command()
+@main.command(short_help="Print the content format's JSON Schema.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
 def schema(output):
     """Print the JSON Schema of the content format (for editor checking).
@@ -227,7 +232,10 @@ def schema(output):
     document["title"] = "lecturegen content file"
     text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     if output:
-        output.write_text(text)
+        try:
+            output.write_text(text)
+        except OSError as error:
+            raise UsageError(f"cannot write {output}: {error.strerror or error}") from error
     else:
         click.echo(text, nl=False)
 

@@ -84,10 +84,15 @@ class _Resolver:
     def image(self, spec: SlideSpec, path: DocPath) -> d.Image:
         target = resolve_inside(self.loaded.folder, spec.image)
         data = target.read_bytes()
+        from PIL import ExifTags
         from PIL import Image as PILImage
 
         with PILImage.open(target) as picture:
             width, height = picture.size
+            # A camera's JPEG is stored sideways with an EXIF orientation saying how to turn it;
+            # browsers turn it, and the PowerPoint renderer turns its pixels, so the slide shows it upright.
+            if picture.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURN_ORIENTATIONS:
+                width, height = height, width
         caption = self.inline(spec.caption, path + ("caption",)) if spec.caption else ()
         return d.Image(
             data=data,
@@ -167,6 +172,9 @@ def choose_layout(spec: SlideSpec) -> d.Layout:
         return "quote"
     return "bullets"
 
+
+# EXIF orientations 5 to 8 turn the stored picture a quarter turn (and may mirror it).
+_QUARTER_TURN_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 # Chinese and Japanese put no space between words, so a line wrapped between two of their characters
 # joins without one (Korean, which spaces its words, is not in these ranges).
@@ -271,7 +279,28 @@ def resolve_deck(
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
-    return ResolvedDeck(deck, tuple(r.warnings))
+    return ResolvedDeck(deck, (*r.warnings, *_template_aspect_warnings(loaded, deck.theme)))
+
+
+def _template_aspect_warnings(loaded: LoadedLecture, theme: d.Theme) -> list[Problem]:
+    """The PowerPoint slides keep a template's size; say so when the content asked for another shape."""
+    asked = loaded.lecture.theme
+    if not theme.pptx_template or "aspect" not in asked.model_fields_set:
+        return []
+    from generator.render.pptx.master import open_template
+
+    template = open_template(theme.pptx_template)
+    width, height = template.slide_width.inches, template.slide_height.inches
+    across, down = (int(part) for part in asked.aspect.split(":"))
+    if abs(width / height - across / down) < 0.01:
+        return []
+    path = ("theme", "aspect")
+    message = (
+        f"the template {asked.pptx_template!r} has {width:g} × {height:g} in slides, not {asked.aspect}; "
+        f"slides.pptx keeps the template's size (HTML outputs are {asked.aspect}): "
+        f"use a {asked.aspect} template, or remove `aspect`"
+    )
+    return [Problem(loaded.where(path), format_path(path), message)]
 
 
 def _theme(loaded: LoadedLecture) -> d.Theme:

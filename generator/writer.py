@@ -26,6 +26,12 @@ def check_output_dir(out_dir: Path, content_dir: Path) -> None:
                  content_dir.resolve(): "the content file's own folder"}
     if target in forbidden:
         raise UsageError(f"refusing to write the lecture into {forbidden[target]} ({target}); choose another -o folder")
+    # Found now, before any demo runs, rather than as a failed write at the end.
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageError(f"{folder} is a file, not a folder; choose another -o folder")
+            break
 
 
 def write_atomically(path: Path, data: bytes) -> None:

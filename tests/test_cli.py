@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -71,3 +72,79 @@ def test_unknown_command_is_usage_error():
     result = CliRunner().invoke(main, ["bild"])
     assert result.exit_code == 2
     assert "No such command 'bild'" in result.stderr
+
+
+def test_init_into_a_file_says_so_without_a_traceback(tmp_path):
+    occupied = tmp_path / "notes.txt"
+    occupied.write_text("mine\n")
+    result = CliRunner().invoke(main, ["init", str(occupied)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {occupied} is a file, not a folder; name a new or existing folder\n"
+    assert occupied.read_text() == "mine\n"
+    below = CliRunner().invoke(main, ["init", str(occupied / "lecture")])
+    assert below.exit_code == 2
+    assert below.stderr == f"error: cannot write {occupied / 'lecture' / 'deep_learning.yaml'}: Not a directory\n"
+
+
+@pytest.mark.parametrize("where", ["missing/schema.json", "."])
+def test_schema_to_an_unwritable_place_names_it(tmp_path, where):
+    target = tmp_path / where
+    result = CliRunner().invoke(main, ["schema", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot write {target}: ")
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_build_into_a_file_is_refused_before_anything_runs(tmp_path, below):
+    occupied = tmp_path / "out"
+    occupied.write_text("mine\n")
+    target = occupied / below if below else occupied
+    result = CliRunner().invoke(main, ["build", str(MINIMAL), "-o", str(target), "--format", "html"])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {occupied} is a file, not a folder; choose another -o folder\n"
+    assert occupied.read_text() == "mine\n"
+
+
+def tiny_lecture(tmp_path) -> Path:
+    """A lecture without demos or figures, in a folder of its own."""
+    content = tmp_path / "lecture" / "tiny.yaml"
+    content.parent.mkdir()
+    content.write_text(
+        "lecture:\n  title: Tiny\nsections:\n  - title: S\n    slides:\n      - title: A\n        bullets: [a]\n"
+    )
+    return content
+
+
+def test_build_counts_what_it_wrote_in_plain_english(tmp_path):
+    content = tiny_lecture(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "html"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith(f"wrote 1 file to {tmp_path / 'out' / 'tiny'}/\n")
+
+
+def test_command_list_says_what_each_command_does_without_cutting_it_short():
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    commands = result.output.split("Commands:\n", 1)[1].splitlines()
+    assert len(commands) == 5
+    assert not [line for line in commands if line.endswith("...")]
+
+
+def test_format_names_are_read_whatever_their_case(tmp_path):
+    content = tiny_lecture(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "HTML, Report"])
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "out" / "tiny").iterdir())
+    assert written == ["manifest.json", "report.html", "slides.html"]
+
+
+def test_build_is_refused_where_the_lecture_folder_would_be_the_content_folder(tmp_path):
+    # The lecture, titled "Tiny", goes into OUTPUT/tiny/: with -o the folder above, that is the content's folder.
+    folder = tiny_lecture(tmp_path).parent.rename(tmp_path / "tiny")
+    before = sorted(path.name for path in folder.iterdir())
+    result = CliRunner().invoke(main, ["build", str(folder / "tiny.yaml"), "-o", str(tmp_path), "--format", "html"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"error: refusing to write the lecture into the content file's own folder ({folder}); choose another -o folder\n"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == before

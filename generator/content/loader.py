@@ -24,6 +24,8 @@ from generator.demos.registry import demo_kinds
 from generator.errors import ContentError, Location, Problem
 
 # Picture formats both PowerPoint and browsers show.
+# A slide's outline (PowerPoint's paragraph levels 0 to 8); a deeper bullet has no level to go to.
+MAX_BULLET_LEVELS = 9
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
 
 
@@ -211,6 +213,13 @@ class _ReferenceChecker:
             for r, row in enumerate(table["rows"]):
                 if isinstance(row, list) and len(row) != width:
                     self.add(path + ("table", "rows", r), f"this row has {len(row)} {'cell' if len(row) == 1 else 'cells'}; the table has {width} columns")
+        for too_deep in _bullets_nested_too_deep(slide.get("bullets"), path + ("bullets",), 1):
+            self.add(
+                too_deep,
+                f"bullets nest more than {MAX_BULLET_LEVELS} levels deep here; "
+                f"PowerPoint's outline has {MAX_BULLET_LEVELS} levels: move these bullets up a level",
+                at_key=True,
+            )
         if isinstance(slide.get("pptx_layout"), str):
             self.check_pptx_layout(slide["pptx_layout"], path + ("pptx_layout",))
         layout = slide.get("layout")
@@ -396,6 +405,18 @@ def _text_fields(node: Any, path: DocPath):
             for c, cell in enumerate(row if isinstance(row, list) else []):
                 if isinstance(cell, str):
                     yield path + ("table", "rows", r, c), cell
+
+
+def _bullets_nested_too_deep(bullets: Any, path: DocPath, level: int):
+    """The paths of bullet lists deeper than MAX_BULLET_LEVELS, the shallowest of each branch."""
+    if not isinstance(bullets, list) or not bullets:
+        return
+    if level > MAX_BULLET_LEVELS:
+        yield path
+        return
+    for i, bullet in enumerate(bullets):
+        if isinstance(bullet, dict):
+            yield from _bullets_nested_too_deep(bullet.get("bullets"), path + (i, "bullets"), level + 1)
 
 
 def _bullet_texts(bullets: Any, path: DocPath):

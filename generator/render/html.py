@@ -78,6 +78,7 @@ class PageView:
     """What base.html.j2 needs for any page (slides now, the report later)."""
 
     language: str
+    direction: str  # "rtl" for a right-to-left language, else "ltr"
     title: str
     description: str
     author: str
@@ -178,6 +179,7 @@ def page_view(deck: Deck, env, theme_style: Markup, stylesheet: str, scripts: tu
     styles.append(static_text(env, stylesheet, closing_tag="</style"))
     return PageView(
         language=deck.meta.language or "en",
+        direction=text_direction(deck.meta.language),
         title=deck.meta.title,
         description=deck.meta.subtitle,
         author=deck.meta.author,
@@ -185,6 +187,16 @@ def page_view(deck: Deck, env, theme_style: Markup, stylesheet: str, scripts: tu
         styles=tuple(styles),
         scripts=scripts,
     )
+
+
+# Languages written right to left (BCP 47 primary subtags); "iw" is Hebrew's old code.
+RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """The page's base direction: "rtl" for a right-to-left language, else "ltr"."""
+    primary = language.lower().replace("_", "-").split("-")[0]
+    return "rtl" if primary in RIGHT_TO_LEFT_LANGUAGES else "ltr"
 
 
 def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
@@ -228,7 +240,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, ob
     except jinja2.TemplateNotFound as exc:
         raise BuildError(f"template {exc.name!r} not found in {_search_path_text(env)}") from exc
     except jinja2.TemplateError as exc:
-        raise BuildError(f"{_template_position(env, exc) or name}: {exc.message}") from exc
+        raise BuildError(f"{_template_position(env, exc) or name}: {_template_error_text(exc)}") from exc
     except Exception as exc:
         # A Python error raised by template code (a division by zero, a bad
         # filter argument) is the template author's to fix: say where it is.
@@ -237,6 +249,21 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, ob
         if position is None:
             raise
         raise BuildError(f"{position}: {type(exc).__name__}: {exc}") from exc
+
+
+# What Jinja says when a template calls a macro that an imported template lacks.
+MISSING_MACRO = re.compile(r"^'jinja2\.environment\.TemplateModule object' has no attribute '([^']+)'$")
+
+
+def _template_error_text(exc: jinja2.TemplateError) -> str:
+    missing = MISSING_MACRO.match(exc.message or "")
+    if missing:
+        # Most likely a user's partial that replaces a built-in one but left a macro out.
+        return (
+            f"an imported template has no macro {missing.group(1)!r}; a template that replaces a built-in one "
+            "must define all of its macros (copy the built-in file and change it)"
+        )
+    return exc.message or type(exc).__name__
 
 
 def static_text(env: jinja2.Environment, name: str, closing_tag: str) -> Markup:
@@ -382,9 +409,20 @@ CJK_FALLBACKS = {
 
 
 def _east_asian_fonts(theme_font: str, language: str) -> list[str]:
-    tag = language.lower()
-    regional = CJK_FALLBACKS.get(tag[:5]) or CJK_FALLBACKS.get(tag[:2]) or CJK_FALLBACKS["zh"]
-    return [theme_font, *regional]
+    primary, *rest = language.lower().replace("_", "-").split("-")
+    key = _chinese_variant(rest) if primary == "zh" else primary
+    return [theme_font, *CJK_FALLBACKS.get(key, CJK_FALLBACKS["zh"])]
+
+
+def _chinese_variant(subtags: Sequence[str]) -> str:
+    """The CJK_FALLBACKS key for a Chinese tag's subtags: its script (Hans, Hant) decides, then its region."""
+    script = next((tag for tag in subtags if len(tag) == 4 and tag.isalpha()), "")
+    region = next((tag for tag in subtags if len(tag) == 2 and tag.isalpha()), "")
+    if script == "hans":
+        return "zh"
+    if region in ("hk", "mo"):
+        return "zh-hk"
+    return "zh-tw" if script == "hant" or region == "tw" else "zh"
 
 
 GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math"})

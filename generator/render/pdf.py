@@ -1,6 +1,7 @@
 """The slide deck as PDF: slides.html printed by headless Chromium, one slide per page.
 
-The HTML deck's print stylesheet already lays out one slide per page, so the PDF is
+The HTML deck's print stylesheet already lays out one slide per page (a slide whose
+text overflows even at the smallest type runs onto a further page), so the PDF is
 exactly what a browser's "Print" gives. Chromium stamps the time into the file; the
 stamps are replaced by the lecture's fixed date (same length, so offsets hold) to
 keep the bytes reproducible. Chromium is found on PATH, or named by

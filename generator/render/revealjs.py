@@ -14,6 +14,7 @@ page's Content-Security-Policy lets it fetch from there and nowhere else.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -82,6 +83,8 @@ def reveal_location(value: str, page_folder: Path) -> str:
     where = folder if folder.is_absolute() else page_folder / folder
     if not folder.is_absolute():
         option += f" (relative to {REVEALJS_OUTPUT}, so {where})"
+        # ".." cancels a folder by name, as the browser resolves the link; the page's folder need not exist yet.
+        where = Path(os.path.normpath(where))
     if not where.is_dir():
         raise UsageError(
             f"{option}: no such folder; give the reveal.js package folder (npm install reveal.js puts it "
@@ -171,6 +174,8 @@ def init_script(deck: Deck) -> Markup:
         "      fit = Math.round((fit - FIT_STEP) * 100) / 100;\n"
         '      body.style.setProperty("--fit", String(fit));\n'
         "    }\n"
+        "    // Past the floor the rest is scrolled to rather than cut off.\n"
+        '    slide.classList.toggle("is-overflowing", overflows(body));\n'
         '    slide.dataset.fitted = "yes";\n'
         "  }\n"
         "  function shrinkNearby() { Reveal.getSlides().forEach(shrinkToFit); }\n"

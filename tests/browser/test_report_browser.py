@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.deck import Deck, DemoRun, Run, Slide, Table
+from generator.deck import Bullet, Bullets, Deck, DemoRun, Equation, Run, Slide, Table
 from generator.render.html import render_report_html
+from tests.decks import deck as small_deck
 
 from .conftest import every_layout_deck
 
@@ -217,3 +218,28 @@ def test_hostile_report_runs_no_script(open_report, tmp_path: Path):
     for link in page.locator("a").all():  # nothing to follow but anchors and web links
         href = link.get_attribute("href")
         assert href.startswith(("#", "https://", "http://", "mailto:"))
+
+
+LONG_SUM = " + ".join(f"a_{{{index}}}" for index in range(1, 31))
+
+
+def test_a_formula_wider_than_a_phone_scrolls_inside_itself(open_report, tmp_path: Path):
+    formulas = small_deck(
+        Slide(kind="content", layout="equation", title=_t("Display"), blocks=(Equation((LONG_SUM,)),)),
+        Slide(
+            kind="content",
+            layout="bullets",
+            title=_t("Inline"),
+            blocks=(Bullets((Bullet((Run("The sum "), Run(LONG_SUM, math=True), Run(" is long."))),)),),
+        ),
+    )
+    path = tmp_path / "report.html"
+    path.write_text(render_report_html(formulas), encoding="utf-8")
+    page, watch = open_report(path, width=375, height=800)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate(OVERFLOWING, 1.5) == []
+    scrolling = page.eval_on_selector_all("math", "all => all.map(m => m.scrollWidth > m.clientWidth)")
+    assert scrolling == [True, True]  # each formula is really wider than the phone, and scrolls
+    # ...sideways only: its subscripts fit its height, so no vertical scroll bar and nothing cut off.
+    assert page.eval_on_selector_all("math", "all => all.filter(m => m.scrollHeight > m.clientHeight).length") == 0
+    assert watch.errors == []

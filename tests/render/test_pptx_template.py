@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image as PILImage
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.errors import BuildError
 from generator.render.pptx import render_pptx
+from generator.render.pptx.fonts import Face, font_file
 from tests.conftest import FIXTURES
 from tests.office import page_texts, pptx_to_pdf
 from tests.render.test_pptx import full_deck
@@ -314,3 +316,149 @@ def test_bullets_are_marked_on_a_template_whose_styles_define_no_marks(libreoffi
 def test_bullets_inherit_the_marks_of_a_template_that_defines_them(python_pptx_template):
     marks = bullet_marks(built(python_pptx_template, write_lecture(python_pptx_template, "default.pptx")))
     assert marks and all(mark is None for mark in marks)
+
+
+def template_with_body_font(path: Path, typeface: str) -> None:
+    """python-pptx's default template with its theme's body (minor) Latin font renamed."""
+    buffer = io.BytesIO()
+    Presentation().save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "ppt/theme/theme1.xml":
+                data = data.replace(
+                    b'<a:minorFont><a:latin typeface="Calibri"/>',
+                    f'<a:minorFont><a:latin typeface="{typeface}"/>'.encode(),
+                )
+                assert typeface.encode() in data
+            target.writestr(item, data)
+
+
+def test_a_templates_font_that_is_not_installed_is_reported_as_the_templates(tmp_path):
+    template_with_body_font(tmp_path / "brand.pptx", "Nonexistent Template Sans")
+    content = write_lecture(tmp_path, "brand.pptx")
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "pptx"])
+    assert result.exit_code == 0, result.output
+    stand_in = font_file(Face("Nonexistent Template Sans")).family
+    assert (
+        f"warning: {content}: theme.font: the template's font 'Nonexistent Template Sans' is not installed here, "
+        f"so text was fitted with the metrics of {stand_in!r} and may not fit where 'Nonexistent Template Sans' is "
+        "used; install it or name an installed font as theme.font\n"
+    ) in result.output
+
+
+def test_bullets_beside_a_picture_on_a_content_over_content_layout_keep_to_their_column(libreoffice_template):
+    # The layout's first content placeholder spans the slide; left where it is, the bullets run under the picture.
+    PILImage.new("RGB", (400, 300), "navy").save(libreoffice_template / "photo.png")
+    extra = """\
+- title: Beside a picture
+  layout: figure_bullets
+  pptx_layout: Title, Content over Content
+  image: photo.png
+  alt: A navy rectangle
+  bullets: [A point about the picture, Another point about it]
+"""
+    prs = built(libreoffice_template, write_lecture(libreoffice_template, "brand.pptx", extra=extra))
+    slide = next(slide for slide in prs.slides if slide.shapes.title.text_frame.text == "Beside a picture")
+    (body,) = [shape for shape in slide.placeholders if shape.placeholder_format.type == PP_PLACEHOLDER.OBJECT]
+    (picture,) = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert body.left + body.width <= picture.left
+
+
+def test_a_template_of_another_shape_than_the_aspect_asked_for_is_a_located_warning(python_pptx_template):
+    content = write_lecture(python_pptx_template, "default.pptx", theme_lines="aspect: '16:9'\n")
+    out = python_pptx_template / "out"
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "--format", "pptx"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {content}:7:11: theme.aspect: the template 'default.pptx' has 10 × 7.5 in slides, not 16:9; "
+        "slides.pptx keeps the template's size (HTML outputs are 16:9): use a 16:9 template, or remove `aspect`\n"
+    ) in result.output
+    prs = Presentation(str(out / "templates" / "slides.pptx"))
+    assert (prs.slide_width, prs.slide_height) == (9144000, 6858000)
+
+
+@pytest.mark.parametrize("theme_lines", ["aspect: '4:3'\n", ""])
+def test_a_template_matching_or_not_asked_about_its_shape_is_not_reported(python_pptx_template, theme_lines):
+    content = write_lecture(python_pptx_template, "default.pptx", theme_lines=theme_lines)
+    result = CliRunner().invoke(
+        main, ["build", str(content), "-o", str(python_pptx_template / "out"), "--format", "pptx"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "theme.aspect" not in result.output
+
+
+def overlaps(a, b) -> bool:
+    return (
+        a.left < b.left + b.width
+        and b.left < a.left + a.width
+        and a.top < b.top + b.height
+        and b.top < a.top + a.height
+    )
+
+
+CAPTIONED_LAYOUTS = """\
+pptx_layouts:
+  bullets: Comparison
+  closing: Content with Caption
+"""
+
+
+def test_layouts_with_headings_or_captions_put_the_content_in_their_main_placeholder_clear_of_the_title(
+    python_pptx_template,
+):
+    PILImage.new("RGB", (400, 300), "navy").save(python_pptx_template / "photo.png")
+    extra = """\
+- title: A captioned picture
+  pptx_layout: Picture with Caption
+  image: photo.png
+  alt: A navy rectangle
+  caption: The picture's caption
+"""
+    content = write_lecture(python_pptx_template, "default.pptx", theme_lines=CAPTIONED_LAYOUTS, extra=extra)
+    prs = built(python_pptx_template, content)
+    slides = {slide.shapes.title.text_frame.text: slide for slide in prs.slides}
+    # Comparison: the bullets go into the large content placeholder, not the small bold heading above it.
+    (bullets,) = [
+        shape
+        for shape in slides["Some bullets"].placeholders
+        if shape.has_text_frame and "First" in shape.text_frame.text
+    ]
+    assert bullets.placeholder_format.type == PP_PLACEHOLDER.OBJECT
+    for title in ("Summary", "A captioned picture"):
+        slide = slides[title]
+        others = [
+            shape
+            for shape in slide.shapes
+            if shape != slide.shapes.title and shape.name not in ("Footer", "Slide Number")
+        ]
+        assert others and not any(overlaps(shape, slide.shapes.title) for shape in others), title
+
+
+def test_a_slide_on_a_layout_without_a_title_still_shows_its_title_where_the_master_keeps_it(python_pptx_template):
+    extra = """\
+- title: A slide on a blank layout
+  pptx_layout: Blank
+  bullets: [The bullets sit under the title]
+"""
+    content = write_lecture(python_pptx_template, "default.pptx", extra=extra)
+    prs = built(python_pptx_template, content)
+    slide = next(slide for slide in prs.slides if slide.slide_layout.name == "Blank")
+    title = slide.shapes.title
+    assert title is not None and title.text_frame.text == "A slide on a blank layout"
+    (master_title,) = [
+        shape for shape in prs.slide_master.placeholders if shape.placeholder_format.type == PP_PLACEHOLDER.TITLE
+    ]
+    assert (title.left, title.top, title.width, title.height) == (
+        master_title.left,
+        master_title.top,
+        master_title.width,
+        master_title.height,
+    )
+    (bullets,) = [
+        shape for shape in slide.shapes if shape.has_text_frame and "under the title" in shape.text_frame.text
+    ]
+    assert bullets.top >= title.top + title.height
+    pdf = pptx_to_pdf(python_pptx_template / "out" / "templates" / "slides.pptx", python_pptx_template)
+    (page,) = [page for page in page_texts(pdf) if "under the title" in page]
+    assert "A slide on a blank layout" in page

@@ -202,6 +202,24 @@ def test_relative_folder_is_relative_to_the_page(tmp_path):
     assert reveal_location("../my reveal/", page_folder) == "../my%20reveal"
 
 
+def test_relative_folder_is_found_before_the_page_folder_exists(tmp_path):
+    # The first build: the lecture's folder is made only when the page is written.
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "reveal").symlink_to(REVEAL_PACKAGE)
+    assert reveal_location("../reveal", tmp_path / "out" / "lecture") == "../reveal"
+
+
+def test_first_build_links_a_reveal_folder_beside_the_lecture_folder(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "reveal").symlink_to(REVEAL_PACKAGE)
+    options = ["--format", "revealjs", "--profile", "quick", "--revealjs-url", "../reveal"]
+    result = CliRunner().invoke(main, ["build", str(MINIMAL), "-o", str(out), *options, "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    page = (out / "minimal" / "slides.reveal.html").read_text()
+    assert '<script src="../reveal/dist/reveal.js"></script>' in page
+
+
 def test_missing_folder_says_where_it_looked(tmp_path):
     with pytest.raises(UsageError) as caught:
         reveal_location("../reveal.js", tmp_path / "out" / "lecture")

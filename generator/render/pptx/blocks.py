@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import replace
 
+from PIL import ExifTags, ImageOps
+from PIL import Image as PILImage
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
@@ -28,10 +31,12 @@ from generator.deck import (
     Table,
     Theme,
 )
+from generator.render.pptx.accent_fill import accent_fill
 from generator.render.pptx.charts import add_chart, chart_shape
-from generator.render.pptx.equations import add_equation, equation_height
-from generator.render.pptx.geometry import Box, move, pt
+from generator.render.pptx.equations import EQUATION_PT, add_equation, equation_height, equation_scale
+from generator.render.pptx.geometry import Box, box_of, move, pt
 from generator.render.pptx.highlight import (
+    code_fits,
     code_font_pt,
     highlighted_lines,
     source_lines,
@@ -39,8 +44,10 @@ from generator.render.pptx.highlight import (
 from generator.render.pptx.master import rgb
 from generator.render.pptx.style import (
     ATTRIBUTION_PT,
+    BODY_FLOOR_PT,
     CAPTION_PT,
     CODE_MAX_PT,
+    CODE_MIN_PT,
     CODE_STYLE,
     COLUMN_GAP,
     EMBEDDABLE_MEDIA,
@@ -56,11 +63,15 @@ from generator.render.pptx.tables import plan_table, table_cells
 from generator.render.pptx.text import (
     BULLET_TEXT,
     PLAIN_TEXT,
+    Overflow,
     Para,
     add_text_shape,
     estimated_height_pt,
     fit_text,
+    report_overflow,
+    steps_to_floor,
     style_font,
+    text_height_pt,
     unstyled,
     write_paragraphs,
 )
@@ -79,12 +90,13 @@ class ContentPainter:
     master); everything else becomes a shape of its own.
     """
 
-    def __init__(self, slide, theme: Theme, placeholder_home: Box):
+    def __init__(self, slide, theme: Theme):
         self.slide = slide
         self.theme = theme
-        self.placeholder_home = placeholder_home
-        # By type, not index: a template's text placeholder may have any idx.
-        self.body = next((ph for ph in slide.placeholders if ph.placeholder_format.type in TEXT_BODIES), None)
+        # By type, not index: a template's text placeholder may have any idx. The largest, because a
+        # layout's small text placeholders are headings or captions ("Comparison", "Content with Caption").
+        bodies = [ph for ph in slide.placeholders if ph.placeholder_format.type in TEXT_BODIES]
+        self.body = max(bodies, key=lambda ph: box_of(ph).area, default=None)
 
     def stack(self, blocks: Sequence[Block], region: Box) -> None:
         """Blocks top to bottom; pictures that follow each other share a row.
@@ -95,8 +107,9 @@ class ContentPainter:
         top = region.top
         for index, item in enumerate(items):
             rest = items[index:]
-            naturals = [_natural_height(later, region.width, self.theme) for later in rest]
-            heights = _allocate_heights(naturals, region.bottom - top - GAP * (len(rest) - 1))
+            available = region.bottom - top - GAP * (len(rest) - 1)
+            naturals = _natural_heights(rest, region.width, available, self.theme)
+            heights = _allocate_heights(naturals, available)
             used = self._place(item, Box(region.left, top, region.width, heights[0]))
             top += used + GAP
 
@@ -113,6 +126,8 @@ class ContentPainter:
         elif isinstance(item, Equation):
             equations = sum(1 for shape in self.slide.shapes if shape.name.startswith("Equation"))
             add_equation(self.slide, item, self.theme.font, box, f"Equation {equations + 1}")
+            if EQUATION_PT * equation_scale(item, self.theme.font, box) < BODY_FLOOR_PT:
+                report_overflow(Overflow("equation", BODY_FLOOR_PT, box, self.theme))
         else:
             self._quote(item, box)
         return box.height
@@ -121,7 +136,9 @@ class ContentPainter:
         paras = _bullet_paras(bullets)
         if self.body is not None:
             shape, self.body = self.body, None
-            if box != self.placeholder_home:  # else it keeps inheriting the layout's geometry
+            # Where the layout already puts it, it keeps inheriting the layout's geometry; a layout's
+            # body may also span both halves ("Content over Content"), so the box is compared, not assumed.
+            if box != box_of(shape):
                 move(shape, box)
             write_paragraphs(shape.text_frame, paras, self.theme)
             if not _layout_marks_bullets(self.slide.slide_layout):
@@ -196,6 +213,8 @@ class ContentPainter:
 
     def _table(self, table: Table, box: Box) -> int:
         plan = plan_table(table, box.width, self.theme, box.height)
+        if plan.total_height > box.height:
+            report_overflow(Overflow("table", plan.size_pt, box, self.theme))
         left = box.left + (box.width - plan.width) // 2
         rows = table_cells(table)
         frame = self.slide.shapes.add_table(len(rows), len(rows[0]), left, box.top, plan.width, plan.height)
@@ -219,11 +238,13 @@ class ContentPainter:
         write_paragraphs(cell.text_frame, [para], self.theme)
         if header:
             cell.fill.solid()
-            cell.fill.fore_color.rgb = rgb(self.theme.accent)
+            cell.fill.fore_color.rgb = rgb(accent_fill(self.theme.accent))
 
     def _code(self, code: Code, box: Box) -> int:
         lines = highlighted_lines(code)
         size = code_font_pt(lines, box)
+        if not code_fits(lines, box):
+            report_overflow(Overflow("code", CODE_MIN_PT, box, self.theme))
         height = min(box.height, pt(len(lines) * size * LINE_HEIGHT + 4 * INSET_Y_PT))
         shape = self.slide.shapes.add_textbox(box.left, box.top, box.width, height)
         shape.name = "Code"
@@ -266,6 +287,29 @@ def _group_visuals(blocks: Sequence[Block]) -> list:
         else:
             items.append(block)
     return items
+
+
+def _natural_heights(items: Sequence, width: int, available: int, theme: Theme) -> list[int | None]:
+    """The heights the items want; a table may set its text smaller (to its smallest size) to leave
+    the other items theirs, rather than have everything scaled down alike and the bullets overflow."""
+    naturals = [_natural_height(item, width, theme) for item in items]
+    tables = [index for index, item in enumerate(items) if isinstance(item, Table)]
+
+    def room_for_tables() -> int:
+        return available - sum(n for i, n in enumerate(naturals) if n is not None and i not in tables)
+
+    if tables and sum(naturals[i] for i in tables) > room_for_tables():
+        # Bullets give up their spare size first (to their 16 pt floor), then the tables shrink.
+        for index, item in enumerate(items):
+            if isinstance(item, Bullets):
+                paras = _bullet_paras(item)
+                floor = text_height_pt(paras, width, BULLET_TEXT, theme, steps_to_floor(paras, BULLET_TEXT))
+                naturals[index] = min(naturals[index], pt(floor))
+        room = room_for_tables() // len(tables)
+        for index in tables:
+            if room > 0:
+                naturals[index] = min(naturals[index], plan_table(items[index], width, theme, room).total_height)
+    return naturals
 
 
 def _natural_height(item, width: int, theme: Theme) -> int | None:
@@ -366,7 +410,24 @@ def _caption_inline(visual: Figure | Image) -> Inline:
 def _picture_source(visual: Figure | Image) -> tuple[bytes, str, str]:
     if isinstance(visual, Figure):
         return visual.asset.png, visual.asset.alt, "image/png"
+    if visual.media_type in EMBEDDABLE_MEDIA:
+        return _upright(visual.data), visual.alt, visual.media_type
     return visual.data, visual.alt, visual.media_type
+
+
+@functools.lru_cache(maxsize=16)  # each slide is drafted more than once; decode a photo once
+def _upright(data: bytes) -> bytes:
+    """The picture turned as its EXIF orientation says: PowerPoint and LibreOffice ignore the tag,
+    so a camera's portrait photo would lie on its side."""
+    with PILImage.open(io.BytesIO(data)) as picture:
+        if picture.getexif().get(ExifTags.Base.Orientation, 1) == 1:
+            return data
+        turned = ImageOps.exif_transpose(picture)
+        out = io.BytesIO()
+        # Same format, so the media type still holds (a phone's MPO is a JPEG with extra frames, kept as a
+        # plain JPEG); a re-encoded JPEG at high quality loses little.
+        turned.save(out, format="JPEG" if picture.format == "MPO" else picture.format, quality=95)
+        return out.getvalue()
 
 
 def _pixel_size(visual: Figure | Image, room_width: int, room_height: int) -> tuple[int, int]:

@@ -146,14 +146,20 @@ def _stack_height(pictures: list[EquationPicture]) -> int:
     return sum(picture.height_emu for picture in pictures) + _line_gap() * (len(pictures) - 1)
 
 
+def equation_scale(equation: Equation, font: str, box: Box) -> float:
+    """How much the equation's lines are shrunk to fit ``box``: 1 where they fit at body-text size."""
+    pictures = [equation_picture(tex, font) for tex in equation.lines]
+    stack_width = max(picture.width_emu for picture in pictures)
+    return min(1.0, box.width / stack_width, box.height / _stack_height(pictures))
+
+
 def add_equation(slide, equation: Equation, font: str, box: Box, name: str) -> list:
     """The equation's lines, each a picture, stacked and centred in ``box`` at body-text size
     (the whole stack shrunk alike where it does not fit)."""
     pictures = [equation_picture(tex, font) for tex in equation.lines]
     gap = _line_gap()
-    stack_width = max(picture.width_emu for picture in pictures)
     stack_height = _stack_height(pictures)
-    scale = min(1.0, box.width / stack_width, box.height / stack_height)
+    scale = equation_scale(equation, font, box)
     top = box.top + (box.height - round(stack_height * scale)) // 2
     shapes = []
     for number, (tex, picture) in enumerate(zip(equation.lines, pictures), start=1):

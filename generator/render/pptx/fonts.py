@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from PIL import ImageFont
 
 from generator.deck import Theme
+from generator.render.pptx.master import template_fonts
 
 # Glyphs are measured once at this size (in pixels, read as points) and scaled linearly:
 # large enough that rounding of advances to whole pixels is far below what fitting needs.
@@ -95,6 +96,7 @@ def missing_font_messages(theme: Theme) -> list[tuple[str, str]]:
     """(theme key, message) for each theme font that is not installed and what stands in for it,
     unless the stand-in is its metric twin."""
     messages = []
+    from_template = _template_fonts(theme)
     for key, family in (
         ("font", theme.font),
         ("font_east_asian", theme.font_east_asian),
@@ -104,14 +106,26 @@ def missing_font_messages(theme: Theme) -> list[tuple[str, str]]:
             stand_in = font_file(Face(family)).family
             if METRIC_TWINS.get(family) == stand_in:
                 continue
+            # A font the content never named came from the template; say so, or the user looks for it in vain.
+            whose, remedy = (
+                ("the template's font", f"name an installed font as theme.{key}")
+                if family in from_template
+                else ("the font", "name an installed font")
+            )
             messages.append(
                 (
                     f"theme.{key}",
-                    f"the font {family!r} is not installed here, so text was fitted with the metrics of "
-                    f"{stand_in!r} and may not fit where {family!r} is used; install it or name an installed font",
+                    f"{whose} {family!r} is not installed here, so text was fitted with the metrics of "
+                    f"{stand_in!r} and may not fit where {family!r} is used; install it or {remedy}",
                 )
             )
     return messages
+
+
+def _template_fonts(theme: Theme) -> tuple[str, ...]:
+    if not theme.pptx_template:
+        return ()
+    return tuple(face for face in template_fonts(theme.pptx_template) if face)
 
 
 @functools.lru_cache(maxsize=None)

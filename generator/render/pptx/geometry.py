@@ -24,6 +24,19 @@ class Box:
     def bottom(self) -> int:
         return self.top + self.height
 
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def area(self) -> int:
+        return self.width * self.height
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+        )
+
     def split_top(self, height: int, gap: int) -> tuple[Box, Box]:
         """The top `height` of this box, and what is left below it after `gap`."""
         top = Box(self.left, self.top, self.width, height)
@@ -91,7 +104,8 @@ def frame_of(prs, layout) -> Frame:
     def first(kinds, shapes) -> Box | None:
         return next((box_of(ph) for ph in shapes if ph.placeholder_format.type in kinds), None)
 
-    title = first(TITLES, placeholders)
+    # A layout without a title ("Blank") gets the master's: the slide's title goes where the master keeps it.
+    title = first(TITLES, placeholders) or first(TITLES, masters)
     margin = slide.width // 20
     strip_top = slide.height - FOOTER_STRIP
     footer = first({PP_PLACEHOLDER.FOOTER}, placeholders) or first({PP_PLACEHOLDER.FOOTER}, masters)
@@ -102,7 +116,13 @@ def frame_of(prs, layout) -> Frame:
         (box_of(ph) for ph in placeholders if ph.placeholder_format.type in CONTENT),
         key=lambda box: (box.left, box.top),
     )
-    if contents:
+    if contents and title is not None and _union(contents).overlaps(title):
+        # A layout that puts its title between or beside its content placeholders ("Picture with
+        # Caption", "Content with Caption"): their union would run over the title, so only the
+        # largest is the content region.
+        contents = [max(contents, key=lambda box: box.area)]
+        content = contents[0]
+    elif contents:
         content = _union(contents)
     else:
         left, width = (title.left, title.width) if title else (margin, slide.width - 2 * margin)

@@ -65,12 +65,21 @@ def _lexer_for(language: str | None):
 
 
 def code_font_pt(lines: Sequence[Sequence[CodeToken]], box: Box) -> float:
-    """The largest size (up to CODE_MAX_PT) at which the longest line and all lines fit."""
+    """The largest size (up to CODE_MAX_PT, at least CODE_MIN_PT) at which the longest line and all lines fit."""
+    size = min(CODE_MAX_PT, _largest_fitting_pt(lines, box))
+    return max(CODE_MIN_PT, math.floor(size * 2) / 2)
+
+
+def code_fits(lines: Sequence[Sequence[CodeToken]], box: Box) -> bool:
+    """Whether the listing fits the box at CODE_MIN_PT or more, every line unwrapped."""
+    return _largest_fitting_pt(lines, box) >= CODE_MIN_PT
+
+
+def _largest_fitting_pt(lines: Sequence[Sequence[CodeToken]], box: Box) -> float:
     longest = max(
         (em_width("".join(token[0] for token in line), MONO_EM) for line in lines),
         default=1,
     )
     by_width = (box.width / EMU_PER_PT - 2 * INSET_X_PT) / max(longest, 1)
     by_height = (box.height / EMU_PER_PT - 4 * INSET_Y_PT) / (len(lines) * LINE_HEIGHT)
-    size = min(CODE_MAX_PT, by_width, by_height)
-    return max(CODE_MIN_PT, math.floor(size * 2) / 2)
+    return min(by_width, by_height)

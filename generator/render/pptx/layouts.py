@@ -15,6 +15,7 @@ from lxml import etree
 from pptx.oxml.ns import nsdecls
 
 from generator.deck import Layout
+from generator.render.pptx.accent_fill import FULL_LIGHTNESS
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import (
     COLUMN_GAP,
@@ -233,23 +234,30 @@ _ON_ACCENT_TEXT = '<a:solidFill><a:schemeClr val="bg1"/></a:solidFill>'
 _ON_ACCENT_MUTED = '<a:solidFill><a:schemeClr val="bg1"><a:alpha val="80000"/></a:schemeClr></a:solidFill>'
 
 
-def layout_xml(spec: LayoutSpec, grid: dict[Region, Box]) -> bytes:
-    """The p:sldLayout part of one designed layout."""
+def layout_xml(
+    spec: LayoutSpec, grid: dict[Region, Box], accent_lum_mod: int = FULL_LIGHTNESS, mark_lum_mod: int = FULL_LIGHTNESS
+) -> bytes:
+    """The p:sldLayout part of one designed layout. An accent background is darkened by `accent_lum_mod`
+    and the accent band and rule on white by `mark_lum_mod` (accent_fill.py), so both show whatever the accent."""
     shapes = []
     next_id = 2
     if spec.kind == "title":
-        shapes.append(_rectangle(next_id, "Accent Band", Box(0, 0, ACCENT_BAND, grid["slide"].height)))
+        band = Box(0, 0, ACCENT_BAND, grid["slide"].height)
+        shapes.append(_rectangle(next_id, "Accent Band", band, lum_mod=mark_lum_mod))
         next_id += 1
     if spec.title_rule is not None:
         under = grid[spec.title_rule]
         rule = Box(under.left + RULE_GAP, under.bottom + RULE_GAP, RULE_WIDTH, RULE_HEIGHT)
-        shapes.append(_rectangle(next_id, "Title Rule", rule, light=spec.accent_background))
+        shapes.append(_rectangle(next_id, "Title Rule", rule, light=spec.accent_background, lum_mod=mark_lum_mod))
         next_id += 1
     for placeholder in spec.placeholders:
         shapes.append(_placeholder(next_id, placeholder, grid[placeholder.region]))
         next_id += 1
+    # lumMod rather than a fixed colour: the background still follows the theme's accent when it is edited.
+    darker = f'<a:lumMod val="{accent_lum_mod}"/>' if accent_lum_mod < FULL_LIGHTNESS else ""
     background = (
-        '<p:bg><p:bgPr><a:solidFill><a:schemeClr val="accent1"/></a:solidFill><a:effectLst/></p:bgPr></p:bg>'
+        f'<p:bg><p:bgPr><a:solidFill><a:schemeClr val="accent1">{darker}</a:schemeClr></a:solidFill>'
+        "<a:effectLst/></p:bgPr></p:bg>"
         if spec.accent_background
         else ""
     )
@@ -271,12 +279,13 @@ def _xfrm(box: Box) -> str:
     return f'<a:xfrm><a:off x="{box.left}" y="{box.top}"/><a:ext cx="{box.width}" cy="{box.height}"/></a:xfrm>'
 
 
-def _rectangle(shape_id: int, name: str, box: Box, light: bool = False) -> str:
+def _rectangle(shape_id: int, name: str, box: Box, light: bool = False, lum_mod: int = FULL_LIGHTNESS) -> str:
     colour = "bg1" if light else "accent1"
+    darker = f'<a:lumMod val="{lum_mod}"/>' if lum_mod < FULL_LIGHTNESS and not light else ""
     return (
         f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
         f'<p:spPr>{_xfrm(box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
-        f'<a:solidFill><a:schemeClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>'
+        f'<a:solidFill><a:schemeClr val="{colour}">{darker}</a:schemeClr></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>'
     )
 
 

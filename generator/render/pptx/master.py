@@ -21,6 +21,7 @@ from pptx.oxml.ns import qn
 
 from generator.deck import Theme
 from generator.errors import BuildError
+from generator.render.pptx.accent_fill import FULL_LIGHTNESS, MARK_CONTRAST, fill_lum_mod
 from generator.render.pptx.geometry import move
 from generator.render.pptx.layouts import LAYOUTS, design_grid, layout_xml
 from generator.render.pptx.style import (
@@ -58,8 +59,9 @@ def designed_presentation(theme: Theme):
         prs.part._element.sldSz.attrib.pop("type", None)
     grid = design_grid(width, height)
     _place_master_placeholders(prs.slide_master, grid)
-    _set_master_text_styles(prs.slide_master)
-    _replace_layouts(prs.slide_master, grid)
+    mark_lum_mod = fill_lum_mod(theme.accent, MARK_CONTRAST)
+    _set_master_text_styles(prs.slide_master, mark_lum_mod)
+    _replace_layouts(prs.slide_master, grid, fill_lum_mod(theme.accent), mark_lum_mod)
     _set_theme(prs, theme)
     return prs
 
@@ -87,7 +89,7 @@ def _place_master_placeholders(master, grid) -> None:
                 level.set("algn", "l")
 
 
-def _set_master_text_styles(master) -> None:
+def _set_master_text_styles(master, mark_lum_mod: int) -> None:
     styles = master._element.find(qn("p:txStyles"))
     title_level = styles.find(f"{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
     title_level.set("algn", "l")
@@ -102,7 +104,7 @@ def _set_master_text_styles(master) -> None:
         paragraph.find(qn("a:defRPr")).set("sz", str(size * 100))
         if level == 1:
             # The one touch of accent in running text: the first-level bullet marks.
-            _set_bullet_colour(paragraph)
+            _set_bullet_colour(paragraph, mark_lum_mod)
 
 
 # Children of a:lvlNpPr that must come after a:buClr (the schema fixes their order).
@@ -122,12 +124,14 @@ _AFTER_BULLET_COLOUR = (
 )
 
 
-def _set_bullet_colour(paragraph) -> None:
+def _set_bullet_colour(paragraph, lum_mod: int) -> None:
     existing = paragraph.find(qn("a:buClr"))
     if existing is not None:
         paragraph.remove(existing)
     colour = etree.Element(qn("a:buClr"))
-    etree.SubElement(colour, qn("a:schemeClr"), val="accent1")
+    scheme = etree.SubElement(colour, qn("a:schemeClr"), val="accent1")
+    if lum_mod < FULL_LIGHTNESS:
+        etree.SubElement(scheme, qn("a:lumMod"), val=str(lum_mod))
     later = next((child for child in paragraph if child.tag in {qn(tag) for tag in _AFTER_BULLET_COLOUR}), None)
     if later is None:
         paragraph.append(colour)
@@ -135,7 +139,7 @@ def _set_bullet_colour(paragraph) -> None:
         later.addprevious(colour)
 
 
-def _replace_layouts(master, grid) -> None:
+def _replace_layouts(master, grid, accent_lum_mod: int, mark_lum_mod: int) -> None:
     """Rewrites the default package's layouts as the designed ones and drops the rest.
 
     python-pptx cannot add a layout, but each default layout is already a registered part
@@ -147,7 +151,7 @@ def _replace_layouts(master, grid) -> None:
         raise RuntimeError("python-pptx's default template has fewer layouts than the designed master needs")
     for entry, spec in zip(entries, LAYOUTS):
         part = master.part.related_part(entry.get(qn("r:id")))
-        part._element = parse_xml(layout_xml(spec, grid))
+        part._element = parse_xml(layout_xml(spec, grid, accent_lum_mod, mark_lum_mod))
     for entry in entries[len(LAYOUTS) :]:
         rel_id = entry.get(qn("r:id"))
         id_list.remove(entry)

@@ -194,7 +194,12 @@ def _problems(slide: Slide, extra_slides: int, overflows: Sequence[Overflow], de
             f"the text does not fit on one slide at {BODY_FLOOR_PT} pt; continued on {extra_slides} more {noun}"
         )
     for overflow in overflows:
-        if overflow.what == "bullets":
+        if overflow.what == "bullets" and any(not isinstance(block, Bullets) for block in slide.blocks):
+            message = (
+                f"a bullet does not fit in the room the slide's other blocks leave, even at {BODY_FLOOR_PT} pt; "
+                "shorten it, or give the other blocks a slide of their own"
+            )
+        elif overflow.what == "bullets":
             message = f"a bullet is too long for a whole slide even at {BODY_FLOOR_PT} pt; shorten or split it"
         else:
             message = f"the {overflow.what} does not fit its box even at {overflow.size_pt:g} pt; shorten it"

@@ -81,6 +81,7 @@ def add_slide(prs, deck: Deck, slide: Slide):
     frame = frame_of(prs, layout)
     added = prs.slides.add_slide(layout)
     _pin_placeholders_sharing_an_index(added, layout)
+    _add_master_title_where_the_layout_has_none(added, layout, frame)
     if slide.layout == "title":
         _fill_title_slide(added, frame, prs, deck, slide)
     elif slide.layout == "section":
@@ -103,6 +104,16 @@ def _pin_placeholders_sharing_an_index(added, layout) -> None:
     in_order = [shape for shape in added.shapes if shape.is_placeholder]  # .placeholders sorts by idx
     for placeholder, source in zip(in_order, cloned):
         move(placeholder, box_of(source))
+
+
+def _add_master_title_where_the_layout_has_none(added, layout, frame: Frame) -> None:
+    """Every slide has a title; on a layout without one ("Blank") it is the master's title placeholder,
+    placed where the master keeps it, so the title still shows and still counts as the slide's title."""
+    master_title = _placeholder(layout.slide_master, TITLES)
+    if _placeholder(layout, TITLES) is not None or master_title is None or frame.title is None:
+        return
+    added.shapes.clone_placeholder(master_title)
+    move(_placeholder(added, TITLES), frame.title)
 
 
 def _placeholder(owner, kinds):
@@ -207,11 +218,11 @@ def _fill_content_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
     elif beside:
         text_column, visual_column = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
     if beside:
-        painter = ContentPainter(added, deck.theme, text_column)
+        painter = ContentPainter(added, deck.theme)
         painter.stack(text_blocks, text_column)
         painter.stack(visual_blocks, visual_column)
     else:
-        painter = ContentPainter(added, deck.theme, region)
+        painter = ContentPainter(added, deck.theme)
         painter.stack(slide.blocks, region)
 
 

@@ -35,6 +35,7 @@ class TablePlan:
     column_widths: tuple[int, ...]
     row_heights: tuple[int, ...]
     caption_height: int
+    breaks_words: bool  # some column is narrower than its longest word
 
     @property
     def width(self) -> int:
@@ -57,17 +58,17 @@ def table_cells(table: Table) -> list[tuple[Inline, ...]]:
 
 
 def plan_table(table: Table, width: int, theme: Theme, max_height: int | None = None) -> TablePlan:
-    """The largest font size at which the table fits `max_height` (the smallest if none does).
+    """The largest font size at which the table fits `max_height` (the smallest if none does),
+    preferring one at which no word has to break inside a cell ("Col|umn") to one that is larger.
 
     Rows never shrink below their text, so a table that is merely given less height runs
     into whatever is placed under it."""
     rows = _cell_paras(table_cells(table))
     width = _comfortable_table_width(rows, width, theme)
-    for size in TABLE_SIZES_PT:
-        plan = _table_plan_at(rows, table.caption, width, size, theme)
-        if max_height is None or plan.total_height <= max_height:
-            break
-    return plan
+    plans = [_table_plan_at(rows, table.caption, width, size, theme) for size in TABLE_SIZES_PT]
+    fitting = [plan for plan in plans if max_height is None or plan.total_height <= max_height]
+    whole_words = [plan for plan in fitting if not plan.breaks_words]
+    return (whole_words or fitting or plans[-1:])[0]
 
 
 def _cell_paras(rows: Sequence[Sequence[Inline]]) -> list[list[Para]]:
@@ -88,21 +89,24 @@ def _comfortable_table_width(rows: Sequence[Sequence[Para]], available: int, the
 
 
 def _table_plan_at(rows: Sequence[Sequence[Para]], caption: Inline, width: int, size: float, theme: Theme) -> TablePlan:
-    widths = _column_widths(rows, width, size, theme)
+    widths, breaks_words = _column_widths(rows, width, size, theme)
     heights = tuple(_table_row_height(row, widths, size, theme) for row in rows)
     caption_height = 0
     if caption:
         caption_height = pt(estimated_height_pt([Para(caption, size_pt=CAPTION_PT)], width, PLAIN_TEXT, theme))
-    return TablePlan(size, widths, heights, caption_height)
+    return TablePlan(size, widths, heights, caption_height, breaks_words)
 
 
 def _table_row_height(row: Sequence[Para], widths: Sequence[int], size: float, theme: Theme) -> int:
     return max(pt(estimated_height_pt([_at(para, size)], width, PLAIN_TEXT, theme)) for para, width in zip(row, widths))
 
 
-def _column_widths(rows: Sequence[Sequence[Para]], total: int, size: float, theme: Theme) -> tuple[int, ...]:
+def _column_widths(
+    rows: Sequence[Sequence[Para]], total: int, size: float, theme: Theme
+) -> tuple[tuple[int, ...], bool]:
     """Each column at least as wide as its longest word; the rest shared by how much text
-    a column holds, so a column of "91%" does not get as much as a column of sentences."""
+    a column holds, so a column of "91%" does not get as much as a column of sentences.
+    Also says whether the longest words did not fit, so some break inside."""
     padding = 2 * INSET_X_PT / WIDTH_SAFETY
     columns = [[_at(row[c], size) for row in rows] for c in range(len(rows[0]))]
     minimum = [max(longest_word_pt(para, theme) for para in column) / WIDTH_SAFETY + padding for column in columns]
@@ -118,4 +122,4 @@ def _column_widths(rows: Sequence[Sequence[Para]], total: int, size: float, them
         points = [m * total_pt / sum(minimum) for m in minimum]
     widths = [pt(p) for p in points]
     widths[-1] = total - sum(widths[:-1])
-    return tuple(widths)
+    return tuple(widths), sum(minimum) > total_pt

@@ -335,6 +335,13 @@ def recording_overflows() -> Iterator[list[Overflow]]:
         _overflows.reset(token)
 
 
+def report_overflow(overflow: Overflow) -> None:
+    """Notes a block that does not fit even at its smallest size, for recording_overflows()."""
+    found = _overflows.get()
+    if found is not None:
+        found.append(overflow)
+
+
 def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme) -> bool:
     """Shrinks the written paragraphs until they fit the box, to their floor at most.
 
@@ -360,10 +367,9 @@ def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited, 
             size = Pt(size_at_step(para, inherited, step))
             for run in paragraph.runs:
                 run.font.size = size
-    found = _overflows.get()
-    if not fits and found is not None:
+    if not fits:
         smallest = max((size_at_step(para, inherited, step) for para in paras), default=0.0)
-        found.append(Overflow(_what(text_frame, inherited), smallest, box, theme))
+        report_overflow(Overflow(_what(text_frame, inherited), smallest, box, theme))
     return fits
 
 

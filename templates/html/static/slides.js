@@ -86,6 +86,8 @@
       fit = Math.round((fit - FIT_STEP) * 100) / 100;
       body.style.setProperty("--fit", String(fit));
     }
+    // Past the floor the rest is scrolled to on screen and runs onto more pages in print.
+    slide.classList.toggle("is-overflowing", overflows(body));
   }
 
   function shrinkAll() {

@@ -52,6 +52,7 @@ from generator.deck import (
 )
 from generator.errors import BuildError
 from generator.locations import templates_dir
+from generator.render.contrast import WHITE, contrast_ratio, hex_to_rgb
 from generator.render.math_text import space_big_operators
 
 SLIDES_TEMPLATE = "slides.html.j2"
@@ -345,7 +346,7 @@ def theme_css(theme: Theme, language: str, stage: StageView) -> Markup:
 def _theme_properties(theme: Theme, language: str) -> list[str]:
     """The theme's colours and fonts as CSS custom property lines (shared by slides and report)."""
     accent = _checked_accent(theme.accent)
-    rgb = _hex_to_rgb(accent)
+    rgb = hex_to_rgb(accent)
     east_asian = _east_asian_fonts(theme.font_east_asian, language)
     tint = _mix(rgb, WHITE, 0.9)
     fill = _accent_fill(rgb)
@@ -386,7 +387,7 @@ def _readable_token_colours(rule: str) -> str:
         digits = match.group(1)
         if len(digits) == 3:
             digits = "".join(digit * 2 for digit in digits)
-        return f"color: {_rgb_to_hex(_readable_on(_hex_to_rgb('#' + digits), CODE_PAPER))}"
+        return f"color: {_rgb_to_hex(_readable_on(hex_to_rgb('#' + digits), CODE_PAPER))}"
 
     return TOKEN_COLOUR.sub(readable, rule)
 
@@ -454,10 +455,6 @@ def _checked_accent(accent: str) -> str:
     return accent.upper()
 
 
-def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
-
 def _rgb_to_hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
@@ -467,37 +464,22 @@ def _mix(rgb: tuple[int, int, int], other: tuple[int, int, int], amount: float) 
     return r, g, b
 
 
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def _readable_on(rgb: tuple[int, int, int], paper: tuple[int, int, int]) -> tuple[int, int, int]:
     """A colour darkened just enough for text on a light ``paper`` (WCAG AA, 4.5:1)."""
     colour = rgb
     for step in range(1, 21):
-        if _contrast(colour, paper) >= 4.5:
+        if contrast_ratio(colour, paper) >= 4.5:
             break
         colour = _mix(rgb, (0, 0, 0), step * 0.05)
     return colour
 
 
-WHITE = (255, 255, 255)
 DARK_INK = (24, 27, 31)
 
 
 def _ink_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     """White or near-black text on the accent, whichever reads better."""
-    return WHITE if _contrast(rgb, WHITE) >= _contrast(rgb, DARK_INK) else DARK_INK
+    return WHITE if contrast_ratio(rgb, WHITE) >= contrast_ratio(rgb, DARK_INK) else DARK_INK
 
 
 def _accent_fill(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -506,7 +488,7 @@ def _accent_fill(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     Mid-tone accents (an orange such as #D55E00) fall short of 4.5:1 with both
     white and near-black text; a slightly darker fill keeps the hue.
     """
-    if _contrast(rgb, _ink_on(rgb)) >= 4.5:
+    if contrast_ratio(rgb, _ink_on(rgb)) >= 4.5:
         return rgb
     return _readable_on(rgb, WHITE)
 

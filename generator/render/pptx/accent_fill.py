@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import colorsys
 
-WHITE_TEXT_CONTRAST = 4.5
-MARK_CONTRAST = 3.0
+from generator.render.contrast import NON_TEXT_CONTRAST, TEXT_CONTRAST, WHITE, contrast_ratio, hex_to_rgb
+
+WHITE_TEXT_CONTRAST = TEXT_CONTRAST
+MARK_CONTRAST = NON_TEXT_CONTRAST
 LUM_MOD_STEP = 5000  # lumMod is in thousandths of a percent; darken 5% of the lightness at a time
 FULL_LIGHTNESS = 100000
 
@@ -36,14 +38,5 @@ def darkened(colour: str, lum_mod: int) -> str:
     return "#" + "".join(f"{round(channel * 255):02X}" for channel in channels)
 
 
-def _relative_luminance(colour: str) -> float:
-    def linear(channel: int) -> float:
-        value = channel / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (linear(int(colour.lstrip("#")[i : i + 2], 16)) for i in (0, 2, 4))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
 def _contrast_with_white(colour: str) -> float:
-    return 1.05 / (_relative_luminance(colour) + 0.05)
+    return contrast_ratio(hex_to_rgb(colour), WHITE)

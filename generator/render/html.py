@@ -57,6 +57,7 @@ from generator.render.math_text import space_big_operators
 
 SLIDES_TEMPLATE = "slides.html.j2"
 SLIDES_CSS = "static/slides.css"
+BLOCKS_CSS = "static/blocks.css"  # content blocks, shared by the slide deck and the reveal.js page
 SLIDES_JS = "static/slides.js"
 
 # The logical stage the CSS lays slides out on; the script scales it to the
@@ -171,13 +172,15 @@ class SlideView:
 # Entry point
 
 
-def page_view(deck: Deck, env, theme_style: Markup, stylesheet: str, scripts: tuple[Markup, ...]) -> PageView:
-    """The page frame both outputs share: theme CSS, Pygments CSS if any code, the output's stylesheet."""
+def page_view(
+    deck: Deck, env, theme_style: Markup, stylesheets: Sequence[Markup], scripts: tuple[Markup, ...]
+) -> PageView:
+    """The page frame every output shares: theme CSS, Pygments CSS if any code, the output's stylesheets."""
     styles = [theme_style]
     if any(isinstance(block, Code) for slide in deck.slides for block in slide.blocks):
         styles.append(code_css())
-    # The output's own stylesheet comes after Pygments' rules so it can restyle the code box.
-    styles.append(static_text(env, stylesheet, closing_tag="</style"))
+    # The output's own stylesheets come after Pygments' rules so they can restyle the code box.
+    styles.extend(stylesheets)
     return PageView(
         language=deck.meta.language or "en",
         direction=text_direction(deck.meta.language),
@@ -206,7 +209,8 @@ def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
     script = static_text(env, SLIDES_JS, closing_tag="</script")
-    page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), SLIDES_CSS, (script,))
+    sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
+    page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), sheets, (script,))
     return render_template(
         env,
         SLIDES_TEMPLATE,
@@ -265,6 +269,10 @@ def _template_error_text(exc: jinja2.TemplateError) -> str:
             "must define all of its macros (copy the built-in file and change it)"
         )
     return exc.message or type(exc).__name__
+
+
+def stylesheet(env: jinja2.Environment, name: str) -> Markup:
+    return static_text(env, name, closing_tag="</style")
 
 
 def static_text(env: jinja2.Environment, name: str, closing_tag: str) -> Markup:
@@ -800,7 +808,7 @@ def inline_svg(svg: str, id_prefix: str, alt: str) -> Markup:
     body = SVG_ID.sub(lambda m: f'id="{id_prefix}{m.group(1)}"', body)
     body = SVG_REFERENCE.sub(lambda m: m.group(1) + (id_prefix if m.group(2) in ids else "") + m.group(2), body)
     root_id = f"{id_prefix}svg"
-    body = SVG_STYLE.sub(lambda m: m.group(1) + _scope_css(m.group(2), root_id) + m.group(3), body)
+    body = SVG_STYLE.sub(lambda m: m.group(1) + scope_css(m.group(2), f"#{root_id}") + m.group(3), body)
     root = SVG_ROOT.search(body)
     new_root = _accessible_svg_root(root.group(0), root_id, alt)
     return Markup(body[: root.start()] + new_root + body[root.end() :])
@@ -833,12 +841,15 @@ def _accessible_svg_root(tag: str, root_id: str, alt: str) -> str:
     return tag[:-1] + attributes + f"><title>{label}</title>"
 
 
-def _scope_css(css: str, root_id: str) -> str:
-    if "@" in css:  # at-rules need a real parser; matplotlib does not write any
+def scope_css(css: str, scope: str) -> str:
+    """Every rule's selectors put under ``scope`` (a selector). Plain rules only: comments and
+    at-rules need a real parser, and neither matplotlib's SVG styles nor blocks.css has any
+    once its comments are dropped."""
+    if "@" in css:
         return css
 
     def scoped(match: re.Match[str]) -> str:
-        selectors = ", ".join(f"#{root_id} {s.strip()}" for s in match.group(1).split(","))
+        selectors = ", ".join(f"{scope} {s.strip()}" for s in match.group(1).split(","))
         return f"{selectors}{{{match.group(2)}}}"
 
     return CSS_RULE.sub(scoped, css)
@@ -934,7 +945,7 @@ def render_report_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     """The lecture notes as one HTML document. Pure and deterministic."""
     env = template_environment(template_dirs)
     title_block, sections = report_structure(deck)
-    page = page_view(deck, env, report_theme_css(deck.theme, deck.meta.language), REPORT_CSS, ())
+    page = page_view(deck, env, report_theme_css(deck.theme, deck.meta.language), (stylesheet(env, REPORT_CSS),), ())
     return render_template(
         env,
         REPORT_TEMPLATE,

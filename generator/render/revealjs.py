@@ -26,16 +26,20 @@ from markupsafe import Markup
 from generator.deck import Deck
 from generator.errors import UsageError
 from generator.render.html import (
+    BLOCKS_CSS,
     page_view,
     render_template,
+    scope_css,
     slide_view,
     stage_view,
+    stylesheet,
     template_environment,
     theme_css,
 )
 
 REVEALJS_TEMPLATE = "revealjs.html.j2"
 REVEALJS_CSS = "static/revealjs.css"
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 REVEALJS_OUTPUT = "slides.reveal.html"
 
 # A pinned release, so the page looks the same next year as it does today.
@@ -200,7 +204,10 @@ def render_revealjs_html(
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
     script = init_script(deck)
-    page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), REVEALJS_CSS, (script,))
+    # The shared block rules, scoped under .reveal so they outrank reveal.css's, as the page's own do.
+    blocks = Markup(scope_css(CSS_COMMENT.sub("", stylesheet(env, BLOCKS_CSS)), ".reveal"))
+    sheets = (blocks, stylesheet(env, REVEALJS_CSS))
+    page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), sheets, (script,))
     page = replace(page, csp=reveal_security_policy(reveal_root))
     return render_template(
         env,

@@ -6,7 +6,9 @@ Measured in one run, so the ratios hold even on a shared, noisy machine:
   2. the batched sweep's achieved GFLOP/s against a large matmul's, measured
      in the same run on the same device;
   3. the cold wall time of each demo of the default lecture (default profile);
-  4. whether flushing denormal floats changes the time of a deep sigmoid sweep
+  4. the default CNN demo's networks trained one seed at a time vs stacked
+     into one batched model per architecture (torch.func.vmap);
+  5. whether flushing denormal floats changes the time of a deep sigmoid sweep
      (CPU only: where gradients vanish they pass through denormal numbers).
 
 Usage: python bench/sweep.py [--device cpu|cuda] [--loop-depths 1,2,4,8,16]
@@ -23,12 +25,14 @@ from pathlib import Path
 import torch
 
 from generator.content.loader import load_lecture
+from generator.demos.cnn_digits import CnnDigitsParams, build_cnn, build_dense, count_parameters, matching_dense_width
 from generator.demos.data import digits
 from generator.demos.depth_sweep import DepthSweepParams
 from generator.demos.depth_sweep import run as run_sweep
 from generator.demos.ensemble import Member, TrainConfig, layer_sizes, train_ensemble, train_reference
 from generator.demos.execution import plan_jobs, resolve_device, run_job, seed_everything
 from generator.demos.registry import RunContext, SilentProgress
+from generator.demos.stacked_modules import TrainBudget, train_one, train_stacked
 from generator.locations import default_lecture
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -90,6 +94,30 @@ def batched_vs_loop(params: DepthSweepParams, depths, device: str) -> dict:
             "speedup": loop / batched, "batched_gflops": flops / batched / 1e9}
 
 
+def cnn_stacked_vs_loop(device: str) -> dict:
+    """The default cnn_digits budget: both architectures, every seed, one at a time against stacked."""
+    params = CnnDigitsParams()
+    split = digits()
+    data = tuple(torch.from_numpy(array).to(device) for array in
+                 (split.train_images, split.train_labels, split.test_images, split.test_labels))
+    budget = TrainBudget(epochs=params.epochs, batch_size=params.batch_size, lr=params.lr)
+    inputs = split.side * split.side
+    hidden = matching_dense_width(count_parameters(build_cnn(params.channels, split.side, 10)), inputs, 10)
+    stacked = loop = 0.0
+    for build in (lambda: build_cnn(params.channels, split.side, 10), lambda: build_dense(inputs, hidden, 10)):
+        modules = []
+        for seed in params.seeds:
+            torch.manual_seed(seed)
+            modules.append(build().to(device))
+        seconds, _ = timed(lambda: train_stacked(modules, params.seeds, budget, data), device)
+        stacked += seconds
+        for module, seed in zip(modules, params.seeds):
+            seconds, _ = timed(lambda: train_one(module, seed, budget, data), device)
+            loop += seconds
+    return {"networks": 2 * len(params.seeds), "epochs": params.epochs, "stacked_s": stacked, "loop_s": loop,
+            "speedup": loop / stacked}
+
+
 def demo_cold_times(device: str) -> dict[str, float]:
     times = {}
     for job in plan_jobs(load_lecture(default_lecture()).lecture, "default"):
@@ -132,6 +160,7 @@ def main() -> None:
         "torch": torch.__version__,
         "matmul_gflops": matmul_gflops(device),
         "sweep": batched_vs_loop(params, depths, device),
+        "cnn": cnn_stacked_vs_loop(device),
         "demo_cold_s": demo_cold_times(device),
         "denormals": denormal_effect(device),
     }
@@ -146,6 +175,12 @@ def main() -> None:
         ("batched sweep GFLOP/s", f"{sweep['batched_gflops']:.1f}"),
         ("2048^2 matmul GFLOP/s", f"{report['matmul_gflops']:.1f}"),
         ("sweep / matmul", f"{sweep['fraction_of_matmul']:.1%}"),
+    ]
+    cnn = report["cnn"]
+    rows += [
+        ("default CNN demo, seeds stacked", f"{cnn['stacked_s']:.1f} s ({cnn['networks']} nets x {cnn['epochs']} epochs)"),
+        ("default CNN demo, one network at a time", f"{cnn['loop_s']:.1f} s"),
+        ("CNN speed-up", f"{cnn['speedup']:.1f}x"),
     ]
     rows += [(f"cold: {name}", f"{seconds:.1f} s") for name, seconds in report["demo_cold_s"].items()]
     rows.append(("cold: all demos (target <= 60 s on CPU)", f"{sum(report['demo_cold_s'].values()):.1f} s"))

@@ -97,6 +97,17 @@ def test_second_build_runs_no_demo_and_does_not_import_torch(tmp_path, fresh_cac
     assert done.stdout.strip() == "False []"
 
 
+def test_cache_keys_of_every_demo_kind_are_computed_without_importing_torch():
+    # A cached build computes every job's key; the training kinds hash helper modules that import torch.
+    script = (
+        "import sys; from generator.demos.registry import demo_kinds;"
+        "keys = [kind.code_hash() for kind in demo_kinds().values()];"
+        "print('torch' in sys.modules, len(keys))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip() == "False 4"
+
+
 def test_changing_one_parameter_reruns_exactly_that_demo(tmp_path, fresh_cache):
     out = tmp_path / "out"
     assert build(str(TWO_DEMOS), "-o", str(out)).exit_code == 0

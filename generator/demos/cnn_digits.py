@@ -64,70 +64,33 @@ def count_parameters(model) -> int:
     return sum(parameter.numel() for parameter in model.parameters())
 
 
-def train(model, params: CnnDigitsParams, seed: int, data, on_epoch) -> tuple[np.ndarray, np.ndarray]:
-    """Adam on cross-entropy; returns (train loss, test accuracy) per epoch."""
-    import torch
-    import torch.nn.functional as F
-
-    train_x, train_y, test_x, test_y = data
-    optimizer = torch.optim.Adam(model.parameters(), lr=params.lr)
-    generator = torch.Generator().manual_seed(seed)
-    steps = len(train_x) // params.batch_size
-    losses, accuracies = [], []
-    for _ in range(params.epochs):
-        order = torch.randperm(len(train_x), generator=generator)[: steps * params.batch_size]
-        order = order.view(steps, params.batch_size).to(train_x.device)
-        model.train()
-        total = torch.zeros((), device=train_x.device)
-        for indices in order:
-            loss = F.cross_entropy(model(train_x[indices]), train_y[indices])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.detach()
-        losses.append(float(total) / steps)
-        accuracies.append(float(evaluate(model, test_x, test_y)[0]))
-        on_epoch()
-    return np.array(losses), np.array(accuracies)
-
-
-def evaluate(model, images, labels):
-    import torch
-
-    model.eval()
-    with torch.no_grad():
-        predictions = model(images).argmax(dim=1)
-    return (predictions == labels).float().mean().item(), predictions
-
-
 def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     import torch
 
     from generator.demos.data import load
+    from generator.demos.stacked_modules import TrainBudget, train_stacked
 
     split = load(params.dataset, ctx.data_dir)
     device = torch.device(ctx.device)
     data = tuple(torch.from_numpy(array).to(device) for array in
                  (split.train_images, split.train_labels, split.test_images, split.test_labels))
     inputs = split.side * split.side
-    ctx.progress.start(2 * params.epochs * len(params.seeds), f"CNN and dense network x {len(params.seeds)} seeds")
+    ctx.progress.start(2 * params.epochs, f"CNN and dense network x {len(params.seeds)} seeds")
 
-    curves: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"cnn": [], "dense": []}
-    finals: dict[str, list[float]] = {"cnn": [], "dense": []}
-    first_cnn = None
+    cnns, denses = [], []
     for seed in params.seeds:
         torch.manual_seed(ctx.seed + seed)
-        cnn = build_cnn(params.channels, split.side, split.classes).to(device)
-        hidden = matching_dense_width(count_parameters(cnn), inputs, split.classes)
-        dense = build_dense(inputs, hidden, split.classes).to(device)
-        for name, model in (("cnn", cnn), ("dense", dense)):
-            curve = train(model, params, ctx.seed + seed, data, on_epoch=ctx.progress.advance)
-            curves[name].append(curve)
-            finals[name].append(evaluate(model, data[2], data[3])[0])
-        if first_cnn is None:
-            first_cnn, first_dense_params = cnn, count_parameters(dense)
+        cnns.append(build_cnn(params.channels, split.side, split.classes).to(device))
+        hidden = matching_dense_width(count_parameters(cnns[-1]), inputs, split.classes)
+        denses.append(build_dense(inputs, hidden, split.classes).to(device))
+    # Each seed's two networks see the same batches: both draw them from a generator seeded alike.
+    budget = TrainBudget(epochs=params.epochs, batch_size=params.batch_size, lr=params.lr)
+    batch_seeds = [ctx.seed + seed for seed in params.seeds]
+    cnn_model, cnn_loss, cnn_acc = train_stacked(cnns, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
+    _, dense_loss, dense_acc = train_stacked(denses, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
 
-    accuracy, predictions = evaluate(first_cnn, data[2], data[3])
+    first_cnn = cnn_model.member(0, build_cnn(params.channels, split.side, split.classes).to(device))
+    predictions = cnn_model.predict(data[2])[0]
     labels = split.test_labels
     confusion = np.zeros((split.classes, split.classes), dtype=np.int64)
     np.add.at(confusion, (labels, predictions.cpu().numpy()), 1)
@@ -140,12 +103,16 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     return DemoResult(
         values={
             "dataset": split.name,
+            "side": split.side,  # image height and width in pixels: the text's shapes and arithmetic use it
+            "conv1_params": count_parameters(first_cnn[0]),
+            "conv2_params": count_parameters(first_cnn[3]),
+            "classifier_params": count_parameters(first_cnn[7]),
             "epochs": params.epochs,
             "seeds": len(params.seeds),
-            "cnn_test_acc": float(np.mean(finals["cnn"])),
-            "dense_test_acc": float(np.mean(finals["dense"])),
+            "cnn_test_acc": float(np.mean(cnn_acc[:, -1])),
+            "dense_test_acc": float(np.mean(dense_acc[:, -1])),
             "cnn_params": count_parameters(first_cnn),
-            "dense_params": first_dense_params,
+            "dense_params": count_parameters(denses[0]),
             "dense_hidden": matching_dense_width(count_parameters(first_cnn), inputs, split.classes),
             "test_images": int(len(labels)),
             "train_images": int(len(split.train_labels)),
@@ -155,10 +122,10 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
             "example_label": int(labels[example]),
         },
         arrays={
-            "cnn_loss": np.stack([loss for loss, _ in curves["cnn"]]),
-            "cnn_acc": np.stack([acc for _, acc in curves["cnn"]]),
-            "dense_loss": np.stack([loss for loss, _ in curves["dense"]]),
-            "dense_acc": np.stack([acc for _, acc in curves["dense"]]),
+            "cnn_loss": cnn_loss,
+            "cnn_acc": cnn_acc,
+            "dense_loss": dense_loss,
+            "dense_acc": dense_acc,
             "confusion": confusion,
             "filters": first_cnn[0].weight.detach().cpu().numpy()[:, 0],
             "example_image": split.test_images[example, 0],
@@ -181,6 +148,6 @@ KIND = register(
             FigureInfo("confusion_matrix", "Which digits the CNN mistakes for which, on the test images."),
             FigureInfo("cnn_vs_dense", "Test accuracy and parameter count of the two networks."),
         ),
-        code_modules=("generator.demos.data",),
+        code_modules=("generator.demos.data", "generator.demos.stacked_modules"),
     )
 )

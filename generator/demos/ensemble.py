@@ -223,6 +223,9 @@ def train_ensemble(
             grad_norms[:, config.grad_norm_epochs.index(epoch)] = norms.cpu().numpy()
 
     record_grad_norms(0)
+    # Known on the host, updated once per epoch: testing ``alive`` itself every step would make the
+    # CPU wait for the GPU at each step instead of queueing work ahead.
+    everyone_alive = True
     steps = orders.shape[2]
     for epoch in range(config.epochs):
         epoch_loss = torch.zeros(count, device=device)
@@ -233,12 +236,13 @@ def train_ensemble(
             losses = per_member_loss(model.forward(epoch_x[step]), epoch_y[step])
             optimizer.zero_grad()
             losses.sum().backward()
-            if not alive.all():
+            if not everyone_alive:
                 _freeze(model, alive)
             optimizer.step()
             epoch_loss += losses.detach()
         epoch_loss /= steps
         alive = _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
+        everyone_alive = bool((diverged_epoch < 0).all())
         train_loss[:, epoch] = torch.where(alive, epoch_loss, torch.nan).cpu().numpy()
         test_accuracy[:, epoch] = torch.where(alive, accuracy(model, test_x, test_y), torch.nan).cpu().numpy()
         record_grad_norms(epoch + 1)
@@ -256,9 +260,10 @@ def train_ensemble(
 
 
 def _freeze(model: StackedMLP, alive: torch.Tensor) -> None:
-    # A retired member gets no gradient, so SGD leaves its zeroed weights alone.
+    # A retired member gets no gradient, so SGD leaves its zeroed weights alone. masked_fill with a
+    # broadcast mask, not boolean indexing: indexing has to count the rows first, a GPU round trip.
     for parameter in model.parameters():
-        parameter.grad[~alive] = 0.0
+        parameter.grad.masked_fill_(~alive.view(-1, *[1] * (parameter.dim() - 1)), 0.0)
 
 
 def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch) -> torch.Tensor:

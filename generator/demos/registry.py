@@ -87,11 +87,12 @@ class DemoKind:
 
 @lru_cache(maxsize=None)
 def _code_hash(run: Callable, code_modules: tuple[str, ...]) -> str:
-    import importlib
+    from importlib.util import find_spec
 
     files = {Path(inspect.getfile(run))}
     for module_name in code_modules:
-        files.add(Path(inspect.getfile(importlib.import_module(module_name))))
+        # find_spec locates the file without running it: the helpers import torch, which a cached build never needs.
+        files.add(Path(find_spec(module_name).origin))
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.name.encode())

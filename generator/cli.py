@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.errors import EXIT_BUILD_FAILED, UsageError
+from generator.errors import EXIT_BUILD_FAILED, ContentError, UsageError
 
 FORMAT_CHOICES = ("pptx", "html", "report", "pdf", "revealjs")
 DEFAULT_FORMATS = ("pptx", "html", "report")
@@ -136,7 +136,10 @@ def validate(content, quiet, verbose):
     """
     from generator.content.loader import load_lecture
 
-    loaded = load_lecture(content)
+    try:
+        loaded = load_lecture(content)
+    except ContentError as error:
+        raise error.as_check() from None
     if not quiet:
         lecture = loaded.lecture
         count = sum(len(section.slides) for section in lecture.sections)

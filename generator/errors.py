@@ -61,15 +61,22 @@ class ContentError(LecturegenError):
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], *, stopped_a_build: bool = True):
         self.problems = tuple(sorted(problems, key=lambda p: (p.location, p.path, p.message)))
+        self.stopped_a_build = stopped_a_build
         super().__init__(self._render())
 
     def _render(self) -> str:
         lines = [str(p) for p in self.problems]
         count = len(lines)
         noun = "problem" if count == 1 else "problems"
-        return "\n".join(lines) + f"\n{count} {noun} found; nothing was written."
+        # "nothing was written" reassures after a failed build; `validate` never writes, so it would only puzzle.
+        ending = "; nothing was written." if self.stopped_a_build else "."
+        return "\n".join(lines) + f"\n{count} {noun} found{ending}"
+
+    def as_check(self) -> ContentError:
+        """The same problems, reported by a command that only checks."""
+        return ContentError(self.problems, stopped_a_build=False)
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), file=file, err=True)

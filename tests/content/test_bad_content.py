@@ -29,6 +29,9 @@ def test_build_of_bad_content_writes_nothing(case, monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["build", f"{case}.yaml", "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert not out.exists() or not any(out.rglob("*"))
+    # The same problems as `validate`; a build adds that it stopped before writing.
+    expected = (BAD / f"{case}.expected").read_text()
+    assert result.stderr == expected.removesuffix(" found.\n") + " found; nothing was written.\n"
 
 
 def test_missing_file(tmp_path, monkeypatch):

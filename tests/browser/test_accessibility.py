@@ -6,7 +6,8 @@ slide deck shows one slide at a time and axe only judges what is rendered, so
 each deck is audited with the slideshow styling switched off, which puts every
 slide in the page one under the other, and then as a slideshow (the audience
 view with its counter, the presenter view, the overview grid with its
-thumbnail buttons). Violations of impact "serious" or "critical" fail the test.
+thumbnail buttons). Violations of impact "serious" or "critical" fail the test; the
+audience and presenter views may have none at all.
 """
 
 from __future__ import annotations
@@ -54,11 +55,11 @@ def open_page(browser):
         context.close()
 
 
-def blocking_violations(page) -> list[dict]:
+def blocking_violations(page, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing; run `make tests/js/node_modules/.installed`")
     page.add_script_tag(path=str(AXE))
-    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING_IMPACTS]
+    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in impacts]
 
 
 def show_every_slide(page) -> None:
@@ -98,11 +99,13 @@ def test_every_slide_has_no_serious_violations(open_page, built_lectures, lectur
 
 @pytest.mark.parametrize("lecture", LECTURES)
 @pytest.mark.parametrize("view", ["audience", "presenter"])
-def test_slideshow_view_has_no_serious_violations(open_page, built_lectures, lecture, view):
+def test_slideshow_view_has_no_violations(open_page, built_lectures, lecture, view):
     # Slide 3 is a content slide in both lectures: white paper under the slide counter.
     page = open_page(built_lectures[lecture] / "slides.html", "#3?presenter" if view == "presenter" else "#3")
     assert page.locator("#slide-3").is_visible()
-    violations = blocking_violations(page)
+    # The two views a lecturer actually presents with are held to every impact, moderate and minor included
+    # (the presenter's bar and side panel once sat outside any landmark).
+    violations = blocking_violations(page, impacts=("minor", "moderate", "serious", "critical"))
     assert not violations, f"{lecture}/slides.html, {view} view:\n{describe(violations)}"
 
 

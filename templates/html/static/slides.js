@@ -276,7 +276,8 @@
 
   function buildPresenter() {
     var panel = element("div", "presenter-panel");
-    var bar = element("div", "pv-bar");
+    // A header and an aside: landmarks, so a screen reader can jump between the bar, the slide and the notes.
+    var bar = element("header", "pv-bar");
     var position = element("p", "pv-position");
     var clockBox = element("p", "pv-clock-box");
     var clock = element("span", "pv-clock", "00:00");
@@ -294,7 +295,8 @@
     bar.appendChild(position);
     bar.appendChild(clockBox);
     var currentBox = element("div", "pv-current");
-    var side = element("div", "pv-side");
+    var side = element("aside", "pv-side");
+    side.setAttribute("aria-label", "Next slide and notes");
     var nextLabel = element("p", "pv-label", "Next");
     var nextBox = element("div", "pv-next");
     nextBox.style.aspectRatio = stageWidth + " / " + stageHeight;

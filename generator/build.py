@@ -20,8 +20,9 @@ from generator import __version__
 from generator.cache import Cache, CachedResult, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, load_lecture
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
+from generator.demos.data import default_data_dir
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
-from generator.errors import ContentError, Problem, UsageError
+from generator.errors import BuildError, ContentError, Problem, UsageError
 from generator.progress import Reporter, SilentReporter
 from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
@@ -44,6 +45,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     revealjs_url: str | None = None  # None: the pinned reveal.js release on the public CDN
+    data_dir: Path | None = None  # None: $LECTUREGEN_DATA_DIR, else <cache dir>/data
 
 
 @dataclass
@@ -86,8 +88,9 @@ def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> No
 class _DemoRunner:
     """Fetches each job's result from the cache, or runs it (importing torch only then)."""
 
-    def __init__(self, cache: Cache, requested_device: str, force: bool, reporter: Reporter):
+    def __init__(self, cache: Cache, requested_device: str, force: bool, reporter: Reporter, data_dir: Path | None = None):
         self.cache = cache
+        self.data_dir = data_dir or default_data_dir(cache.root)
         self.requested = requested_device
         self.force = force
         self.reporter = reporter
@@ -103,19 +106,45 @@ class _DemoRunner:
     def candidates(self) -> Sequence[str]:
         return AUTO_DEVICE_ORDER if self.requested == "auto" else (self.requested,)
 
-    def result(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
-        if not self.force:
-            for device_type in self.candidates():
-                key = job.key(device_type)
-                hit = self.cache.get_result(key)
-                if hit is not None:
-                    self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache ({device_type})")
-                    return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance)
+    def results(self, jobs: dict[str, DemoJob]) -> dict[str, tuple[CachedResult, DemoRecord]]:
+        found = {name: self.cached(job) for name, job in jobs.items()}
+        self.fetch_data([job for name, job in jobs.items() if found[name] is None])
+        return {name: found[name] or self.run(job) for name, job in jobs.items()}
+
+    def cached(self, job: DemoJob) -> tuple[CachedResult, DemoRecord] | None:
+        if self.force:
+            return None
+        for device_type in self.candidates():
+            key = job.key(device_type)
+            hit = self.cache.get_result(key)
+            if hit is not None:
+                self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache ({device_type})")
+                return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance)
+        return None
+
+    def fetch_data(self, jobs: list[DemoJob]) -> None:
+        """Load every dataset the jobs to run will read, before any of them trains.
+
+        A missing download found after the depth sweep would cost the sweep's minutes for nothing.
+        The loaded data stays in memory for the demos.
+        """
+        from generator.demos.data import load
+
+        for job in jobs:
+            dataset = getattr(job.params, "dataset", None)
+            if dataset is None:
+                continue
+            try:
+                load(dataset, str(self.data_dir))
+            except RuntimeError as error:
+                raise BuildError(f"demo {job.name!r} ({job.kind.name}) cannot read its data, so no demo ran: {error}") from None
+
+    def run(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
         device = self.device
         key = job.key(device)
         self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
         with self.reporter.demo_progress(job.name) as progress:
-            result, provenance = run_job(job, device, progress, data_dir=str(self.cache.root / "data"))
+            result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir))
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
         return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
@@ -239,8 +268,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
     cache = Cache(options.cache_dir or default_cache_dir())
-    runner = _DemoRunner(cache, options.device, options.force, reporter)
-    results = {name: runner.result(job) for name, job in jobs.items()}
+    runner = _DemoRunner(cache, options.device, options.force, reporter, options.data_dir)
+    results = runner.results(jobs)
     lap("demos")
 
     figures = draw_figures(loaded, jobs, results, cache)

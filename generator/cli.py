@@ -82,6 +82,9 @@ def main(ctx):
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. an unknown code language) as errors.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
               help="Where results are cached [default: $LECTUREGEN_CACHE_DIR or ~/.cache/lecturegen].")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where datasets are read from and downloaded to; MNIST goes in DATA_DIR/MNIST/raw "
+                   "[default: $LECTUREGEN_DATA_DIR or CACHE_DIR/data].")
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of HTML templates searched before the built-in ones (trusted as code).")
 @click.option("--revealjs-url", "revealjs_url", metavar="URL_OR_DIR", default=None,
@@ -90,8 +93,8 @@ def main(ctx):
                    "[default: reveal.js 6.0.2 on the jsDelivr CDN].")
 @_verbosity
 @click.pass_context
-def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, template_dir, revealjs_url,
-          quiet, verbose):
+def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, data_dir, template_dir,
+          revealjs_url, quiet, verbose):
     """Build a lecture: run its demos, draw figures, write PowerPoint, HTML slides and a report.
 
     CONTENT is the lecture's YAML file; without it, the default Deep Learning
@@ -118,6 +121,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
         force=force,
         strict=strict,
         cache_dir=cache_dir,
+        data_dir=data_dir,
         template_dirs=(template_dir,) if template_dir else (),
         revealjs_url=revealjs_url,
     )

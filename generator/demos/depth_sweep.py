@@ -40,7 +40,7 @@ class DepthSweepParams(BaseModel):
         None, description="Epochs after which to measure per-layer gradient norms; default [0, 1, epochs] (0 = at init)."
     )
     focus_depth: int | None = Field(None, description="Depth shown by single-depth figures; default 16 if swept, else the deepest.")
-    dataset: Literal["digits", "mnist"] = Field("digits", description="digits ships with scikit-learn; mnist needs torchvision and a download.")
+    dataset: Literal["digits", "mnist"] = Field("digits", description="digits ships with scikit-learn; mnist is read from DATA_DIR/MNIST/raw (or downloaded).")
 
     @field_validator("depths", "seeds")
     @classmethod

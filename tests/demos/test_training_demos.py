@@ -69,21 +69,6 @@ def test_cnn_and_dense_have_matching_parameter_counts():
     assert result.arrays["feature_maps"].shape == (16, 8, 8)
 
 
-def test_mnist_without_torchvision_is_a_clear_error(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_torchvision(name, *args, **kwargs):
-        if name.startswith("torchvision"):
-            raise ImportError("No module named 'torchvision'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_torchvision)
-    with pytest.raises(RuntimeError, match="MNIST needs torchvision"):
-        run_cnn(CnnDigitsParams(dataset="mnist", epochs=1, seeds=[0]), CPU)
-
-
 def test_cnn_training_is_repeatable_bit_for_bit():
     from generator.demos.execution import seed_everything
 
@@ -93,18 +78,3 @@ def test_cnn_training_is_repeatable_bit_for_bit():
         runs.append(run_cnn(CnnDigitsParams(epochs=1, seeds=[0]), CPU))
     for name in ("cnn_loss", "dense_loss", "filters", "confusion"):
         np.testing.assert_array_equal(runs[0].arrays[name], runs[1].arrays[name])
-
-
-def test_mnist_offline_is_a_clear_error(monkeypatch, tmp_path):
-    import sys
-    import types
-
-    def refuse(*args, **kwargs):
-        raise OSError("[Errno -3] Temporary failure in name resolution")
-
-    fake = types.ModuleType("torchvision")
-    fake.datasets = types.SimpleNamespace(MNIST=refuse)
-    monkeypatch.setitem(sys.modules, "torchvision", fake)
-    context = RunContext(device="cpu", seed=0, data_dir=str(tmp_path))
-    with pytest.raises(RuntimeError, match=r"MNIST could not be downloaded to .* Run once with network access, or use dataset: digits"):
-        run_cnn(CnnDigitsParams(dataset="mnist", epochs=1, seeds=[0]), context)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.errors import Location
+from generator.interface_words import ENGLISH, InterfaceWords
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,8 @@ class Meta:
     credit: str  # the source the lecture is based on
     language: str
     slug: str
+    # The words the renderers add (figure labels, "(cont.)", the presenter view), in the lecture's language.
+    labels: InterfaceWords = ENGLISH
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
+from generator.interface_words import interface_words
 
 
 @dataclass
@@ -239,6 +240,7 @@ def resolve_deck(
         credit=meta_text("source"),
         language=meta_spec.language,
         slug=slug,
+        labels=interface_words(meta_spec.language, lecture.theme.labels),
     )
     slides: list[d.Slide] = [
         d.Slide(

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from generator.interface_words import LabelOverrides
+
 # Identifiers the content uses to name demos and profiles: they appear in
 # expressions such as ``results.sweep.final_acc``, so they must be valid
 # attribute names there.
@@ -77,6 +79,12 @@ class Theme(Strict):
         description="Which PowerPoint layout each kind of slide uses, by name, e.g. {bullets: 'Title and Content'}; "
         "without it the usual names ('Title Slide', 'Section Header', 'Title and Content', 'Title Only', "
         "'Two Content') are looked for.",
+    )
+    labels: LabelOverrides = Field(
+        default_factory=LabelOverrides,
+        description="Words the outputs add around the content (figure labels, '(cont.)', the report's 'Contents', "
+        "the presenter view), by name, replacing the built-in ones for `lecture.language`, e.g. "
+        "{figure: 'Abb. {number}:', continued: '(Fortsetzung)'}.",
     )
 
 

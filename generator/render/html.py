@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import traceback
 from collections.abc import Mapping, Sequence
@@ -51,6 +52,7 @@ from generator.deck import (
     plain_text,
 )
 from generator.errors import BuildError
+from generator.interface_words import InterfaceWords
 from generator.locations import templates_dir
 from generator.render.contrast import WHITE, contrast_ratio, hex_to_rgb
 from generator.render.math_text import space_big_operators
@@ -113,6 +115,8 @@ class FigureView:
     """A drawn figure (inline SVG) or a picture file (data: URI), numbered."""
 
     number: int
+    label: str  # "Figure 3.", "图 3": the label in the lecture's language
+    separator: str  # between the label and a caption: a space, or an ideographic space in Chinese and Japanese
     caption: Markup
     alt: str
     svg: Markup | None  # set for drawn figures
@@ -207,15 +211,27 @@ def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     """The slide deck as one HTML document. Pure and deterministic."""
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
-    slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
+    slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
     script = static_text(env, SLIDES_JS, closing_tag="</script")
     sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
     page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), sheets, (script,))
     return render_template(
         env,
         SLIDES_TEMPLATE,
-        {"page": page, "meta": deck.meta, "stage": stage, "slides": slides, "slide_count": len(slides)},
+        {
+            "page": page,
+            "meta": deck.meta,
+            "stage": stage,
+            "slides": slides,
+            "slide_count": len(slides),
+            "script_words": script_words_json(deck.meta.labels),
+        },
     )
+
+
+def script_words_json(labels: InterfaceWords) -> str:
+    """The words slides.js shows, as JSON for a data attribute (the page's policy allows no other script)."""
+    return json.dumps(labels.script_words(), ensure_ascii=False, sort_keys=True)
 
 
 # --------------------------------------------------------------------------
@@ -505,7 +521,7 @@ def _accent_fill(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
 # Slides and blocks
 
 
-def slide_view(slide: Slide, position: int) -> SlideView:
+def slide_view(slide: Slide, position: int, labels: InterfaceWords) -> SlideView:
     try:
         return SlideView(
             number=position,
@@ -515,7 +531,7 @@ def slide_view(slide: Slide, position: int) -> SlideView:
             title_text=plain_text(slide.title),
             subtitle=inline_html(slide.subtitle),
             section=slide.section,
-            columns=_columns(slide, position),
+            columns=_columns(slide, position, labels),
             notes=tuple(inline_html(paragraph) for paragraph in slide.notes),
         )
     except BuildError as exc:
@@ -523,8 +539,8 @@ def slide_view(slide: Slide, position: int) -> SlideView:
         raise BuildError(f"{where}slide {position} ({plain_text(slide.title)!r}): {exc.message}") from exc
 
 
-def _columns(slide: Slide, position: int) -> tuple[tuple[BlockView, ...], ...]:
-    views = [block_view(block, f"s{position}b{index}-") for index, block in enumerate(slide.blocks)]
+def _columns(slide: Slide, position: int, labels: InterfaceWords) -> tuple[tuple[BlockView, ...], ...]:
+    views = [block_view(block, f"s{position}b{index}-", labels) for index, block in enumerate(slide.blocks)]
     if not views:
         return ()
     if slide.layout != "figure_bullets":
@@ -535,7 +551,7 @@ def _columns(slide: Slide, position: int) -> tuple[tuple[BlockView, ...], ...]:
     return tuple(column for column in (text, pictures) if column)
 
 
-def block_view(block: Block, id_prefix: str) -> BlockView:
+def block_view(block: Block, id_prefix: str, labels: InterfaceWords) -> BlockView:
     """The view of one block; ``id_prefix`` keeps inline-SVG ids unique in the page."""
     if isinstance(block, Bullets):
         return BulletsView(items=tuple(_bullet_view(item) for item in block.items))
@@ -543,6 +559,8 @@ def block_view(block: Block, id_prefix: str) -> BlockView:
         asset = block.asset
         return FigureView(
             number=block.number,
+            label=labels.figure_label(block.number),
+            separator=labels.caption_separator,
             caption=inline_html(block.caption),
             alt=asset.alt,
             svg=inline_svg(asset.svg, id_prefix, asset.alt),
@@ -554,6 +572,8 @@ def block_view(block: Block, id_prefix: str) -> BlockView:
     if isinstance(block, Image):
         return FigureView(
             number=block.number,
+            label=labels.figure_label(block.number),
+            separator=labels.caption_separator,
             caption=inline_html(block.caption),
             alt=block.alt,
             svg=None,
@@ -967,6 +987,7 @@ def report_theme_css(theme: Theme, language: str) -> Markup:
 def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionView, ...]]:
     """The title block and the sections, each holding its content slides in order."""
     meta = deck.meta
+    labels = meta.labels
     title_block = TitleBlockView(
         series=meta.series,
         title=Markup(escape(meta.title)),
@@ -988,7 +1009,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                     title_block,
                     title=inline_html(slide.title) or title_block.title,
                     subtitle=inline_html(slide.subtitle) or title_block.subtitle,
-                    blocks=_report_blocks(slide, position),
+                    blocks=_report_blocks(slide, position, labels),
                     notes=_paragraphs(slide),
                 )
             elif slide.kind in ("section", "closing"):
@@ -1001,7 +1022,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                         title_text=plain_text(slide.title),
                         subtitle=inline_html(slide.subtitle),
                         intro=_paragraphs(slide) if slide.kind == "section" else (),
-                        blocks=_report_blocks(slide, position),
+                        blocks=_report_blocks(slide, position, labels),
                         notes=_paragraphs(slide) if slide.kind == "closing" else (),
                         entries=(),
                     )
@@ -1023,7 +1044,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                     title=inline_html(slide.title),
                     title_text=plain_text(slide.title),
                     subtitle=inline_html(slide.subtitle),
-                    blocks=_report_blocks(slide, position),
+                    blocks=_report_blocks(slide, position, labels),
                     notes=_paragraphs(slide),
                     level=2 if current.kind == "loose" else 3,
                 )
@@ -1034,9 +1055,9 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
     return title_block, tuple(sections)
 
 
-def _report_blocks(slide: Slide, position: int) -> tuple[BlockView, ...]:
+def _report_blocks(slide: Slide, position: int, labels: InterfaceWords) -> tuple[BlockView, ...]:
     # The same id prefix as the slide deck, so a figure's SVG ids match in both files.
-    return tuple(block_view(block, f"s{position}b{index}-") for index, block in enumerate(slide.blocks))
+    return tuple(block_view(block, f"s{position}b{index}-", labels) for index, block in enumerate(slide.blocks))
 
 
 def _paragraphs(slide: Slide) -> tuple[Markup, ...]:

@@ -202,7 +202,7 @@ def render_revealjs_html(
     """
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
-    slides = tuple(slide_view(slide, position) for position, slide in enumerate(deck.slides, start=1))
+    slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
     script = init_script(deck)
     # The shared block rules, scoped under .reveal so they outrank reveal.css's, as the page's own do.
     blocks = Markup(scope_css(CSS_COMMENT.sub("", stylesheet(env, BLOCKS_CSS)), ".reveal"))

@@ -31,6 +31,7 @@ from generator.deck import (
     Table,
     Theme,
 )
+from generator.interface_words import InterfaceWords
 from generator.render.pptx.accent_fill import accent_fill
 from generator.render.pptx.charts import add_chart, chart_shape
 from generator.render.pptx.equations import EQUATION_PT, add_equation, equation_height, equation_scale
@@ -90,9 +91,10 @@ class ContentPainter:
     master); everything else becomes a shape of its own.
     """
 
-    def __init__(self, slide, theme: Theme):
+    def __init__(self, slide, theme: Theme, labels: InterfaceWords):
         self.slide = slide
         self.theme = theme
+        self.labels = labels
         # By type, not index: a template's text placeholder may have any idx. The largest, because a
         # layout's small text placeholders are headings or captions ("Comparison", "Content with Caption").
         bodies = [ph for ph in slide.placeholders if ph.placeholder_format.type in TEXT_BODIES]
@@ -156,7 +158,9 @@ class ContentPainter:
     def _visual_row(self, visuals: Sequence[Figure | Image], box: Box) -> None:
         """Pictures side by side, bottoms aligned so the captions line up beneath them."""
         cells = box.columns([1] * len(visuals), COLUMN_GAP)
-        captions = [Para(_caption_inline(visual), size_pt=CAPTION_PT, align=PP_ALIGN.CENTER) for visual in visuals]
+        captions = [
+            Para(_caption_inline(visual, self.labels), size_pt=CAPTION_PT, align=PP_ALIGN.CENTER) for visual in visuals
+        ]
         caption_height = max(
             min(
                 pt(estimated_height_pt([caption], cell.width, PLAIN_TEXT, self.theme)),
@@ -402,9 +406,9 @@ def _quote_paras(quote: Quote) -> list[Para]:
     return paras
 
 
-def _caption_inline(visual: Figure | Image) -> Inline:
-    label = Run(f"Figure {visual.number}.", bold=True)
-    return (label, Run(" "), *visual.caption) if visual.caption else (label,)
+def _caption_inline(visual: Figure | Image, labels: InterfaceWords) -> Inline:
+    label = Run(labels.figure_label(visual.number), bold=True)
+    return (label, Run(labels.caption_separator), *visual.caption) if visual.caption else (label,)
 
 
 def _picture_source(visual: Figure | Image) -> tuple[bytes, str, str]:

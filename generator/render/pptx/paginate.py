@@ -18,11 +18,10 @@ from dataclasses import dataclass, replace
 
 from generator.deck import Bullet, Bullets, Deck, Inline, Run, Slide
 from generator.errors import Location, Problem
+from generator.interface_words import InterfaceWords
 from generator.render.pptx.fonts import missing_font_messages
 from generator.render.pptx.style import BODY_FLOOR_PT
 from generator.render.pptx.text import BULLET_TEXT, Overflow, Para, fits_at_floor, recording_overflows
-
-CONTINUED = "(cont.)"
 
 Draft = Callable[[Slide], object]
 
@@ -45,7 +44,7 @@ def paginate(deck: Deck, draft: Draft) -> Paginated:
     slides: list[Slide] = []
     problems: list[Problem] = []
     for slide in deck.slides:
-        parts, overflows = _paginate_slide(slide, draft)
+        parts, overflows = _paginate_slide(slide, draft, deck.meta.labels)
         slides.extend(parts)
         problems.extend(_problems(slide, len(parts) - 1, overflows, deck))
     if deck.slides:
@@ -61,20 +60,20 @@ def _overflows(slide: Slide, draft: Draft) -> list[Overflow]:
     return found
 
 
-def _paginate_slide(slide: Slide, draft: Draft) -> tuple[list[Slide], list[Overflow]]:
+def _paginate_slide(slide: Slide, draft: Draft, labels: InterfaceWords) -> tuple[list[Slide], list[Overflow]]:
     found = _overflows(slide, draft)
     index = next((i for i, block in enumerate(slide.blocks) if isinstance(block, Bullets)), None)
     if index is None or not any(overflow.what == "bullets" for overflow in found):
         return [slide], found
     lines = _flatten(slide.blocks[index])
-    filled, _ = _split(slide, index, lines, draft, None)
+    filled, _ = _split(slide, index, lines, draft, None, labels)
     # Filling each slide in turn can leave a stub on the last one; split again into as many
     # parts, each taking an even share of what is left, so the parts look alike.
-    return _split(slide, index, lines, draft, len(filled))
+    return _split(slide, index, lines, draft, len(filled), labels)
 
 
 def _split(
-    slide: Slide, index: int, lines: Sequence[_Line], draft: Draft, part_count: int | None
+    slide: Slide, index: int, lines: Sequence[_Line], draft: Draft, part_count: int | None, labels: InterfaceWords
 ) -> tuple[list[Slide], list[Overflow]]:
     parts: list[Slide] = []
     unfitted: list[Overflow] = []
@@ -89,7 +88,7 @@ def _split(
         parts.append(_with_lines(base, index, lines[:count]))
         unfitted.extend(overflows)
         lines = lines[count:]
-        base, index = _continuation(slide), 0
+        base, index = _continuation(slide, labels), 0
     return parts, unfitted
 
 
@@ -130,8 +129,9 @@ def _at_top_level_break(lines: Sequence[_Line], count: int) -> int:
     return count
 
 
-def _continuation(slide: Slide) -> Slide:
-    title = (*slide.title, Run(f" {CONTINUED}")) if slide.title else (Run(CONTINUED),)
+def _continuation(slide: Slide, labels: InterfaceWords) -> Slide:
+    # In the lecture's language: " (cont.)", " (Forts.)", "（续）" (a full-width bracket needs no space).
+    title = (*slide.title, Run(labels.continued_suffix())) if slide.title else (Run(labels.continued),)
     return replace(
         slide,
         kind="content",

@@ -19,11 +19,43 @@
   var stageWidth = Number(deck.getAttribute("data-width")) || 1280;
   var stageHeight = Number(deck.getAttribute("data-height")) || 720;
   var current = -1;
+  var words = readWords();
 
   var NEXT_KEYS = { ArrowRight: true, ArrowDown: true, PageDown: true };
   var PREVIOUS_KEYS = { ArrowLeft: true, ArrowUp: true, PageUp: true };
   var SMALLEST_FIT = 0.6; // below this text is unreadable: better to show the overflow
   var FIT_STEP = 0.05;
+
+  // The words this script shows come from the page, in the lecture's language; a page from a
+  // template that does not give them (or gives only some) keeps English for the rest.
+  function readWords() {
+    var english = {
+      slide: "Slide",
+      all_slides: "All slides",
+      next: "Next",
+      notes: "Notes",
+      end_of_deck: "End of the deck",
+      no_notes: "No notes for this slide.",
+      reset: "Reset",
+      elapsed_time: "Elapsed time",
+      speaker_notes: "Speaker notes",
+      next_and_notes: "Next slide and notes",
+      presenter_title: "Presenter: {title}",
+      popup_blocked: "The presenter view could not open: allow pop-up windows for this page, then press S again."
+    };
+    var given = {};
+    try {
+      given = JSON.parse(deck.getAttribute("data-words") || "{}") || {};
+    } catch (error) {
+      given = {};
+    }
+    Object.keys(english).forEach(function (name) {
+      if (typeof given[name] === "string") {
+        english[name] = given[name];
+      }
+    });
+    return english;
+  }
 
   function clamp(index) {
     return Math.max(0, Math.min(slides.length - 1, index));
@@ -167,7 +199,7 @@
   function buildOverview() {
     overview = element("div", "overview");
     overview.setAttribute("role", "dialog");
-    overview.setAttribute("aria-label", "All slides");
+    overview.setAttribute("aria-label", words.all_slides);
     overview.hidden = true;
     var grid = element("div", "overview-grid");
     slides.forEach(function (slide, i) {
@@ -175,7 +207,7 @@
       thumb.type = "button";
       thumb.setAttribute("data-index", String(i));
       thumb.style.aspectRatio = stageWidth + " / " + stageHeight;
-      thumb.setAttribute("aria-label", "Slide " + (i + 1) + ": " + slideTitle(slide));
+      thumb.setAttribute("aria-label", words.slide + " " + (i + 1) + ": " + slideTitle(slide));
       thumb.appendChild(element("span", "thumb-number", String(i + 1)));
       thumb.addEventListener("click", function () {
         closeOverview();
@@ -282,8 +314,8 @@
     var clockBox = element("p", "pv-clock-box");
     var clock = element("span", "pv-clock", "00:00");
     clock.setAttribute("role", "timer");
-    clock.setAttribute("aria-label", "Elapsed time");
-    var reset = element("button", "pv-reset", "Reset");
+    clock.setAttribute("aria-label", words.elapsed_time);
+    var reset = element("button", "pv-reset", words.reset);
     reset.type = "button";
     reset.addEventListener("click", function () {
       clockStart = Date.now();
@@ -296,18 +328,18 @@
     bar.appendChild(clockBox);
     var currentBox = element("div", "pv-current");
     var side = element("aside", "pv-side");
-    side.setAttribute("aria-label", "Next slide and notes");
-    var nextLabel = element("p", "pv-label", "Next");
+    side.setAttribute("aria-label", words.next_and_notes);
+    var nextLabel = element("p", "pv-label", words.next);
     var nextBox = element("div", "pv-next");
     nextBox.style.aspectRatio = stageWidth + " / " + stageHeight;
-    var end = element("p", "pv-end", "End of the deck");
+    var end = element("p", "pv-end", words.end_of_deck);
     nextBox.appendChild(end);
-    var notesLabel = element("p", "pv-label", "Notes");
+    var notesLabel = element("p", "pv-label", words.notes);
     var notes = element("div", "pv-notes");
     // Long notes scroll; a focusable, named region lets the keyboard scroll them too.
     notes.tabIndex = 0;
     notes.setAttribute("role", "region");
-    notes.setAttribute("aria-label", "Speaker notes");
+    notes.setAttribute("aria-label", words.speaker_notes);
     side.appendChild(nextLabel);
     side.appendChild(nextBox);
     side.appendChild(notesLabel);
@@ -318,7 +350,9 @@
     document.body.insertBefore(panel, document.body.firstChild);
     presenterParts = { current: currentBox, next: nextBox, end: end, notes: notes, position: position, clock: clock };
     root.classList.add("presenter");
-    document.title = "Presenter: " + document.title;
+    document.title = words.presenter_title.replace("{title}", function () {
+      return document.title;
+    });
     clockStart = Date.now();
     tick();
     window.setInterval(tick, 500);
@@ -328,7 +362,7 @@
     if (!presenterParts) {
       return;
     }
-    presenterParts.position.textContent = "Slide " + (current + 1) + " / " + slides.length;
+    presenterParts.position.textContent = words.slide + " " + (current + 1) + " / " + slides.length;
     presenterParts.end.hidden = current + 1 < slides.length;
     var notes = presenterParts.notes;
     while (notes.firstChild) {
@@ -340,7 +374,7 @@
         notes.appendChild(node.cloneNode(true));
       });
     } else {
-      notes.appendChild(element("p", "pv-no-notes", "No notes for this slide."));
+      notes.appendChild(element("p", "pv-no-notes", words.no_notes));
     }
   }
 
@@ -370,7 +404,7 @@
       opened = null;
     }
     if (!opened) {
-      say("The presenter view could not open: allow pop-up windows for this page, then press S again.");
+      say(words.popup_blocked);
       return;
     }
     presenterWindow = opened;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -51,29 +52,45 @@ class TrainingCurvesDisplay:
         return f"Line chart of test accuracy per epoch over {len(self.accuracy['cnn'])} epochs: " + "; ".join(parts) + "."
 
 
-def _image_grid(images: np.ndarray, columns: int, symmetric: bool, title: str, first: np.ndarray | None = None):
-    """A figure of small images in a grid (optionally one larger image first)."""
+def grid_columns(count: int, width: float, height: float) -> int:
+    """Columns that show ``count`` square images about as large as a width x height area allows.
+
+    Among grids within 15% of the largest image size, the one with the fewest empty cells wins:
+    in a 7 x 5.2 area, 32 maps fill 8 x 4 rather than 7 x 5 with three holes.
+    """
+    def image_size(columns: int) -> float:
+        return min(width / columns, height / -(-count // columns))
+
+    def empty_cells(columns: int) -> int:
+        return -(-count // columns) * columns - count
+
+    largest = max(image_size(columns) for columns in range(1, count + 1))
+    near_largest = [columns for columns in range(1, count + 1) if image_size(columns) >= 0.85 * largest]
+    return min(near_largest, key=lambda columns: (empty_cells(columns), -image_size(columns)))
+
+
+def tile(images: np.ndarray, columns: int) -> np.ndarray:
+    """(count, h, w) images side by side, ``columns`` to a row, one NaN pixel between them (drawn white)."""
+    count, height, width = images.shape
+    rows = -(-count // columns)
+    tiled = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan)
+    for index, image in enumerate(images):
+        row, column = divmod(index, columns)
+        tiled[row * (height + 1): row * (height + 1) + height, column * (width + 1): column * (width + 1) + width] = image
+    return tiled
+
+
+def _filter_grid(filters: np.ndarray, columns: int, title: str):
+    """A figure of filters in a grid, one axes each, on one colour scale symmetric about zero."""
     figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
-    rows = int(np.ceil(len(images) / columns))
-    if first is not None:
-        outer = figure.subfigures(1, 2, width_ratios=[1, 2.4])
-        big = outer[0].add_subplot()
-        big.imshow(first, cmap="gray_r")
-        big.set_axis_off()
-        big.set_title("input digit")
-        grid = outer[1].subplots(rows, columns)
-        outer[1].suptitle(title)
-    else:
-        grid = figure.subplots(rows, columns)
-        figure.suptitle(title)
-    limit = float(np.abs(images).max()) or 1.0
-    for ax, image in zip(np.ravel(grid), images):
-        if symmetric:
-            ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        else:
-            ax.imshow(image, cmap="magma", vmin=0, vmax=limit)
+    rows = int(np.ceil(len(filters) / columns))
+    grid = figure.subplots(rows, columns)
+    figure.suptitle(title)
+    limit = float(np.abs(filters).max()) or 1.0
+    for ax, image in zip(np.ravel(grid), filters):
+        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_axis_off()
-    for ax in np.ravel(grid)[len(images):]:
+    for ax in np.ravel(grid)[len(filters):]:
         ax.set_axis_off()
     return figure, grid
 
@@ -88,8 +105,8 @@ class FiltersDisplay:
 
     def plot(self, ax=None):
         columns = 8 if len(self.filters) > 8 else len(self.filters)
-        self.figure_, self.axes_ = _image_grid(self.filters, columns, symmetric=True,
-                                               title="first-layer filters (red: positive weight, blue: negative)")
+        self.figure_, self.axes_ = _filter_grid(self.filters, columns,
+                                                title="first-layer filters (red: positive weight, blue: negative)")
         return self
 
     def alt_text(self) -> str:
@@ -110,10 +127,21 @@ class FeatureMapsDisplay:
                    int(result.values["example_label"]))
 
     def plot(self, ax=None):
-        columns = 4 if len(self.maps) > 4 else len(self.maps)
-        self.figure_, self.axes_ = _image_grid(self.maps, columns, symmetric=False,
-                                               title="feature maps after the first convolution and ReLU",
-                                               first=self.image)
+        figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
+        left, right = figure.subfigures(1, 2, width_ratios=[1, 2.4])
+        digit = left.add_subplot()
+        digit.imshow(self.image, cmap="gray_r")
+        digit.set_axis_off()
+        digit.set_title("input digit")
+        # One tiled image rather than an axes per map: separate axes of fixed aspect leave wide
+        # gaps between rows, and the maps should sit together. The right panel is about 7 x 5.2 inches.
+        maps = tile(self.maps, grid_columns(len(self.maps), width=7.0, height=5.2))
+        tiles = right.add_subplot()
+        palette = matplotlib.colormaps["magma"].with_extremes(bad="white")
+        tiles.imshow(maps, cmap=palette, vmin=0, vmax=float(np.nanmax(maps)) or 1.0)
+        tiles.set_axis_off()
+        tiles.set_title("feature maps after the first convolution and ReLU")
+        self.figure_, self.axes_ = figure, np.array([digit, tiles])
         return self
 
     def alt_text(self) -> str:

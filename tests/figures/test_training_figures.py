@@ -97,6 +97,20 @@ def test_cnn_figures_draw_their_data(cnn):
     assert "16 learned 3x3 filters" in filters.alt_text()
 
 
+@pytest.mark.parametrize(("channels", "side", "grid"), [(16, 8, (4, 4)), (4, 28, (2, 2)), (32, 28, (4, 8)), (5, 8, (2, 3))])
+def test_feature_maps_are_tiled_compactly_with_every_map_in_place(channels, side, grid):
+    maps = np.arange(channels * side * side, dtype=float).reshape(channels, side, side)
+    display = cnn_figures.FeatureMapsDisplay(np.zeros((side, side)), maps, label=3).plot()
+    drawn = np.ma.filled(display.axes_[1].images[0].get_array(), np.nan)
+    rows, columns = grid
+    assert drawn.shape == (rows * (side + 1) - 1, columns * (side + 1) - 1)
+    for index, expected in enumerate(maps):
+        row, column = divmod(index, columns)
+        top, left = row * (side + 1), column * (side + 1)
+        np.testing.assert_array_equal(drawn[top : top + side, left : left + side], expected)
+    assert np.isnan(drawn).sum() == drawn.size - maps.size  # only the gaps and empty cells are blank
+
+
 @pytest.mark.parametrize("figure", ["training_curves", "filters", "feature_maps", "confusion_matrix", "cnn_vs_dense"])
 def test_cnn_figures_render_reproducibly(cnn, figure):
     first = draw_figure("cnn_digits", figure, "cnn", cnn)

@@ -47,6 +47,16 @@ def thousands(value: float) -> str:
     return f"{round(float(value)):,}"
 
 
+def count(value: float, noun: str, plural: str | None = None) -> str:
+    """3, 'seed' -> '3 seeds'; 1, 'seed' -> '1 seed'; an irregular plural is given: 2, 'child', 'children'.
+
+    A profile that runs one seed or one epoch would otherwise print "1 seeds".
+    """
+    number = round(float(value))
+    word = noun if number == 1 else (plural if plural is not None else f"{noun}s")
+    return f"{number:,} {word}"
+
+
 def sci(value: float, digits: int = 1) -> str:
     """9.5e-7 -> '9.5 × 10⁻⁷' (plain decimals between 0.01 and 10000)."""
     number = float(value)
@@ -81,7 +91,7 @@ class _ContentSandbox(ImmutableSandboxedEnvironment):
 @lru_cache(maxsize=1)
 def _environment() -> _ContentSandbox:
     env = _ContentSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(pct=pct, fixed=fixed, sci=sci, thousands=thousands)
+    env.filters.update(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count)
     env.globals.clear()  # no range(), dict(), lipsum(), cycler()...: content needs none of them
     return env
 
@@ -120,7 +130,7 @@ def check_template(text: str, demo_names: list[str]) -> list[str]:
             problems.append(f"results.{name}: no demo named {name!r}{did_you_mean(name, demo_names)}")
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
-            problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'round'])}")
+            problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'count', 'round'])}")
     return problems
 
 

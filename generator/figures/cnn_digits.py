@@ -181,10 +181,12 @@ class ConfusionMatrixDisplay:
         total = int(self.matrix.sum())
         errors = total - int(np.trace(self.matrix))
         off = self.matrix - np.diag(np.diag(self.matrix))
-        text = f"Confusion matrix of the CNN on {total} test digits: {errors} mistakes"
+        text = f"Confusion matrix of the CNN on {total:,} test digits: {errors:,} mistake{'' if errors == 1 else 's'}"
         if errors:
             true, predicted = np.unravel_index(np.argmax(off), off.shape)
-            text += f"; the most common is a {true} read as a {predicted} ({off[true, predicted]} times)"
+            # "8s read as 1s", not "a 8 read as a 1": the plural needs no article that depends on the digit.
+            times = int(off[true, predicted])
+            text += f"; the most common are {true}s read as {predicted}s ({times} time{'' if times == 1 else 's'})"
         return text + "."
 
 

@@ -18,6 +18,13 @@ def test_sci(value, expected):
     assert sci(value) == expected
 
 
+def test_count_agrees_the_noun_with_the_number():
+    assert render_text("{{ 1 | count('seed') }}, {{ 3 | count('seed') }}, {{ 1200 | count('image') }}", RESULTS) == (
+        "1 seed, 3 seeds, 1,200 images")
+    assert render_text("{{ 2 | count('child', 'children') }} and {{ 1 | count('child', 'children') }}", RESULTS) == (
+        "2 children and 1 child")
+
+
 def test_pct_thousands_and_arithmetic():
     assert pct(0.25) == "25%"
     assert render_text("{{ 6090 | thousands }}", RESULTS) == "6,090"

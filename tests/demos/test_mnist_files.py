@@ -8,6 +8,8 @@ IDX format MNIST is published in (big-endian magic and sizes, then bytes).
 from __future__ import annotations
 
 import gzip
+import html
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from generator.demos.depth_sweep import run as run_sweep
 from generator.demos.exploding_gradients import ExplodingParams
 from generator.demos.exploding_gradients import run as run_exploding
 from generator.demos.registry import RunContext
+from tests.conftest import DEFAULT_LECTURE
 
 TRAIN_COUNT = 300
 TEST_COUNT = 100
@@ -371,3 +374,25 @@ def test_data_dir_comes_from_the_environment_when_not_given(files, tmp_path, mon
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "offline-mnist" / "slides.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_default_lectures_cnn_slides_describe_mnist_when_the_cnn_trained_on_it(files, tmp_path, no_torchvision):
+    lecture = DEFAULT_LECTURE.read_text()
+    quick_cnn = "    cnn:\n      seeds: [0]\n      epochs: 2\n"
+    assert quick_cnn in lecture  # the quick profile's cnn override, which this test extends
+    content = tmp_path / "deep_learning.yaml"
+    content.write_text(lecture.replace(quick_cnn, quick_cnn + "      dataset: mnist\n", 1))
+    args = ["build", str(content), "-o", str(tmp_path / "out"), "--profile", "quick", "--format", "report",
+            "--cache-dir", str(tmp_path / "cache"), "--data-dir", str(files.roots["gzipped"]), "--strict"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    page = html.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "deep-learning" / "report.html").read_text()))
+    text = " ".join(page.split())
+    assert "A small CNN for 28×28 handwritten digits" in text
+    assert "This lecture trains it on MNIST, by LeCun, Cortes and Burges (1998)" in text
+    assert "Dense 784–" in text and "1×28×28 → 16×28×28" in text
+    assert "9,847,040" in text  # the dense layer of the arithmetic table, 784 inputs to 16 maps of 28x28
+    assert f"see the same {TRAIN_COUNT} training images" in text
+    assert "the small CNN, trained on MNIST, reached" in text
+    assert "8×8 handwritten digits" not in text

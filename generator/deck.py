@@ -193,6 +193,12 @@ class Theme:
     aspect: Literal["16:9", "4:3"]
     pptx_template: bytes = b""  # the user's .pptx/.potx; empty for the designed master
     pptx_layouts: tuple[tuple[str, str], ...] = ()  # (layout kind, the template's layout name)
+    # Where each theme key's value came from ("font" -> its line, or the template's line when the
+    # template chose it), so a renderer's warning about it can point there.
+    origins: tuple[tuple[str, Location], ...] = ()
+
+    def origin(self, key: str, fallback: Location) -> Location:
+        return dict(self.origins).get(key, fallback)
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,8 @@ def _theme(loaded: LoadedLecture) -> d.Theme:
     # Read here so the renderer gets bytes, like images; the loader checked the file.
     template = resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b""
     font, font_east_asian = theme.font, theme.font_east_asian
+    # A key the content writes is found on its own line; a default has no line of its own.
+    origins = {key: loaded.where(("theme", key)) for key in theme.model_fields_set}
     if template:
         # A template brings its brand's typefaces: they apply unless the content names its own.
         from generator.render.pptx.master import template_fonts
@@ -317,8 +319,10 @@ def _theme(loaded: LoadedLecture) -> d.Theme:
         latin, east_asian = template_fonts(template)
         if latin and "font" not in theme.model_fields_set:
             font = latin
+            origins["font"] = loaded.where(("theme", "pptx_template"))
         if east_asian and "font_east_asian" not in theme.model_fields_set:
             font_east_asian = east_asian
+            origins["font_east_asian"] = loaded.where(("theme", "pptx_template"))
     return d.Theme(
         accent=theme.accent.upper(),
         font=font,
@@ -327,6 +331,7 @@ def _theme(loaded: LoadedLecture) -> d.Theme:
         aspect=theme.aspect,
         pptx_template=template,
         pptx_layouts=tuple(theme.pptx_layouts.items()),
+        origins=tuple(sorted(origins.items())),
     )
 
 

@@ -340,11 +340,22 @@ def test_a_templates_font_that_is_not_installed_is_reported_as_the_templates(tmp
     result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "pptx"])
     assert result.exit_code == 0, result.output
     stand_in = font_file(Face("Nonexistent Template Sans")).family
+    template_line = content.read_text().splitlines().index("  pptx_template: brand.pptx") + 1
     assert (
-        f"warning: {content}: theme.font: the template's font 'Nonexistent Template Sans' is not installed here, "
+        f"warning: {content}:{template_line}:18: theme.font: the template's font 'Nonexistent Template Sans' "
+        "is not installed here, "
         f"so text was fitted with the metrics of {stand_in!r} and may not fit where 'Nonexistent Template Sans' is "
         "used; install it or name an installed font as theme.font\n"
     ) in result.output
+
+
+def test_a_font_the_content_names_is_reported_at_its_line(tmp_path):
+    content = write_lecture(tmp_path, None, theme_lines="accent: '#0072B2'\nfont: Nonexistent Grotesk\n")
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "pptx"])
+    assert result.exit_code == 0, result.output
+    font_line = content.read_text().splitlines().index("  font: Nonexistent Grotesk") + 1
+    assert f"warning: {content}:{font_line}:9: theme.font: the font 'Nonexistent Grotesk' is not installed" in (
+        result.output)
 
 
 def test_bullets_beside_a_picture_on_a_content_over_content_layout_keep_to_their_column(libreoffice_template):

@@ -49,7 +49,10 @@ def paginate(deck: Deck, draft: Draft) -> Paginated:
         problems.extend(_problems(slide, len(parts) - 1, overflows, deck))
     if deck.slides:
         file = Location(_location(deck.slides[0], deck).file)
-        problems.extend(Problem(file, key, message) for key, message in missing_font_messages(deck.theme))
+        problems.extend(
+            Problem(deck.theme.origin(key.removeprefix("theme."), file), key, message)
+            for key, message in missing_font_messages(deck.theme)
+        )
     numbered = tuple(replace(slide, number=number) for number, slide in enumerate(slides, start=1))
     return Paginated(replace(deck, slides=numbered), tuple(problems))
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,11 @@ from typing import Any
 from generator import __version__
 from generator.cache import Cache, CachedResult, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, load_lecture
+from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
-from generator.errors import BuildError, ContentError, Problem, UsageError
+from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.progress import Reporter, SilentReporter
 from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
@@ -88,8 +89,17 @@ def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> No
 class _DemoRunner:
     """Fetches each job's result from the cache, or runs it (importing torch only then)."""
 
-    def __init__(self, cache: Cache, requested_device: str, force: bool, reporter: Reporter, data_dir: Path | None = None):
+    def __init__(
+        self,
+        cache: Cache,
+        requested_device: str,
+        force: bool,
+        reporter: Reporter,
+        data_dir: Path | None,
+        param_place: Callable[[str, str], tuple[Location, str]],
+    ):
         self.cache = cache
+        self.param_place = param_place  # (demo, parameter) -> where the content set it, for located errors
         self.data_dir = data_dir or default_data_dir(cache.root)
         self.requested = requested_device
         self.force = force
@@ -128,16 +138,22 @@ class _DemoRunner:
         A missing download found after the depth sweep would cost the sweep's minutes for nothing.
         The loaded data stays in memory for the demos.
         """
-        from generator.demos.data import load
+        from generator.demos.data import limit_problems, load
 
+        problems = []
         for job in jobs:
             dataset = getattr(job.params, "dataset", None)
             if dataset is None:
                 continue
             try:
-                load(dataset, str(self.data_dir))
+                split = load(dataset, str(self.data_dir))
             except RuntimeError as error:
                 raise BuildError(f"demo {job.name!r} ({job.kind.name}) cannot read its data, so no demo ran: {error}") from None
+            batch_size, example_index = (getattr(job.params, name, None) for name in ("batch_size", "example_index"))
+            for param, message in limit_problems(split, batch_size, example_index):
+                problems.append(Problem(*self.param_place(job.name, param), message))
+        if problems:
+            raise ContentError(problems)
 
     def run(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
         device = self.device
@@ -148,6 +164,17 @@ class _DemoRunner:
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
         return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
+
+
+def demo_param_place(loaded: LoadedLecture, profile: str, demo: str, param: str) -> tuple[Location, str]:
+    """Where a demo's parameter was set: the profile's override, else the demo's params, else (a default) the demo."""
+    if param in loaded.lecture.profiles.get(profile, {}).get(demo, {}):
+        path: tuple[str, ...] = ("profiles", profile, demo, param)
+    elif param in loaded.lecture.demos[demo].params:
+        path = ("demos", demo, "params", param)
+    else:
+        path = ("demos", demo)
+    return loaded.where(path), format_path(path)
 
 
 def draw_figures(
@@ -268,7 +295,10 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
     cache = Cache(options.cache_dir or default_cache_dir())
-    runner = _DemoRunner(cache, options.device, options.force, reporter, options.data_dir)
+    runner = _DemoRunner(
+        cache, options.device, options.force, reporter, options.data_dir,
+        param_place=lambda demo, param: demo_param_place(loaded, options.profile, demo, param),
+    )
     results = runner.results(jobs)
     lap("demos")
 

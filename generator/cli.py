@@ -19,8 +19,10 @@ FORMAT_CHOICES = ("pptx", "html", "report", "pdf", "revealjs")
 DEFAULT_FORMATS = ("pptx", "html", "report")
 
 
-def _formats(ctx, param, value: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+def _formats(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    # --format is repeatable: `--format html --format report` means both, not only the last one given.
+    parts = (part.strip().lower() for value in values for part in value.split(","))
+    names = tuple(dict.fromkeys(part for part in parts if part))
     unknown = [name for name in names if name not in FORMAT_CHOICES]
     if unknown or not names:
         raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}; choose from {', '.join(FORMAT_CHOICES)} (comma-separated)")
@@ -71,8 +73,9 @@ def main(ctx):
 @click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
-              help="Comma-separated outputs: pptx (slides.pptx), html (slides.html), report (report.html), "
+@click.option("--format", "formats", multiple=True, default=[",".join(DEFAULT_FORMATS)], show_default=True,
+              callback=_formats,
+              help="Comma-separated or repeated outputs: pptx (slides.pptx), html (slides.html), report (report.html), "
                    "pdf (slides.pdf, printed by headless Chromium), revealjs (slides.reveal.html, for reveal.js).")
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
@@ -138,6 +141,7 @@ def validate(content, quiet, verbose):
     Example:
       lecturegen validate content/deep_learning.yaml
     """
+    from generator.content.expressions import count as counted
     from generator.content.loader import load_lecture
 
     try:
@@ -147,7 +151,9 @@ def validate(content, quiet, verbose):
     if not quiet:
         lecture = loaded.lecture
         count = sum(len(section.slides) for section in lecture.sections)
-        click.echo(f"{content}: OK ({len(lecture.sections)} sections, {count} content slides, {len(lecture.demos)} demos)")
+        summary = ", ".join(counted(number, noun) for number, noun in (
+            (len(lecture.sections), "section"), (count, "content slide"), (len(lecture.demos), "demo")))
+        click.echo(f"{content}: OK ({summary})")
 
 
 @main.command(short_help="List the demo kinds and their parameters.")
@@ -168,6 +174,8 @@ def demos(as_json):
         for param, spec in schema.get("properties", {}).items():
             field = kind.params.model_fields[param]
             default = field.get_default(call_default_factory=True)
+            if isinstance(default, tuple):
+                default = list(default)  # written as YAML writes it: (16, 32) is not content syntax
             params[param] = {"type": _type_text(spec), "default": default, "description": spec.get("description", "")}
         description[name] = {
             "summary": kind.summary,
@@ -190,6 +198,8 @@ def demos(as_json):
 def _type_text(spec: dict) -> str:
     if "enum" in spec:
         return " | ".join(map(str, spec["enum"]))
+    if spec.get("type") == "array" and "prefixItems" in spec:
+        return "[" + ", ".join(_type_text(item) for item in spec["prefixItems"]) + "]"
     if spec.get("type") == "array":
         return f"list of {_type_text(spec.get('items', {}))}"
     if "anyOf" in spec:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from generator.content.expressions import count as counted
 from generator.demos.registry import SilentProgress
 
 # Without a terminal, report progress at these fractions of a demo's work.
@@ -77,7 +78,7 @@ class _LogProgress:
     def start(self, total: int, label: str) -> None:
         self.total, self.done = total, 0
         self.milestones = list(LOG_MILESTONES)
-        self.reporter.info(f"  {self.name}: {label} ({total} steps)")
+        self.reporter.info(f"  {self.name}: {label} ({counted(total, 'step')})")
 
     def advance(self, steps: int = 1) -> None:
         self.done += steps

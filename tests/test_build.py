@@ -240,6 +240,55 @@ def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch, fresh_cache)
     assert not list(fresh_cache.glob("results/*/*/index.json"))
 
 
+ASKS_TOO_MUCH_OF_THE_DATA = """\
+lecture: {title: Too much, slug: too-much}
+demos:
+  sweep:
+    kind: depth_sweep
+    params: {depths: [1], seeds: [0], epochs: 1, activations: [relu], inits: [he]}
+  cnn:
+    kind: cnn_digits
+    params: {channels: [1, 2], seeds: [0], epochs: 1, example_index: 450}
+profiles:
+  tiny:
+    cnn: {batch_size: 1348}
+sections:
+  - title: S
+    slides:
+      - {title: Maps, figure: cnn.feature_maps}
+      - {title: Loss, figure: sweep.loss_curves}
+"""
+
+
+def test_a_batch_or_example_past_the_data_is_located_before_any_demo_trains(tmp_path, fresh_cache):
+    # A batch larger than the training set trained nothing (a partial batch is dropped): the depth sweep
+    # drew it as "diverged", the CNN stayed at chance; an example past the test set showed another image.
+    content = tmp_path / "too_much.yaml"
+    content.write_text(ASKS_TOO_MUCH_OF_THE_DATA)
+    result = build(str(content), "-o", str(tmp_path / "out"), "--profile", "tiny", "--device", "cpu")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{content}:8:70: demos.cnn.params.example_index: example_index 450 is past the 450 test images of "
+        "digits (numbered 0 to 449); use an example_index of at most 449",
+        f"{content}:11:23: profiles.tiny.cnn.batch_size: batch_size 1,348 is larger than the 1,347 training images "
+        "of digits, so not one step would train (a partial batch is dropped); use a batch_size of at most 1,347",
+        "2 problems found; nothing was written.",
+    ]
+    assert not (tmp_path / "out").exists()
+    assert not list(fresh_cache.glob("results/*/*/index.json"))  # the sweep, listed first, did not train either
+
+
+def test_progress_lines_count_one_seed_in_the_singular(tmp_path, fresh_cache):
+    content = tmp_path / "one_seed.yaml"
+    content.write_text(ASKS_TOO_MUCH_OF_THE_DATA.replace(", example_index: 450", "").replace("1348", "64"))
+    out = str(tmp_path / "out")
+    result = build(str(content), "-o", out, "--profile", "tiny", "--format", "html", "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "  sweep: 1 network x 1 depth (1 step)" in lines
+    assert "  cnn: CNN and dense network x 1 seed (2 steps)" in lines
+
+
 def test_auto_device_says_which_and_ci_logs_get_plain_progress_lines(tmp_path, fresh_cache):
     result = build(str(FIXTURES / "good" / "tiny_sweep.yaml"), "-o", str(tmp_path))
     assert result.exit_code == 0, result.output

@@ -34,6 +34,8 @@ def test_demos_lists_kinds_params_and_figures():
     assert "activations:" in result.output
     assert "    points (int, default 601): Number of evenly spaced inputs." in result.output
     assert "    chain_bound:" in result.output
+    # A fixed-length parameter reads as the list it is written as, not "list of any, default (16, 32)".
+    assert "    channels ([int, int], default [16, 32]): Filters in the first" in result.output
     described = json.loads(CliRunner().invoke(main, ["demos", "--json"]).output)
     assert described["activations"]["params"]["functions"]["default"] == ["sigmoid", "tanh", "relu"]
 
@@ -116,6 +118,12 @@ def tiny_lecture(tmp_path) -> Path:
     return content
 
 
+def test_validate_counts_in_plain_english(tmp_path):
+    content = tiny_lecture(tmp_path)
+    result = CliRunner().invoke(main, ["validate", str(content)])
+    assert result.output == f"{content}: OK (1 section, 1 content slide, 0 demos)\n"
+
+
 def test_build_counts_what_it_wrote_in_plain_english(tmp_path):
     content = tiny_lecture(tmp_path)
     result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "html"])
@@ -136,6 +144,16 @@ def test_format_names_are_read_whatever_their_case(tmp_path):
     assert result.exit_code == 0, result.stderr
     written = sorted(path.name for path in (tmp_path / "out" / "tiny").iterdir())
     assert written == ["manifest.json", "report.html", "slides.html"]
+
+
+def test_a_repeated_format_option_adds_outputs(tmp_path):
+    # Click keeps only the last value of a plain option: `--format html --format report` gave the report alone.
+    content = tiny_lecture(tmp_path)
+    args = ["build", str(content), "-o", str(tmp_path / "out"), "--format", "html", "--format", "report,pptx"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "out" / "tiny").iterdir())
+    assert written == ["manifest.json", "report.html", "slides.html", "slides.pptx"]
 
 
 def test_build_is_refused_where_the_lecture_folder_would_be_the_content_folder(tmp_path):

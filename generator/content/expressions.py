@@ -12,7 +12,9 @@ which demos are cited) and :func:`render_text` (after: the values).
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
+import numbers
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -52,7 +54,15 @@ def count(value: float, noun: str, plural: str | None = None) -> str:
 
     A profile that runs one seed or one epoch would otherwise print "1 seeds".
     """
-    number = round(float(value))
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"count needs a number, got {type(value).__name__} ({value!r})")
+    if not float(value).is_integer():
+        # Rounding 2.5 epochs to "2 epochs" would print a count that is not the value.
+        raise ValueError(f"count needs a whole number, got {value!r}; round it first: `| round | count(...)`")
+    for word in (noun, plural):
+        if word is not None and (not isinstance(word, str) or not word.strip()):
+            raise ValueError(f"count needs words for what is counted, e.g. count('seed'), got {word!r}")
+    number = int(value)
     word = noun if number == 1 else (plural if plural is not None else f"{noun}s")
     return f"{number:,} {word}"
 
@@ -131,7 +141,34 @@ def check_template(text: str, demo_names: list[str]) -> list[str]:
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'count', 'round'])}")
+        elif node.name in FILTER_USAGE:
+            problems.extend(_filter_argument_problems(node, env.filters[node.name]))
     return problems
+
+
+# How each of our own filters is written; its arguments are checked before the demos run, so
+# `| count` without its noun is a `validate` error rather than a failure after training.
+FILTER_USAGE = {
+    "pct": "pct or pct(1)",
+    "fixed": "fixed or fixed(3)",
+    "sci": "sci or sci(2)",
+    "thousands": "thousands",
+    "count": "count('seed') or count('child', 'children')",
+}
+
+
+def _filter_argument_problems(node: nodes.Filter, function) -> list[str]:
+    arguments = [None, *node.args]  # the filtered value comes first
+    keywords = {keyword.key: keyword.value for keyword in node.kwargs}
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        return []
+    try:
+        inspect.signature(function).bind(*arguments, **keywords)
+    except TypeError:
+        given = len(node.args) + len(keywords)
+        return [f"filter {node.name!r} cannot take {given} argument{'' if given == 1 else 's'}: "
+                f"write `{FILTER_USAGE[node.name]}`"]
+    return []
 
 
 def render_text(text: str, results: Mapping[str, Any]) -> str:

@@ -84,6 +84,14 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    if kind == "missing" and isinstance(loc[-1], int) and isinstance(value, list):
+        # A fixed-length list (channels: [16, 32]) given too few items.
+        model = model_at(root, loc[:-2])
+        field = model.model_fields.get(str(loc[-2])) if model else None
+        default = field.get_default(call_default_factory=True) if field else None
+        if isinstance(default, tuple):
+            return f"the list needs {len(default)} items, got {len(value)}, e.g. {list(default)}"
+        return f"the list needs more items, got {len(value)}"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"
     if kind == "extra_forbidden":
@@ -100,7 +108,7 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
         return f"expected a number, got {describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {describe(value)}"
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {describe(value)}"
     if kind in ("model_type", "model_attributes_type") and len(loc) >= 2 and loc[-2] == "bullets":
         return f"expected text (or a mapping with `text:` and `bullets:`), got {describe(value)}"
@@ -112,8 +120,12 @@ def _message(error: dict, root: type[BaseModel], loc: tuple) -> str:
         return f"expected one of {expected}, got {describe(value)}{did_you_mean(str(value), choices)}"
     if kind == "string_pattern_mismatch":
         return f"{PATTERN_MESSAGES.get(ctx.get('pattern'), 'does not match ' + str(ctx.get('pattern')))}, got {describe(value)}"
+    if kind in ("too_short", "string_too_short") and ctx.get("min_length", 1) > 1:
+        return f"needs at least {ctx['min_length']} items, got {ctx.get('actual_length')}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"takes at most {ctx['max_length']} items, got {ctx.get('actual_length')}"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"expected a date as YYYY-MM-DD, got {describe(value)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

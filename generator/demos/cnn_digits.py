@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from generator.content.expressions import count as counted
 from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
 
 
@@ -29,6 +30,17 @@ class CnnDigitsParams(BaseModel):
     seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1, description="Seeds (both networks, each seed).")
     example_index: int = Field(0, ge=0, description="Test image whose feature maps are shown.")
     dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        # A repeated seed trains the very same network again, and the text would count it as another seed.
+        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+        if repeated:
+            listed = " and ".join(map(str, repeated))
+            verb = "is" if len(repeated) == 1 else "are"
+            raise ValueError(f"seeds must differ; {listed} {verb} given more than once")
+        return seeds
 
 
 def build_cnn(channels: tuple[int, int], side: int, classes: int):
@@ -75,7 +87,7 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     data = tuple(torch.from_numpy(array).to(device) for array in
                  (split.train_images, split.train_labels, split.test_images, split.test_labels))
     inputs = split.side * split.side
-    ctx.progress.start(2 * params.epochs, f"CNN and dense network x {len(params.seeds)} seeds")
+    ctx.progress.start(2 * params.epochs, f"CNN and dense network x {counted(len(params.seeds), 'seed')}")
 
     cnns, denses = [], []
     for seed in params.seeds:

@@ -116,8 +116,17 @@ def mnist(root: str | Path) -> Split:
 
     Every problem is a RuntimeError whose message names the file or folder and what to do.
     """
-    folder = mnist_folder(root or default_data_dir(_default_cache_root()))
+    data_dir = Path(root or default_data_dir(_default_cache_root()))
+    folder = mnist_folder(data_dir)
     found = find_mnist_files(folder)
+    if None in found.values() and None not in find_mnist_files(data_dir).values():
+        # Pointing the data folder at the files themselves is an easy slip; say so rather than download.
+        above = data_dir.resolve().parent.parent if data_dir.resolve().parts[-2:] == ("MNIST", "raw") else None
+        fix = f"use {above}" if above else f"move them into {folder.resolve()}"
+        raise RuntimeError(
+            f"{data_dir.resolve()} holds the MNIST files itself, but the data folder (--data-dir or ${DATA_ENV}) "
+            f"is the one whose MNIST/raw holds them: {fix}"
+        )
     if None in found.values():
         download_failure = download_mnist(folder.parent.parent)
         found = find_mnist_files(folder)
@@ -226,10 +235,11 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
         raise RuntimeError(f"{path}: holds no {what}; {fix}")
     expected = int(np.prod(dims))
     if len(raw) - header != expected:
-        shape = " x ".join(map(str, dims))
+        # A labels file has one dimension: "10000 bytes", not "10000 = 10000 bytes".
+        shape = f"{' x '.join(map(str, dims))} = {expected}" if ndim > 1 else f"{expected}"
         state = "is truncated" if len(raw) - header < expected else "is too long"
         raise RuntimeError(
-            f"{path}: {state}: its header announces {shape} = {expected} bytes of data, the file holds "
+            f"{path}: {state}: its header announces {shape} bytes of data, the file holds "
             f"{len(raw) - header}; {fix}"
         )
     data = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
@@ -245,6 +255,30 @@ def check_pair(images_path: Path, images: np.ndarray, labels_path: Path, labels:
             f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels; "
             "use the images and labels files of one MNIST download"
         )
+
+
+def limit_problems(split: Split, batch_size: int | None, example_index: int | None) -> list[tuple[str, str]]:
+    """(parameter, message) for each parameter that asks for more of ``split`` than it holds.
+
+    Both would otherwise pass unnoticed: the last partial batch is dropped, so a batch larger than the
+    training set trains nothing (accuracy at chance, losses NaN, read as "diverged"), and an example
+    past the test set would quietly show another image.
+    """
+    problems = []
+    train, test = len(split.train_labels), len(split.test_labels)
+    if batch_size is not None and batch_size > train:
+        problems.append((
+            "batch_size",
+            f"batch_size {batch_size:,} is larger than the {train:,} training images of {split.name}, so not one "
+            f"step would train (a partial batch is dropped); use a batch_size of at most {train:,}",
+        ))
+    if example_index is not None and example_index >= test:
+        problems.append((
+            "example_index",
+            f"example_index {example_index:,} is past the {test:,} test images of {split.name} (numbered 0 to "
+            f"{test - 1:,}); use an example_index of at most {test - 1:,}",
+        ))
+    return problems
 
 
 def load(name: str, data_dir: str = "") -> Split:

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from generator.content.expressions import count as counted
 from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
 
 Activation = Literal["sigmoid", "tanh", "relu"]
@@ -102,7 +103,8 @@ def run(params: DepthSweepParams, ctx: RunContext) -> DemoResult:
     acc_curve = np.full_like(loss_curve, np.nan)
     grad_norms = np.full(test_acc.shape + (len(epochs_measured), deepest_layers), np.nan)
 
-    ctx.progress.start(depth_count * params.epochs, f"{len(members)} networks x {depth_count} depths")
+    label = f"{counted(len(members), 'network')} x {counted(depth_count, 'depth')}"
+    ctx.progress.start(depth_count * params.epochs, label)
     for d, depth in enumerate(params.depths):
         config = TrainConfig(
             depth=depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from generator.content.expressions import count as counted
 from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
 
 
@@ -32,6 +33,17 @@ class ExplodingParams(BaseModel):
     lr: float = Field(0.01, gt=0, le=10, description="SGD learning rate.")
     momentum: float = Field(0.9, ge=0, lt=1, description="SGD momentum.")
     dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        # A repeated seed trains the very same network again, and the text would count it as another seed.
+        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+        if repeated:
+            listed = " and ".join(map(str, repeated))
+            verb = "is" if len(repeated) == 1 else "are"
+            raise ValueError(f"seeds must differ; {listed} {verb} given more than once")
+        return seeds
 
     @field_validator("scales")
     @classmethod
@@ -61,7 +73,8 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
     config = TrainConfig(depth=params.depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,
                          lr=params.lr, momentum=params.momentum, grad_norm_epochs=(0,),
                          grad_wrt="activations")
-    ctx.progress.start(params.epochs, f"{len(params.scales)} weight scales x {len(params.seeds)} seeds")
+    label = f"{counted(len(params.scales), 'weight scale')} x {counted(len(params.seeds), 'seed')}"
+    ctx.progress.start(params.epochs, label)
     history = train_ensemble(members, config, *tensors, on_epoch=lambda epoch: ctx.progress.advance())
 
     grid = (len(params.scales), len(params.seeds))

@@ -80,21 +80,6 @@ def tile(images: np.ndarray, columns: int) -> np.ndarray:
     return tiled
 
 
-def _filter_grid(filters: np.ndarray, columns: int, title: str):
-    """A figure of filters in a grid, one axes each, on one colour scale symmetric about zero."""
-    figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
-    rows = int(np.ceil(len(filters) / columns))
-    grid = figure.subplots(rows, columns)
-    figure.suptitle(title)
-    limit = float(np.abs(filters).max()) or 1.0
-    for ax, image in zip(np.ravel(grid), filters):
-        ax.imshow(image, cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_axis_off()
-    for ax in np.ravel(grid)[len(filters):]:
-        ax.set_axis_off()
-    return figure, grid
-
-
 @dataclass
 class FiltersDisplay:
     filters: np.ndarray  # (count, 3, 3)
@@ -104,9 +89,18 @@ class FiltersDisplay:
         return cls(np.asarray(result.arrays["filters"]))
 
     def plot(self, ax=None):
-        columns = 8 if len(self.filters) > 8 else len(self.filters)
-        self.figure_, self.axes_ = _filter_grid(self.filters, columns,
-                                                title="first-layer filters (red: positive weight, blue: negative)")
+        # One tiled image, like the feature maps: an axes per filter left 512 filters a blank figure
+        # (constrained layout gives up) after seconds of drawing.
+        figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
+        width, height = FIGURE_SIZE_IN
+        tiles = figure.add_subplot()
+        tiled = tile(self.filters, grid_columns(len(self.filters), width=width, height=height - 0.5))
+        limit = float(np.abs(self.filters).max()) or 1.0
+        palette = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+        tiles.imshow(tiled, cmap=palette, vmin=-limit, vmax=limit)
+        tiles.set_axis_off()
+        tiles.set_title("first-layer filters (red: positive weight, blue: negative)")
+        self.figure_, self.axes_ = figure, np.array([tiles])
         return self
 
     def alt_text(self) -> str:

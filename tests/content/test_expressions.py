@@ -25,6 +25,41 @@ def test_count_agrees_the_noun_with_the_number():
         "2 children and 1 child")
 
 
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        # Rounding would print "2 epochs" for 2.5 and "0 seeds" for 0.4: a count that is not the value.
+        ("{{ 2.5 | count('epoch') }}", "expression error: count needs a whole number, got 2.5; round it first: "
+         "`| round | count(...)`"),
+        ("{{ 0.4 | count('seed') }}", "expression error: count needs a whole number, got 0.4; round it first: "
+         "`| round | count(...)`"),
+        ("{{ 'abc' | count('seed') }}", "expression error: count needs a number, got str ('abc')"),
+        ("{{ 3 | count(5) }}", "expression error: count needs words for what is counted, e.g. count('seed'), got 5"),
+        ("{{ 3 | count('') }}", "expression error: count needs words for what is counted, e.g. count('seed'), got ''"),
+    ],
+)
+def test_count_refuses_what_it_cannot_count(template, message):
+    with pytest.raises(ExpressionError) as error:
+        render_text(template, RESULTS)
+    assert str(error.value) == message
+
+
+def test_count_of_a_whole_float_or_a_rounded_value():
+    assert render_text("{{ 3.0 | count('seed') }}, {{ 2.6 | round | count('seed') }}", RESULTS) == "3 seeds, 3 seeds"
+
+
+def test_filter_arguments_are_checked_before_the_demos_run():
+    assert check_template("{{ results.act.depths | length | count }}", ["act"]) == [
+        "filter 'count' cannot take 0 arguments: write `count('seed') or count('child', 'children')`"
+    ]
+    assert check_template("{{ 3 | count('a', 'b', 'c') }} {{ 3 | fixed(1, 2) }} {{ 3 | pct(dig=1) }}", []) == [
+        "filter 'count' cannot take 3 arguments: write `count('seed') or count('child', 'children')`",
+        "filter 'fixed' cannot take 2 arguments: write `fixed or fixed(3)`",
+        "filter 'pct' cannot take 1 argument: write `pct or pct(1)`",
+    ]
+    assert check_template("{{ 3 | count('seed') }} {{ 3 | pct(digits=1) }} {{ 3 | sci }} {{ 3 | round(1) }}", []) == []
+
+
 def test_pct_thousands_and_arithmetic():
     assert pct(0.25) == "25%"
     assert render_text("{{ 6090 | thousands }}", RESULTS) == "6,090"

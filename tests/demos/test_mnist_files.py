@@ -182,6 +182,17 @@ def test_a_truncated_file_is_named_with_the_sizes(files, tmp_path):
     )
 
 
+def test_a_truncated_labels_file_gives_its_size_once(files, tmp_path):
+    whole = idx_bytes(files.test_labels)
+    raw = broken_folder(tmp_path, files, {"t10k-labels-idx1-ubyte": whole[:-8]})
+    with pytest.raises(RuntimeError) as error:
+        mnist(tmp_path)
+    assert str(error.value) == (
+        f"{raw / 't10k-labels-idx1-ubyte'}: is truncated: its header announces 100 bytes of data, "
+        "the file holds 92; replace it with the MNIST labels file (gzipped or unpacked) from an intact download"
+    )
+
+
 def test_a_truncated_gzip_file_is_named(files, tmp_path):
     write_mnist(tmp_path, files.arrays(), CANONICAL, ".gz")
     path = tmp_path / "MNIST" / "raw" / "train-labels-idx1-ubyte.gz"
@@ -256,6 +267,30 @@ def test_one_missing_file_is_named_alone(files, tmp_path, no_torchvision):
     with pytest.raises(RuntimeError) as error:
         mnist(tmp_path)
     assert str(error.value) == missing_message(tmp_path, ["t10k-labels-idx1-ubyte"])
+
+
+def test_a_data_dir_naming_the_files_own_folder_says_which_folder_to_name(files, tmp_path, monkeypatch):
+    # --data-dir .mnist/MNIST/raw used to be told to put the files into .mnist/MNIST/raw/MNIST/raw,
+    # after a download attempt into that nested folder.
+    calls = stand_in_torchvision(monkeypatch, lambda root: None)
+    raw = files.roots["gzipped"] / "MNIST" / "raw"
+    with pytest.raises(RuntimeError) as error:
+        mnist(raw)
+    assert str(error.value) == (
+        f"{raw.resolve()} holds the MNIST files itself, but the data folder (--data-dir or $LECTUREGEN_DATA_DIR) "
+        f"is the one whose MNIST/raw holds them: use {files.roots['gzipped'].resolve()}"
+    )
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for name in CANONICAL:
+        (flat / f"{name}.gz").write_bytes((raw / f"{name}.gz").read_bytes())
+    with pytest.raises(RuntimeError) as error:
+        mnist(flat)
+    assert str(error.value) == (
+        f"{flat.resolve()} holds the MNIST files itself, but the data folder (--data-dir or $LECTUREGEN_DATA_DIR) "
+        f"is the one whose MNIST/raw holds them: move them into {flat.resolve() / 'MNIST' / 'raw'}"
+    )
+    assert calls == []
 
 
 def stand_in_torchvision(monkeypatch, fetch) -> list[tuple[str, bool]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from generator.demos.cnn_digits import CnnDigitsParams
 from generator.demos.cnn_digits import run as run_cnn
@@ -93,8 +96,22 @@ def test_cnn_figures_draw_their_data(cnn):
     matrix = cnn_figures.ConfusionMatrixDisplay.from_result(cnn).plot()
     assert matrix.ax_.images[0].get_array().sum() == 450
     filters = cnn_figures.FiltersDisplay.from_result(cnn).plot()
-    assert sum(len(ax.images) for ax in filters.axes_.ravel()) == 16
+    drawn = np.ma.filled(filters.axes_[0].images[0].get_array(), np.nan)
+    assert np.sort(drawn[~np.isnan(drawn)]) == pytest.approx(np.sort(cnn.arrays["filters"].ravel()))
     assert "16 learned 3x3 filters" in filters.alt_text()
+
+
+@pytest.mark.parametrize("channels", [5, 512])
+def test_every_filter_is_drawn_whatever_the_channel_count(channels):
+    # With one axes per filter, 512 filters (channels allows up to 512) gave a blank figure.
+    filters = np.arange(channels * 9, dtype=float).reshape(channels, 3, 3) - channels * 4.5
+    display = cnn_figures.FiltersDisplay(filters).plot()
+    drawn = np.ma.filled(display.axes_[0].images[0].get_array(), np.nan)
+    np.testing.assert_array_equal(np.sort(drawn[~np.isnan(drawn)]), filters.ravel())
+    png = io.BytesIO()
+    display.figure_.savefig(png, format="png", dpi=50)
+    pixels = np.asarray(Image.open(png).convert("L"))
+    assert (pixels < 250).mean() > 0.2  # the tiles are on the page, not a blank figure
 
 
 @pytest.mark.parametrize(("channels", "side", "grid"), [(16, 8, (4, 4)), (4, 28, (2, 2)), (32, 28, (4, 8)), (5, 8, (2, 3))])

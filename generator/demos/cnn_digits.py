@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from generator.content.expressions import count as counted
-from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, FigureInfo, RunContext, register
 
 
 class CnnDigitsParams(BaseModel):
@@ -27,20 +27,9 @@ class CnnDigitsParams(BaseModel):
     epochs: int = Field(30, ge=1, le=1000, description="Training epochs for both networks.")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     lr: float = Field(0.003, gt=0, le=1, description="Adam learning rate.")
-    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1, description="Seeds (both networks, each seed).")
+    seeds: DistinctSeeds = Field(default_factory=lambda: [0, 1, 2], min_length=1, description="Seeds (both networks, each seed).")
     example_index: int = Field(0, ge=0, description="Test image whose feature maps are shown.")
     dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
-
-    @field_validator("seeds")
-    @classmethod
-    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
-        # A repeated seed trains the very same network again, and the text would count it as another seed.
-        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
-        if repeated:
-            listed = " and ".join(map(str, repeated))
-            verb = "is" if len(repeated) == 1 else "are"
-            raise ValueError(f"seeds must differ; {listed} {verb} given more than once")
-        return seeds
 
 
 def build_cnn(channels: tuple[int, int], side: int, classes: int):

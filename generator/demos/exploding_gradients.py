@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.content.expressions import count as counted
-from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, FigureInfo, RunContext, register
 
 
 class ExplodingParams(BaseModel):
@@ -27,23 +27,13 @@ class ExplodingParams(BaseModel):
     init: Literal["default", "xavier", "he"] = Field("he", description="The initialisation the scales multiply.")
     depth: int = Field(16, ge=1, le=128, description="Hidden layers.")
     width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
-    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1, description="Seeds per scale.")
+    seeds: DistinctSeeds = Field(default_factory=lambda: [0], min_length=1, description="Seeds per scale.")
     epochs: int = Field(20, ge=1, le=1000, description="Training epochs (the depth sweep's budget).")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     lr: float = Field(0.01, gt=0, le=10, description="SGD learning rate.")
     momentum: float = Field(0.9, ge=0, lt=1, description="SGD momentum.")
     dataset: Literal["digits", "mnist"] = Field("digits", description="Training data.")
 
-    @field_validator("seeds")
-    @classmethod
-    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
-        # A repeated seed trains the very same network again, and the text would count it as another seed.
-        repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
-        if repeated:
-            listed = " and ".join(map(str, repeated))
-            verb = "is" if len(repeated) == 1 else "are"
-            raise ValueError(f"seeds must differ; {listed} {verb} given more than once")
-        return seeds
 
     @field_validator("scales")
     @classmethod

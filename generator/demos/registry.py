@@ -14,10 +14,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
+
+
+def _distinct(seeds: list[int]) -> list[int]:
+    # A repeated seed trains the very same network again, and the text would count it as another seed.
+    repeated = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+    if repeated:
+        listed = " and ".join(map(str, repeated))
+        verb = "is" if len(repeated) == 1 else "are"
+        raise ValueError(f"seeds must differ; {listed} {verb} given more than once")
+    return seeds
+
+
+# The seeds parameter of a demo whose runs are one per seed.
+DistinctSeeds = Annotated[list[int], AfterValidator(_distinct)]
 
 
 class Progress(Protocol):

@@ -90,7 +90,8 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     cnn_model, cnn_loss, cnn_acc = train_stacked(cnns, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
     _, dense_loss, dense_acc = train_stacked(denses, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
 
-    first_cnn = cnn_model.member(0, build_cnn(params.channels, split.side, split.classes).to(device))
+    # Stacking copied the parameters out, so the first module still holds its initial weights: load the trained ones.
+    first_cnn = cnn_model.member(0, cnns[0])
     predictions = cnn_model.predict(data[2])[0]
     labels = split.test_labels
     confusion = np.zeros((split.classes, split.classes), dtype=np.int64)
@@ -114,7 +115,7 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
             "dense_test_acc": float(np.mean(dense_acc[:, -1])),
             "cnn_params": count_parameters(first_cnn),
             "dense_params": count_parameters(denses[0]),
-            "dense_hidden": matching_dense_width(count_parameters(first_cnn), inputs, split.classes),
+            "dense_hidden": hidden,
             "test_images": int(len(labels)),
             "train_images": int(len(split.train_labels)),
             "cnn_errors": int(off_diagonal.sum()),

@@ -9,15 +9,19 @@ Measured in one run, so the ratios hold even on a shared, noisy machine:
   4. the default CNN demo's networks trained one seed at a time vs stacked
      into one batched model per architecture (torch.func.vmap);
   5. whether flushing denormal floats changes the time of a deep sigmoid sweep
-     (CPU only: where gradients vanish they pass through denormal numbers).
+     (CPU only: where gradients vanish they pass through denormal numbers);
+  6. on CUDA, each of the above with the training step recorded as a CUDA graph
+     (the default there) against the same step run eagerly.
 
-Usage: python bench/sweep.py [--device cpu|cuda] [--loop-depths 1,2,4,8,16]
+Usage: python bench/sweep.py [--device cpu|cuda] [--loop-depths 1,2,4,8,16] [--no-loop]
+(--no-loop skips the per-model loops, which take minutes on a GPU.)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from pathlib import Path
@@ -26,6 +30,7 @@ import torch
 
 from generator.content.loader import load_lecture
 from generator.demos.cnn_digits import CnnDigitsParams, build_cnn, build_dense, count_parameters, matching_dense_width
+from generator.demos.cuda_graphs import ENVIRONMENT_SWITCH
 from generator.demos.data import digits
 from generator.demos.depth_sweep import DepthSweepParams
 from generator.demos.depth_sweep import run as run_sweep
@@ -77,25 +82,28 @@ def tensors(device: str):
             torch.from_numpy(split.flat(split.test_images)).to(device), torch.from_numpy(split.test_labels).to(device))
 
 
-def batched_vs_loop(params: DepthSweepParams, depths, device: str) -> dict:
+def batched_vs_loop(params: DepthSweepParams, depths, device: str, loop: bool) -> dict:
+    """Batched (graphed on CUDA) against the per-model loop and, on CUDA, against batched eager steps."""
     data = tensors(device)
     members = [Member(a, i, s) for a in params.activations for i in params.inits for s in params.seeds]
-    batched = loop = 0.0
+    times = {"batched_s": 0.0, "loop_s": 0.0 if loop else None, "eager_s": 0.0 if device == "cuda" else None}
     for depth in depths:
         config = TrainConfig(depth=depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,
                              lr=params.lr, momentum=params.momentum, grad_norm_epochs=(0,))
-        seconds, _ = timed(lambda: train_ensemble(members, config, *data), device)
-        batched += seconds
-        for member in members:
-            seconds, _ = timed(lambda: train_reference(member, config, *data), device)
-            loop += seconds
+        times["batched_s"] += timed(lambda: train_ensemble(members, config, *data), device)[0]
+        if device == "cuda":
+            times["eager_s"] += timed(lambda: train_ensemble(members, config, *data, cuda_graphs=False), device)[0]
+        for member in members if loop else ():
+            times["loop_s"] += timed(lambda: train_reference(member, config, *data), device)[0]
     flops = sweep_flops(params, len(members), len(data[0]), len(data[2]), depths)
-    return {"members": len(members), "depths": list(depths), "batched_s": batched, "loop_s": loop,
-            "speedup": loop / batched, "batched_gflops": flops / batched / 1e9}
+    return {"members": len(members), "depths": list(depths), **times,
+            "speedup": times["loop_s"] / times["batched_s"] if loop else None,
+            "batched_gflops": flops / times["batched_s"] / 1e9}
 
 
-def cnn_stacked_vs_loop(device: str) -> dict:
-    """The default cnn_digits budget: both architectures, every seed, one at a time against stacked."""
+def cnn_stacked_vs_loop(device: str, loop: bool) -> dict:
+    """The default cnn_digits budget: both architectures, every seed, one at a time against stacked
+    (graphed on CUDA), and on CUDA stacked with eager steps."""
     params = CnnDigitsParams()
     split = digits()
     data = tuple(torch.from_numpy(array).to(device) for array in
@@ -103,19 +111,20 @@ def cnn_stacked_vs_loop(device: str) -> dict:
     budget = TrainBudget(epochs=params.epochs, batch_size=params.batch_size, lr=params.lr)
     inputs = split.side * split.side
     hidden = matching_dense_width(count_parameters(build_cnn(params.channels, split.side, 10)), inputs, 10)
-    stacked = loop = 0.0
+    times = {"stacked_s": 0.0, "loop_s": 0.0 if loop else None, "eager_s": 0.0 if device == "cuda" else None}
     for build in (lambda: build_cnn(params.channels, split.side, 10), lambda: build_dense(inputs, hidden, 10)):
         modules = []
         for seed in params.seeds:
             torch.manual_seed(seed)
             modules.append(build().to(device))
-        seconds, _ = timed(lambda: train_stacked(modules, params.seeds, budget, data), device)
-        stacked += seconds
-        for module, seed in zip(modules, params.seeds):
-            seconds, _ = timed(lambda: train_one(module, seed, budget, data), device)
-            loop += seconds
-    return {"networks": 2 * len(params.seeds), "epochs": params.epochs, "stacked_s": stacked, "loop_s": loop,
-            "speedup": loop / stacked}
+        times["stacked_s"] += timed(lambda: train_stacked(modules, params.seeds, budget, data), device)[0]
+        if device == "cuda":
+            times["eager_s"] += timed(lambda: train_stacked(modules, params.seeds, budget, data, cuda_graphs=False),
+                                      device)[0]
+        for module, seed in zip(modules, params.seeds) if loop else ():
+            times["loop_s"] += timed(lambda: train_one(module, seed, budget, data), device)[0]
+    return {"networks": 2 * len(params.seeds), "epochs": params.epochs, **times,
+            "speedup": times["loop_s"] / times["stacked_s"] if loop else None}
 
 
 def demo_cold_times(device: str) -> dict[str, float]:
@@ -124,6 +133,17 @@ def demo_cold_times(device: str) -> dict[str, float]:
         _, provenance = run_job(job, device, SilentProgress())
         times[f"{job.name} ({job.kind.name})"] = provenance["wall_s"]
     return times
+
+
+def demo_cold_times_eager(device: str) -> dict[str, float] | None:
+    """On CUDA, the same demos with CUDA graphs switched off as a user would (the environment switch)."""
+    if device != "cuda":
+        return None
+    os.environ[ENVIRONMENT_SWITCH] = "0"
+    try:
+        return demo_cold_times(device)
+    finally:
+        del os.environ[ENVIRONMENT_SWITCH]
 
 
 def denormal_effect(device: str) -> dict | None:
@@ -147,6 +167,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
     parser.add_argument("--loop-depths", default="1,2,4,8,16",
                         help="Depths for the batched-vs-loop comparison (the default sweep's, by default).")
+    parser.add_argument("--no-loop", action="store_true", help="Skip the per-model loops (minutes on a GPU).")
     arguments = parser.parse_args()
     device = resolve_device(arguments.device)
     seed_everything(0, deterministic=True)
@@ -159,31 +180,43 @@ def main() -> None:
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "matmul_gflops": matmul_gflops(device),
-        "sweep": batched_vs_loop(params, depths, device),
-        "cnn": cnn_stacked_vs_loop(device),
+        "sweep": batched_vs_loop(params, depths, device, loop=not arguments.no_loop),
+        "cnn": cnn_stacked_vs_loop(device, loop=not arguments.no_loop),
         "demo_cold_s": demo_cold_times(device),
+        "demo_cold_eager_s": demo_cold_times_eager(device),
         "denormals": denormal_effect(device),
     }
     report["sweep"]["fraction_of_matmul"] = report["sweep"]["batched_gflops"] / report["matmul_gflops"]
 
-    sweep = report["sweep"]
+    sweep, cnn = report["sweep"], report["cnn"]
+    graphed = " (CUDA graphs)" if device == "cuda" else ""
     rows = [
         ("device", f"{device} ({report['device_name']}, {report['threads']} threads, torch {report['torch']})"),
-        ("default sweep, batched", f"{sweep['batched_s']:.1f} s ({sweep['members']} nets x depths {sweep['depths']})"),
-        ("default sweep, per-model loop", f"{sweep['loop_s']:.1f} s"),
-        ("speed-up (target >= 4x)", f"{sweep['speedup']:.1f}x"),
+        (f"default sweep, batched{graphed}", f"{sweep['batched_s']:.1f} s ({sweep['members']} nets x depths {sweep['depths']})"),
+    ]
+    if sweep["eager_s"] is not None:
+        rows += [("default sweep, batched, eager steps", f"{sweep['eager_s']:.1f} s"),
+                 ("CUDA graphs speed-up, sweep", f"{sweep['eager_s'] / sweep['batched_s']:.1f}x")]
+    if sweep["loop_s"] is not None:
+        rows += [("default sweep, per-model loop", f"{sweep['loop_s']:.1f} s"),
+                 ("speed-up (target >= 4x)", f"{sweep['speedup']:.1f}x")]
+    rows += [
         ("batched sweep GFLOP/s", f"{sweep['batched_gflops']:.1f}"),
         ("2048^2 matmul GFLOP/s", f"{report['matmul_gflops']:.1f}"),
         ("sweep / matmul", f"{sweep['fraction_of_matmul']:.1%}"),
+        (f"default CNN demo, seeds stacked{graphed}", f"{cnn['stacked_s']:.1f} s ({cnn['networks']} nets x {cnn['epochs']} epochs)"),
     ]
-    cnn = report["cnn"]
-    rows += [
-        ("default CNN demo, seeds stacked", f"{cnn['stacked_s']:.1f} s ({cnn['networks']} nets x {cnn['epochs']} epochs)"),
-        ("default CNN demo, one network at a time", f"{cnn['loop_s']:.1f} s"),
-        ("CNN speed-up", f"{cnn['speedup']:.1f}x"),
-    ]
-    rows += [(f"cold: {name}", f"{seconds:.1f} s") for name, seconds in report["demo_cold_s"].items()]
-    rows.append(("cold: all demos (target <= 60 s on CPU)", f"{sum(report['demo_cold_s'].values()):.1f} s"))
+    if cnn["eager_s"] is not None:
+        rows += [("default CNN demo, seeds stacked, eager steps", f"{cnn['eager_s']:.1f} s"),
+                 ("CUDA graphs speed-up, CNN", f"{cnn['eager_s'] / cnn['stacked_s']:.1f}x")]
+    if cnn["loop_s"] is not None:
+        rows += [("default CNN demo, one network at a time", f"{cnn['loop_s']:.1f} s"),
+                 ("CNN speed-up", f"{cnn['speedup']:.1f}x")]
+    rows += [(f"cold: {name}{graphed}", f"{seconds:.1f} s") for name, seconds in report["demo_cold_s"].items()]
+    rows.append((f"cold: all demos{graphed} (target <= 60 s on CPU)", f"{sum(report['demo_cold_s'].values()):.1f} s"))
+    if report["demo_cold_eager_s"]:
+        rows += [(f"cold: {name}, eager steps", f"{seconds:.1f} s") for name, seconds in report["demo_cold_eager_s"].items()]
+        rows.append(("cold: all demos, eager steps", f"{sum(report['demo_cold_eager_s'].values()):.1f} s"))
     if report["denormals"]:
         d = report["denormals"]
         rows.append(("sigmoid depth-48 sweep, denormals kept / flushed",

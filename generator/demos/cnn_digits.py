@@ -150,6 +150,6 @@ KIND = register(
             FigureInfo("confusion_matrix", "Which digits the CNN mistakes for which, on the test images."),
             FigureInfo("cnn_vs_dense", "Test accuracy and parameter count of the two networks."),
         ),
-        code_modules=("generator.demos.data", "generator.demos.stacked_modules"),
+        code_modules=("generator.demos.data", "generator.demos.stacked_modules", "generator.demos.cuda_graphs"),
     )
 )

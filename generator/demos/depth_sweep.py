@@ -194,6 +194,6 @@ KIND = register(
             FigureInfo("accuracy_vs_depth", "Test accuracy against depth, mean and range over seeds."),
             FigureInfo("loss_curves", "Training loss per epoch at the focus depth."),
         ),
-        code_modules=("generator.demos.ensemble", "generator.demos.data"),
+        code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs"),
     )
 )

@@ -24,6 +24,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from generator.demos.cuda_graphs import TrainingStep, graphs_wanted
+
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "sigmoid": torch.sigmoid,
     "tanh": torch.tanh,
@@ -200,9 +202,15 @@ def train_ensemble(
     test_x: torch.Tensor,
     test_y: torch.Tensor,
     on_epoch: Callable[[int], None] = lambda epoch: None,
+    cuda_graphs: bool | None = None,
 ) -> History:
-    """Train every member with SGD + momentum on the same budget; inputs are flat and on the device."""
+    """Train every member with SGD + momentum on the same budget; inputs are flat and on the device.
+
+    ``cuda_graphs``: record the training step once and replay it (see
+    :mod:`generator.demos.cuda_graphs`); by default, on CUDA.
+    """
     device = train_x.device
+    graphed = graphs_wanted(device, cuda_graphs)
     sizes = layer_sizes(train_x.shape[1], config.width, config.depth, int(train_y.max()) + 1)
     model = StackedMLP(members, sizes, str(device))
     count = len(members)
@@ -226,22 +234,30 @@ def train_ensemble(
     # Known on the host, updated once per epoch: testing ``alive`` itself every step would make the
     # CPU wait for the GPU at each step instead of queueing work ahead.
     everyone_alive = True
+    # Updated in place, never rebound: a recorded step keeps reading and adding to these very tensors.
+    epoch_loss = torch.zeros(count, device=device)
+
+    def train_step(batch_x: torch.Tensor, batch_y: torch.Tensor) -> None:
+        losses = per_member_loss(model.forward(batch_x), batch_y)
+        optimizer.zero_grad()
+        losses.sum().backward()
+        # A recording is made once, so it always holds the freeze (a no-op while every member lives).
+        if graphed or not everyone_alive:
+            _freeze(model, alive)
+        optimizer.step()
+        epoch_loss.add_(losses.detach())
+
+    step = TrainingStep(train_step, graphed)
     steps = orders.shape[2]
     for epoch in range(config.epochs):
-        epoch_loss = torch.zeros(count, device=device)
+        epoch_loss.zero_()
         # Gather the epoch's batches once, step-major so that each step is a contiguous view.
         indices = orders[:, epoch].transpose(0, 1)  # (steps, members, batch)
         epoch_x, epoch_y = train_x[indices], train_y[indices]
-        for step in range(steps):
-            losses = per_member_loss(model.forward(epoch_x[step]), epoch_y[step])
-            optimizer.zero_grad()
-            losses.sum().backward()
-            if not everyone_alive:
-                _freeze(model, alive)
-            optimizer.step()
-            epoch_loss += losses.detach()
+        for index in range(steps):
+            step(epoch_x[index], epoch_y[index])
         epoch_loss /= steps
-        alive = _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
+        _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
         everyone_alive = bool((diverged_epoch < 0).all())
         train_loss[:, epoch] = torch.where(alive, epoch_loss, torch.nan).cpu().numpy()
         test_accuracy[:, epoch] = torch.where(alive, accuracy(model, test_x, test_y), torch.nan).cpu().numpy()
@@ -266,8 +282,8 @@ def _freeze(model: StackedMLP, alive: torch.Tensor) -> None:
         parameter.grad.masked_fill_(~alive.view(-1, *[1] * (parameter.dim() - 1)), 0.0)
 
 
-def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch) -> torch.Tensor:
-    """Members whose loss stopped being finite are recorded and frozen at zero.
+def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch) -> None:
+    """Members whose loss stopped being finite are recorded, frozen at zero and cleared from ``alive`` (in place).
 
     Divergence is a result to show, not a crash. Zeroed weights and momentum
     keep a dead member's NaNs from reaching the shared loss sum (its slice of
@@ -277,7 +293,7 @@ def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
     for parameter in model.parameters():
         newly |= alive & ~torch.isfinite(parameter.detach().flatten(1)).all(dim=1)
     if not newly.any():
-        return alive
+        return
     for member in torch.nonzero(newly).flatten().tolist():
         diverged_epoch[member] = epoch + 1
     with torch.no_grad():
@@ -286,7 +302,7 @@ def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
             buffer = optimizer.state.get(parameter, {}).get("momentum_buffer")
             if buffer is not None:
                 buffer[newly] = 0.0
-    return alive & ~newly
+    alive &= ~newly
 
 
 def train_reference(

@@ -122,6 +122,6 @@ KIND = register(
             FigureInfo("gradient_norms", "Gradient norm of every layer at initialisation, one line per weight scale (log scale)."),
             FigureInfo("loss_curves", "Training loss per epoch for each scale; divergence is marked."),
         ),
-        code_modules=("generator.demos.ensemble", "generator.demos.data"),
+        code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs"),
     )
 )

@@ -25,6 +25,8 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state
 
+from generator.demos.cuda_graphs import TrainingStep, graphs_wanted
+
 # Test images evaluated at once: bounds the feature maps held in memory (MNIST has 10,000 test images).
 EVAL_CHUNK = 1000
 
@@ -81,27 +83,40 @@ def train_stacked(
     budget: TrainBudget,
     data: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
     on_epoch: Callable[[], None] = lambda: None,
+    cuda_graphs: bool | None = None,
 ) -> tuple[StackedModules, np.ndarray, np.ndarray]:
-    """Adam on cross-entropy for every member at once: (model, train loss, test accuracy), (members, epochs)."""
+    """Adam on cross-entropy for every member at once: (model, train loss, test accuracy), (members, epochs).
+
+    ``cuda_graphs``: record the training step once and replay it (see
+    :mod:`generator.demos.cuda_graphs`); by default, on CUDA.
+    """
     train_x, train_y, test_x, test_y = data
+    graphed = graphs_wanted(train_x.device, cuda_graphs)
     model = StackedModules(modules)
-    optimizer = torch.optim.Adam(model.parameters(), lr=budget.lr, foreach=True)
+    # capturable keeps Adam's step count on the device, which a recorded step needs.
+    optimizer = torch.optim.Adam(model.parameters(), lr=budget.lr, foreach=True, capturable=graphed)
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     losses = np.zeros((model.count, budget.epochs))
     accuracies = np.zeros((model.count, budget.epochs))
+    total = torch.zeros(model.count, device=train_x.device)  # zeroed in place: a recorded step adds to it
+
+    def train_step(step_x: torch.Tensor, step_y: torch.Tensor) -> None:
+        logits = model.forward(step_x)
+        loss = F.cross_entropy(logits.flatten(0, 1), step_y.flatten(), reduction="none").view(model.count, -1).mean(1)
+        optimizer.zero_grad()
+        loss.sum().backward()
+        optimizer.step()
+        total.add_(loss.detach())
+
+    step = TrainingStep(train_step, graphed)
     for epoch in range(budget.epochs):
         # (steps, members, batch): step-major, so each step's batches are one contiguous slice.
         order = torch.stack([epoch_order(g, len(train_x), budget.batch_size) for g in generators], dim=1)
         order = order.to(train_x.device)
         epoch_x, epoch_y = train_x[order], train_y[order]
-        total = torch.zeros(model.count, device=train_x.device)
+        total.zero_()
         for step_x, step_y in zip(epoch_x, epoch_y):
-            logits = model.forward(step_x)
-            loss = F.cross_entropy(logits.flatten(0, 1), step_y.flatten(), reduction="none").view(model.count, -1).mean(1)
-            optimizer.zero_grad()
-            loss.sum().backward()
-            optimizer.step()
-            total += loss.detach()
+            step(step_x, step_y)
         losses[:, epoch] = (total / len(order)).cpu().numpy()
         accuracies[:, epoch] = (model.predict(test_x) == test_y).float().mean(dim=1).cpu().numpy()
         on_epoch()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check, run on a lent CUDA machine from the repository root (see docs/ARCHITECTURE.md), most
 # telling first, so that a run cut short still answers the main question:
-#   1. the CUDA-only tests (CUDA graphs train like eager steps);
-#   2. the default lecture built cold with --device auto (which must pick CUDA): its wall time;
+#   1. the CUDA-only tests (CUDA graphs train like eager steps; the lecture's claims hold on CUDA);
+#   2. the default lecture built cold with --device auto (which must pick CUDA): its wall time; then
+#      again, which must take every demo from the cache;
 #   3. bench/sweep.py on CUDA: CUDA graphs against eager steps, each demo cold;
 #   4. the full profile built cold (the CNN on MNIST).
 # Each step's output also goes to $OUT/log.txt. A failing step is reported and the next one runs.
@@ -28,7 +29,8 @@ step() {
     "$@"
     echo "== exit $? after $((SECONDS - start)) s: $*"
 }
-step python3 -m pytest -q -p no:cacheprovider tests/demos/test_cuda_graphs.py
+step python3 -m pytest -q -p no:cacheprovider -k cuda tests/demos/test_cuda_graphs.py tests/demos/test_lecture_claims.py
+step python3 -m generator build content/deep_learning.yaml -o /tmp/out-default --format html,pptx
 step python3 -m generator build content/deep_learning.yaml -o /tmp/out-default --format html,pptx
 cp /tmp/out-default/deep-learning/manifest.json "$OUT/manifest-default.json"
 step python3 bench/sweep.py --device cuda --no-loop

@@ -94,16 +94,19 @@ def test_graphed_ensemble_follows_the_eager_one(cuda_data):
 
 
 @needs_cuda
-def test_graphed_ensemble_retires_a_diverging_member_and_leaves_the_other_alone(cuda_data):
+def test_graphed_ensemble_retires_a_diverging_member_as_the_eager_one_does(cuda_data):
+    # The recorded step always holds the freeze of retired members; eager steps add it once one diverges.
+    # (That a neighbour's divergence leaves a member alone is tested on the CPU, in test_ensemble.py: on
+    # CUDA, two members and one take different matrix kernels, and this high learning rate is chaotic.)
     flat, _ = cuda_data
-    config = TrainConfig(depth=6, width=24, epochs=3, batch_size=32, lr=0.5, momentum=0.9)
-    calm = Member("tanh", "xavier", 0)
-    wild = Member("relu", "he", 1, weight_scale=4.0)
-    together = train_ensemble([calm, wild], config, *flat, cuda_graphs=True)
-    alone = train_ensemble([calm], config, *flat, cuda_graphs=False)
-    assert together.diverged_epoch[1] >= 1 and np.isnan(together.final_test_accuracy[1])
-    assert together.diverged_epoch[0] == -1
-    np.testing.assert_allclose(together.train_loss[0], alone.train_loss[0], rtol=1e-5)
+    config = TrainConfig(depth=6, width=24, epochs=4, batch_size=32, lr=0.5, momentum=0.9)
+    members = [Member("tanh", "xavier", 0), Member("relu", "he", 1, weight_scale=4.0)]
+    graphed = train_ensemble(members, config, *flat, cuda_graphs=True)
+    eager = train_ensemble(members, config, *flat, cuda_graphs=False)
+    assert graphed.diverged_epoch[1] >= 1 and np.isnan(graphed.final_test_accuracy[1])
+    assert graphed.diverged_epoch[0] == -1
+    np.testing.assert_array_equal(graphed.diverged_epoch, eager.diverged_epoch)
+    np.testing.assert_allclose(graphed.train_loss, eager.train_loss, rtol=1e-5)  # NaN where both retired
 
 
 @needs_cuda

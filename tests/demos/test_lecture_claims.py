@@ -1,4 +1,5 @@
-"""The lecture's claims, checked on the default lecture's own demos and default profile.
+"""The lecture's claims, checked on the default lecture's own demos and default profile, on the CPU
+and (where there is one) on a CUDA GPU.
 
 If one of these fails after a change, the lecture says something the
 experiments no longer show: fix the change or the lecture, not this test.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from generator.content.loader import load_lecture
 from generator.demos.execution import plan_jobs, run_job
@@ -15,10 +17,14 @@ from generator.demos.registry import SilentProgress
 from tests.conftest import DEFAULT_LECTURE
 
 
-@pytest.fixture(scope="module")
-def results():
+@pytest.fixture(scope="module", params=["cpu", "cuda"])
+def results(request):
+    # On CUDA the demos train with other kernels (and recorded CUDA graphs): the claims must hold there too.
+    if request.param == "cuda" and not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU (run on the lent GPU machine by bench/gpu_check.sh)")
     jobs = plan_jobs(load_lecture(DEFAULT_LECTURE).lecture, "default")
-    return {job.kind.name: run_job(job, "cpu", SilentProgress())[0] for job in jobs if job.kind.name != "activations"}
+    return {job.kind.name: run_job(job, request.param, SilentProgress())[0]
+            for job in jobs if job.kind.name != "activations"}
 
 
 def _index(values, name):

@@ -25,7 +25,7 @@ from generator.cli import main
 from generator.deck import Bullet, Bullets, Deck, Figure, Run, Slide, plain_text
 from generator.errors import Location, Problem
 from generator.render.pptx import render_pptx_with_problems
-from generator.render.pptx.fonts import Face, font_file, text_width_pt
+from generator.render.pptx.fonts import Face, _matplotlib_match, font_file, text_width_pt
 from generator.render.pptx.style import BODY_FLOOR_PT, BODY_LEVEL_PT, EMU_PER_PT
 from generator.render.pptx.text import Para, wrapped_line_count
 from tests.conftest import DEFAULT_LECTURE, MINIMAL
@@ -87,6 +87,16 @@ def test_font_files_are_the_ones_fontconfig_names_including_the_face_inside_a_co
     assert cjk.path.endswith(".ttc")
     loaded = ImageFont.truetype(cjk.path, 20, index=cjk.index)
     assert loaded.getname()[0] == "Noto Sans CJK SC"
+
+
+def test_without_fontconfig_matplotlib_finds_the_font_or_a_sans_serif_stand_in():
+    # The path taken where fc-match is absent (the lent GPU machine has none): a family given as a bare
+    # string was read as a fontconfig pattern there, so the stand-in "sans-serif" crashed every build.
+    bold = _matplotlib_match(Face("DejaVu Sans", bold=True))
+    assert Path(bold.path).name == "DejaVuSans-Bold.ttf" and bold.family == "DejaVu Sans"
+    for missing in ("No Such Font", "No-Such-Font:Bold"):
+        stand_in = _matplotlib_match(Face(missing))
+        assert stand_in.family != missing and ImageFont.truetype(stand_in.path, 20).getname()[0] == stand_in.family
 
 
 @pytest.mark.parametrize("sample", ["Vanishing gradients", "W·x + b ≤ 1/4", "iiiiii", "WWWWWW"])

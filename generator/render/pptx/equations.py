@@ -125,7 +125,8 @@ def _installed(font: str) -> bool:
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        findfont(FontProperties(family=font), fallback_to_default=False)
+        # A list, not a string: a lone string is read as a fontconfig pattern ("Fira-Code" would not parse).
+        findfont(FontProperties(family=[font]), fallback_to_default=False)
         return True
     except ValueError:
         return False

@@ -66,13 +66,14 @@ def _matplotlib_match(face: Face) -> FontFile:
     from matplotlib import font_manager
 
     properties = font_manager.FontProperties(
-        family=face.family, weight="bold" if face.bold else "normal", style="italic" if face.italic else "normal"
+        family=[face.family], weight="bold" if face.bold else "normal", style="italic" if face.italic else "normal"
     )
     try:
         path = font_manager.findfont(properties, fallback_to_default=False)
         return FontFile(path, 0, face.family)
     except ValueError:
-        path = font_manager.findfont(font_manager.FontProperties(family="sans-serif"))
+        # A list, not a string: a lone string is read as a fontconfig pattern, where "-" starts a size.
+        path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
         return FontFile(path, 0, font_manager.get_font(path).family_name)
 
 

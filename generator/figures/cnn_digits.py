@@ -105,6 +105,9 @@ class FiltersDisplay:
 
     def alt_text(self) -> str:
         side = self.filters.shape[-1]
+        if len(self.filters) == 1:
+            return (f"The one learned {side}x{side} filter of the first convolution layer, shown as red (positive) "
+                    "and blue (negative) weights.")
         return (f"Grid of the {len(self.filters)} learned {side}x{side} filters of the first convolution layer, "
                 "shown as red (positive) and blue (negative) weights; many look like small edge and stroke detectors.")
 
@@ -140,8 +143,14 @@ class FeatureMapsDisplay:
 
     def alt_text(self) -> str:
         active = int((self.maps.reshape(len(self.maps), -1).max(axis=1) > 0).sum())
+        if len(self.maps) == 1:
+            response = "it responds to some of its strokes" if active else "it stays dark everywhere"
+            return (f"A test image of the digit {self.label} and the one feature map the first convolution layer "
+                    f"makes of it; {response}.")
+        response = ("1 of them responds somewhere" if active == 1 else
+                    f"{active} of them respond somewhere, each to different strokes of the digit")
         return (f"A test image of the digit {self.label} and the {len(self.maps)} feature maps the first convolution "
-                f"layer makes of it; {active} of them respond somewhere, each to different strokes of the digit.")
+                f"layer makes of it; {response}.")
 
 
 @dataclass

@@ -114,6 +114,22 @@ def test_every_filter_is_drawn_whatever_the_channel_count(channels):
     assert (pixels < 250).mean() > 0.2  # the tiles are on the page, not a blank figure
 
 
+@pytest.mark.parametrize(("responses", "words"), [
+    ([1.0], "and the one feature map the first convolution layer makes of it; it responds to some of its strokes."),
+    ([0.0], "and the one feature map the first convolution layer makes of it; it stays dark everywhere."),
+    ([1.0, 0.0], "and the 2 feature maps the first convolution layer makes of it; 1 of them responds somewhere."),
+    ([1.0, 2.0, 0.0], "and the 3 feature maps the first convolution layer makes of it; 2 of them respond somewhere,"),
+])
+def test_feature_map_alt_text_counts_maps_in_good_grammar(responses, words):
+    maps = np.stack([np.full((8, 8), value) for value in responses])
+    assert words in cnn_figures.FeatureMapsDisplay(np.zeros((8, 8)), maps, label=3).alt_text()
+
+
+def test_one_filter_is_described_as_one():
+    text = cnn_figures.FiltersDisplay(np.ones((1, 3, 3))).alt_text()
+    assert text.startswith("The one learned 3x3 filter of the first convolution layer") and "filters" not in text
+
+
 @pytest.mark.parametrize(("channels", "side", "grid"), [(16, 8, (4, 4)), (4, 28, (2, 2)), (32, 28, (4, 8)), (5, 8, (2, 3))])
 def test_feature_maps_are_tiled_compactly_with_every_map_in_place(channels, side, grid):
     maps = np.arange(channels * side * side, dtype=float).reshape(channels, side, side)

@@ -71,8 +71,14 @@ class TrainingStep:
             self._warm_up()
         else:
             self._graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(self._graph):
-                self.step(*self._inputs)
+            try:
+                with torch.cuda.graph(self._graph):
+                    self.step(*self._inputs)
+            except RuntimeError as error:
+                # An older driver, or a step that reads a value back mid-step, cannot be recorded; say how to go on.
+                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                raise RuntimeError(f"recording the training step as a CUDA graph failed ({first_line}); "
+                                   f"set {ENVIRONMENT_SWITCH}=0 to train without CUDA graphs") from error
             self._graph.replay()
 
     def _warm_up(self) -> None:

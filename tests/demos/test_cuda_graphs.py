@@ -6,6 +6,10 @@ GPU machine (bench/gpu_check.sh runs this file there first).
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 import torch
@@ -16,6 +20,7 @@ from generator.demos.data import digits
 from generator.demos.ensemble import Member, TrainConfig, train_ensemble
 from generator.demos.execution import seed_everything
 from generator.demos.stacked_modules import TrainBudget, train_stacked
+from tests.conftest import REPO
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run on the lent GPU machine)")
 
@@ -125,3 +130,20 @@ def test_graphed_stacked_cnns_follow_the_eager_ones(cuda_data):
     _, graphed_loss, graphed_acc = train_stacked(networks(), [0, 1], budget, images, cuda_graphs=True)
     np.testing.assert_allclose(graphed_loss, eager_loss, rtol=1e-4)
     np.testing.assert_allclose(graphed_acc, eager_acc, atol=2 / 450 + 1e-6)
+
+
+@needs_cuda
+def test_a_step_that_cannot_be_recorded_says_how_to_train_without_graphs():
+    # In its own process: a failed recording may leave the CUDA context unusable for later tests.
+    script = textwrap.dedent("""
+        import torch
+        from generator.demos.cuda_graphs import TrainingStep
+        # Reading a value back to the host is not allowed while a step is being recorded.
+        training = TrainingStep(lambda batch: batch.sum().item(), graphed=True)
+        for _ in range(5):
+            training(torch.ones(4, device="cuda"))
+    """)
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert finished.returncode != 0
+    assert "recording the training step as a CUDA graph failed (" in finished.stderr
+    assert "set LECTUREGEN_CUDA_GRAPHS=0 to train without CUDA graphs" in finished.stderr

@@ -338,6 +338,17 @@ def built_in_key(language: str) -> str:
     return primary if primary in BUILT_IN else "en"
 
 
+def words_left_in_english(language: str, overrides: LabelOverrides | None = None) -> list[str]:
+    """The names of the words that a lecture in ``language`` would show in English: none where the
+    language is English or has built-in words, else every word `theme.labels` does not give (the
+    caption separator aside: a space suits most scripts)."""
+    primary = language.lower().replace("_", "-").split("-")[0]
+    if primary == "en" or built_in_key(language) != "en":
+        return []
+    given = set() if overrides is None else {name for name, value in overrides.model_dump().items() if value is not None}
+    return [word.name for word in fields(InterfaceWords) if word.name not in given and word.name != "caption_separator"]
+
+
 def interface_words(language: str, overrides: LabelOverrides | None = None) -> InterfaceWords:
     """The built-in words for ``language`` with the content's `theme.labels` laid over them."""
     words = BUILT_IN[built_in_key(language)]

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import deck as d
-from generator.content.expressions import ExpressionError, render_text
+from generator.content.expressions import ExpressionError, count, render_text
 from generator.content.loader import LoadedLecture, image_media_type, resolve_inside
 from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
-from generator.interface_words import interface_words
+from generator.interface_words import interface_words, words_left_in_english
 
 
 @dataclass
@@ -281,7 +281,22 @@ def resolve_deck(
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
-    return ResolvedDeck(deck, (*r.warnings, *_template_aspect_warnings(loaded, deck.theme)))
+    return ResolvedDeck(deck, (*r.warnings, *_language_warnings(loaded), *_template_aspect_warnings(loaded, deck.theme)))
+
+
+def _language_warnings(loaded: LoadedLecture) -> list[Problem]:
+    """A language without built-in interface words silently got English words around its own text; say so."""
+    language = loaded.lecture.lecture.language
+    english = words_left_in_english(language, loaded.lecture.theme.labels)
+    if not english:
+        return []
+    path = ("lecture", "language")
+    shown = ", ".join(english[:4]) + (", ..." if len(english) > 4 else "")
+    message = (
+        f"lecturegen has no built-in words for {language!r}, so {count(len(english), 'word')} it adds around the "
+        f"content will be English ({shown}); translate them in theme.labels (the README lists their names)"
+    )
+    return [Problem(loaded.where(path), format_path(path), message)]
 
 
 def _template_aspect_warnings(loaded: LoadedLecture, theme: d.Theme) -> list[Problem]:

@@ -15,7 +15,15 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from generator.cli import main
-from generator.interface_words import BUILT_IN, ENGLISH, PLACEHOLDERS, InterfaceWords, LabelOverrides, interface_words
+from generator.interface_words import (
+    BUILT_IN,
+    ENGLISH,
+    PLACEHOLDERS,
+    InterfaceWords,
+    LabelOverrides,
+    interface_words,
+    words_left_in_english,
+)
 from generator.render.pptx import render_pptx_with_problems
 from tests.decks import png
 from tests.office import page_texts, pptx_to_pdf
@@ -188,6 +196,38 @@ def test_the_schema_describes_theme_labels():
     assert sorted(model["properties"]) == sorted(fields_named(InterfaceWords))
     assert "{number}" in model["properties"]["figure"]["description"]
     assert "'Figure {number}.'" in model["properties"]["figure"]["description"]
+
+
+@pytest.mark.parametrize("tag", ["en", "en-GB", "de", "pt-BR", "zh-TW", "ja"])
+def test_no_word_is_left_in_english_where_the_language_has_its_own(tag):
+    assert words_left_in_english(tag) == []
+
+
+def test_a_language_without_built_in_words_leaves_every_word_but_the_separator_in_english():
+    everything = [word.name for word in fields(InterfaceWords) if word.name != "caption_separator"]
+    assert words_left_in_english("ar") == everything
+    given = LabelOverrides(figure="الشكل {number}", continued="(تابع)")
+    assert words_left_in_english("ar", given) == [name for name in everything if name not in ("figure", "continued")]
+    assert words_left_in_english("ar", LabelOverrides(**{name: "x {number} {title}" for name in everything})) == []
+
+
+def test_a_lecture_in_a_language_without_built_in_words_is_warned_at_its_language_line(tmp_path):
+    content = german(language="ar")
+    line = next(n for n, text in enumerate(content.splitlines(), start=1) if text.strip().startswith("language:"))
+    (tmp_path / "curve.png").write_bytes(png(640, 400))
+    (tmp_path / "lecture.yaml").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "lecture.yaml"), "-o", str(tmp_path / "out"), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        rf"lecture\.yaml:{line}:\d+: lecture\.language: lecturegen has no built-in words for 'ar', so 17 words it adds "
+        r"around the content will be English \(figure, continued, contents, skip_to_text, \.\.\.\); "
+        r"translate them in theme\.labels \(the README lists their names\)", result.output), result.output
+    # Translated in theme.labels, nothing is left to warn about.
+    translated = {word.name: "ع {number} {title}" for word in fields(InterfaceWords) if word.name != "caption_separator"}
+    (tmp_path / "lecture.yaml").write_text(german(language="ar", theme=theme_labels(**translated)), encoding="utf-8")
+    quiet = CliRunner().invoke(main, ["build", str(tmp_path / "lecture.yaml"), "-o", str(tmp_path / "out"), "--format", "html"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "no built-in words" not in quiet.output
 
 
 # --- the outputs ----------------------------------------------------------------------------------

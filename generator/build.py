@@ -125,7 +125,7 @@ class _DemoRunner:
         if self.force:
             return None
         for device_type in self.candidates():
-            key = job.key(device_type)
+            key = job.key(device_type, self.data_dir)
             hit = self.cache.get_result(key)
             if hit is not None:
                 self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache ({device_type})")
@@ -157,7 +157,7 @@ class _DemoRunner:
 
     def run(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
         device = self.device
-        key = job.key(device)
+        key = job.key(device, self.data_dir)
         self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
         with self.reporter.demo_progress(job.name) as progress:
             result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir))

@@ -22,6 +22,7 @@ impossible too, the error says which files to put in which folder.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import zlib
 from dataclasses import dataclass
@@ -164,6 +165,32 @@ def download_mnist(root: Path) -> str:
     except Exception as error:  # noqa: BLE001 - offline, a proxy, a full disk: all mean "not downloaded"
         return f"torchvision could not download it ({type(error).__name__}: {error})"
     return "torchvision's download did not leave all four files there"
+
+
+def fingerprint(name: str, data_dir: str | Path = "") -> str | None:
+    """What identifies the data a demo on dataset ``name`` would read, for its cache key.
+
+    The digits ship inside scikit-learn: nothing to add. MNIST is whatever four files the data folder
+    holds, and another folder may hold other files in the same layout (Fashion-MNIST is often dropped
+    in as MNIST): their bytes are hashed, so a result is reused only for the very files it came from.
+    Without the files the fingerprint is "absent", which no stored result has.
+    """
+    if name != "mnist":
+        return None
+    found = find_mnist_files(mnist_folder(data_dir or default_data_dir(_default_cache_root())))
+    if None in found.values():
+        return "absent"
+    paths = tuple(path.resolve() for path in found.values())
+    return _hash_files(paths, tuple(_stamp(path) for path in paths))
+
+
+@lru_cache(maxsize=4)
+def _hash_files(paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) -> str:
+    # Keyed by modification time and size too, so a replaced file is hashed again.
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _default_cache_root() -> Path:

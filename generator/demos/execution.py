@@ -12,6 +12,7 @@ import platform
 import time
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,7 +34,11 @@ class DemoJob:
     params: BaseModel
     seed: int
 
-    def key(self, device_type: str) -> str:
+    def key(self, device_type: str, data_dir: str | Path = "") -> str:
+        """The cache key; ``data_dir`` is where a dataset that is not bundled (MNIST) is read from."""
+        from generator.demos.data import fingerprint
+
+        dataset = getattr(self.params, "dataset", None)
         return content_key(
             {
                 "kind": self.kind.name,
@@ -42,6 +47,7 @@ class DemoJob:
                 "code": self.kind.code_hash(),
                 "versions": package_versions(NUMERIC_PACKAGES),
                 "device": device_type,
+                "data": fingerprint(dataset, data_dir) if dataset else None,
             }
         )
 

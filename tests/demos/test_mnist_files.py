@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import html
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -401,6 +402,26 @@ def test_build_reads_mnist_from_data_dir(files, tmp_path, no_torchvision):
     assert result.exit_code == 0, result.stderr
     page = (tmp_path / "out" / "offline-mnist" / "slides.html").read_text()
     assert f"The CNN trained on {TRAIN_COUNT} images of 28 pixels a side" in page
+
+
+def test_a_cached_result_is_reused_only_for_the_files_it_was_trained_on(files, tmp_path, no_torchvision):
+    # Another dataset in MNIST's layout (Fashion-MNIST is often dropped in as MNIST) must not get MNIST's result.
+    result = CliRunner().invoke(main, [*build_args(tmp_path, files.roots["unpacked"]), "--verbose"])
+    assert result.exit_code == 0, result.stderr
+    assert "demo cnn (cnn_digits): running on cpu" in result.stderr
+    same = CliRunner().invoke(main, [*build_args(tmp_path, files.roots["unpacked"]), "--verbose"])
+    assert "demo cnn (cnn_digits): from cache (cpu)" in same.stderr
+    others = tmp_path / "others"
+    flipped = [files.train_images[:, :, ::-1], files.train_labels, files.test_images[:, :, ::-1], files.test_labels]
+    write_mnist(others, [np.ascontiguousarray(array) for array in flipped], CANONICAL)
+    other = CliRunner().invoke(main, [*build_args(tmp_path, others), "--verbose"])
+    assert other.exit_code == 0, other.stderr
+    assert "demo cnn (cnn_digits): running on cpu" in other.stderr
+    # The same files, only moved elsewhere, are the same data: the result is reused.
+    moved = tmp_path / "moved"
+    shutil.copytree(files.roots["unpacked"], moved)
+    again = CliRunner().invoke(main, [*build_args(tmp_path, moved), "--verbose"])
+    assert "demo cnn (cnn_digits): from cache (cpu)" in again.stderr
 
 
 def test_data_dir_comes_from_the_environment_when_not_given(files, tmp_path, monkeypatch, no_torchvision):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from generator.demos.registry import DemoResult
+from generator.figures.alt_numbers import spoken
 from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, BOUND_COLOUR, new_axes
 
 
@@ -100,7 +101,7 @@ class ChainBoundDisplay:
 
     def alt_text(self) -> str:
         deepest = int(self.depth[-1])
-        parts = [f"{_label(name)} falls to {values[-1]:.1e}" if values[-1] < 0.5 else f"{_label(name)} stays at {values[-1]:.2g}"
+        parts = [f"{_label(name)} falls to {spoken(values[-1])}" if values[-1] < 0.5 else f"{_label(name)} stays at {values[-1]:.2g}"
                  for name, values in self.bounds.items()]
         return (
             f"Log-scale line chart of the largest factor by which a gradient can pass through 1 to {deepest} "

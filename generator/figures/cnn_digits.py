@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from generator.content.expressions import count as counted
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
 from generator.figures.chart_data import category_labels, chart_values
@@ -49,7 +50,7 @@ class TrainingCurvesDisplay:
     def alt_text(self) -> str:
         parts = [f"the {MODEL_LABELS[name]} ({self.params[name]:,} parameters) ends at {series[-1]:.1%}"
                  for name, series in self.accuracy.items()]
-        return f"Line chart of test accuracy per epoch over {len(self.accuracy['cnn'])} epochs: " + "; ".join(parts) + "."
+        return f"Line chart of test accuracy per epoch over {counted(len(self.accuracy['cnn']), 'epoch')}: " + "; ".join(parts) + "."
 
 
 def grid_columns(count: int, width: float, height: float) -> int:

@@ -16,6 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.alt_numbers import loss_path, spoken
 from generator.figures.chart_data import category_labels, chart_values, line_style
 from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
 from generator.figures.style import (
@@ -90,7 +91,7 @@ class GradientNormsDisplay:
                     continue
                 ratio = last / first
                 if ratio >= 10:
-                    parts.append(f"{_label(activation, init)}: the first layer's gradient is {ratio:.1e} times smaller than the last layer's")
+                    parts.append(f"{_label(activation, init)}: the first layer's gradient is {spoken(ratio)} times smaller than the last layer's")
                 else:
                     parts.append(f"{_label(activation, init)}: all layers within {np.nanmax(self.norms[a, i]) / np.nanmin(self.norms[a, i]):.1f}x of each other")
         when = "at initialisation" if self.epoch == 0 else f"after epoch {self.epoch}"
@@ -142,6 +143,8 @@ class AccuracyVsDepthDisplay:
                 failing = [depth for depth, value in zip(self.depths, series) if not value >= 2 * self.chance]
                 if not failing:
                     parts.append(f"{_label(activation, init)} stays at or above {np.nanmin(series):.0%} up to depth {self.depths[-1]}")
+                elif failing == list(self.depths):
+                    parts.append(f"{_label(activation, init)} is near chance at every depth")
                 else:
                     parts.append(f"{_label(activation, init)} falls to chance from depth {failing[0]}")
         return (f"Line chart of test accuracy against depth ({', '.join(map(str, self.depths))} hidden layers): "
@@ -180,7 +183,7 @@ class LossCurvesDisplay:
             for i, init in enumerate(self.inits):
                 series = self.loss[a, i]
                 if np.isfinite(series[-1]):
-                    parts.append(f"{_label(activation, init)} from {series[0]:.2f} to {series[-1]:.2f}")
+                    parts.append(f"{_label(activation, init)} {loss_path(series)}")
                 else:
                     parts.append(f"{_label(activation, init)} diverged")
         return f"Log-scale chart of training loss per epoch at {self.depth} hidden layers: " + "; ".join(parts) + "."

@@ -10,6 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.alt_numbers import loss_path, spoken
 from generator.figures.chart_data import category_labels, chart_values, hex_colour
 from generator.figures.seed_summary import geometric_mean, nan_mean
 from generator.figures.style import NEUTRAL, new_axes
@@ -56,9 +57,10 @@ class ScaledGradientNormsDisplay:
             ratio = series[0] / series[-1]
             direction = "grows" if ratio >= 1 else "shrinks"
             factor = ratio if ratio >= 1 else 1 / ratio
-            parts.append(f"at {scale:g}x it {direction} {factor:.3g}-fold")
+            parts.append(f"{direction} {spoken(factor)}-fold at {scale:g}x")
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         return (f"Log-scale chart of per-layer gradient norms of a {self.depth}-layer network at initialisation; "
-                "from the output back to the input layer the gradient " + ", ".join(parts) + ".")
+                f"from the output back to the input layer, the gradient {listed}.")
 
 
 @dataclass
@@ -107,7 +109,7 @@ class ScaledLossCurvesDisplay:
             if diverged >= 0:
                 parts.append(f"at {scale:g}x the loss diverged in epoch {diverged}")
             else:
-                parts.append(f"at {scale:g}x it went from {series[0]:.2f} to {series[-1]:.2f}")
+                parts.append(f"at {scale:g}x it went {loss_path(series)}")
         return "Log-scale chart of training loss per epoch for each weight scale: " + "; ".join(parts) + "."
 
 

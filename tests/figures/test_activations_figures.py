@@ -39,7 +39,7 @@ def test_alt_text_is_written_from_the_data(result):
     alt = ActivationCurvesDisplay.from_result(result, derivative=True).alt_text()
     assert "sigmoid peaks at 0.25" in alt and "ReLU peaks at 1.00" in alt
     chain = ChainBoundDisplay.from_result(result).alt_text()
-    assert "1 to 30" in chain and "sigmoid falls to 8.7e-19" in chain
+    assert "1 to 30" in chain and "sigmoid falls to 8.7 × 10^-19" in chain
 
 
 def test_chain_bound_uses_a_log_axis(result):

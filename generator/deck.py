@@ -61,6 +61,9 @@ class FigureAsset:
     width_px: int
     height_px: int
     alt: str
+    # The language of the figure's own words (axis titles, legends) and of its alt text: lecturegen
+    # writes them in English whatever the lecture's language, and the HTML says so for screen readers.
+    language: str = "en"
 
     @property
     def file_stem(self) -> str:

@@ -563,7 +563,7 @@ def block_view(block: Block, id_prefix: str, labels: InterfaceWords) -> BlockVie
             separator=labels.caption_separator,
             caption=inline_html(block.caption),
             alt=asset.alt,
-            svg=inline_svg(asset.svg, id_prefix, asset.alt),
+            svg=inline_svg(asset.svg, id_prefix, asset.alt, asset.language),
             src=None,
             width_px=asset.width_px,
             height_px=asset.height_px,
@@ -809,7 +809,7 @@ POINTS = re.compile(r'\s(width|height)="([\d.]+)(?:pt|px)?"')
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
 
-def inline_svg(svg: str, id_prefix: str, alt: str) -> Markup:
+def inline_svg(svg: str, id_prefix: str, alt: str, language: str = "") -> Markup:
     """matplotlib SVG text ready to sit inside the page.
 
     Drops the XML prolog, DOCTYPE, comments and metadata (the last carries
@@ -818,7 +818,8 @@ def inline_svg(svg: str, id_prefix: str, alt: str) -> Markup:
     "figure_1", "axes_1" in every file and two figures on one page would
     otherwise share ids; scopes its <style> to this figure (inline SVG styles
     apply to the whole document); and makes the root an accessible image sized
-    by CSS rather than by its point size.
+    by CSS rather than by its point size, in ``language`` when given (a screen
+    reader then reads an English alt text in a German page with an English voice).
     """
     body = SVG_METADATA.sub("", SVG_COMMENT.sub("", DOCTYPE.sub("", XML_PROLOG.sub("", svg)))).strip()
     root = SVG_ROOT.search(body)
@@ -830,7 +831,7 @@ def inline_svg(svg: str, id_prefix: str, alt: str) -> Markup:
     root_id = f"{id_prefix}svg"
     body = SVG_STYLE.sub(lambda m: m.group(1) + scope_css(m.group(2), f"#{root_id}") + m.group(3), body)
     root = SVG_ROOT.search(body)
-    new_root = _accessible_svg_root(root.group(0), root_id, alt)
+    new_root = _accessible_svg_root(root.group(0), root_id, alt, language)
     return Markup(body[: root.start()] + new_root + body[root.end() :])
 
 
@@ -844,17 +845,18 @@ def svg_aspect(svg: str) -> float | None:
     return width / height if width > 0 and height > 0 else None
 
 
-def _accessible_svg_root(tag: str, root_id: str, alt: str) -> str:
+def _accessible_svg_root(tag: str, root_id: str, alt: str, language: str = "") -> str:
     if not ROOT_VIEWBOX.search(tag):
         size = dict(POINTS.findall(tag))
         if "width" in size and "height" in size:
             tag = tag[:-1] + f' viewBox="0 0 {size["width"]} {size["height"]}">'
     tag = ROOT_SIZE.sub("", tag)
-    tag = re.sub(r'\s(id|role|aria-label|class|preserveAspectRatio|focusable)="[^"]*"', "", tag)
+    tag = re.sub(r'\s(id|role|aria-label|class|preserveAspectRatio|focusable|lang)="[^"]*"', "", tag)
     label = escape(alt)
     attributes = (
         f' id="{root_id}" class="figure-svg" role="img" aria-label="{label}"'
         ' preserveAspectRatio="xMidYMid meet" focusable="false"'
+        + (f' lang="{escape(language)}"' if language else "")
     )
     if tag.endswith("/>"):  # an empty picture has no children to put a <title> before
         return tag[:-2] + attributes + "/>"

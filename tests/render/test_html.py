@@ -29,6 +29,7 @@ from generator.render.html import (
     content_security_policy,
     inline_html,
     inline_svg,
+    render_report_html,
     render_slides_html,
     safe_href,
     tex_to_mathml,
@@ -187,6 +188,17 @@ def test_figure_is_inline_svg_with_number_caption_and_alt_text(svg):
     assert "width" not in svg_roots[0]  # sized by CSS from the viewBox
     assert re.search(r'aria-label="Loss curve"[^>]*><title>Loss curve</title>', page)
     assert re.search(r'<figcaption><span class="figure-label">Figure 4\.</span> A tiny chart\.</figcaption>', page)
+
+
+def test_a_drawn_figure_says_its_words_are_english_in_a_german_page(svg):
+    # lecturegen draws axis titles and writes alt text in English: a screen reader on a German page
+    # should read that alt text with an English voice, not a German one.
+    page = render_slides_html(deck(slide("Abb", figure(svg, 1, alt="Loss curve"), layout="figure"), language="de"))
+    assert '<html lang="de"' in page
+    root = Elements(page).with_tag("svg")[0]
+    assert root["lang"] == "en" and root["aria-label"] == "Loss curve"
+    report = render_report_html(deck(slide("Abb", figure(svg, 1, alt="Loss curve"), layout="figure"), language="de"))
+    assert Elements(report).with_tag("svg")[0]["lang"] == "en"
 
 
 def test_two_figures_never_share_an_id_and_references_stay_inside_their_figure(svg):

@@ -12,7 +12,7 @@ import json
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -181,16 +181,19 @@ def draw_figures(
     loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]], cache: Cache
 ) -> dict[str, FigureAsset]:
     from generator.figures.registry import draw_figure, figure_code_hash
+    from generator.figures.words import figure_words
 
+    words = figure_words(loaded.lecture.theme.labels)
     figures = {}
     for name in cited_figures(loaded):
         demo, figure = name.split(".", 1)
         job = jobs[demo]
         cached, record = results[demo]
-        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind.name)})
+        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind.name),
+                           "words": asdict(words)})
         asset = cache.get_figure(key, name)
         if asset is None:
-            asset = draw_figure(job.kind.name, figure, demo, cached.result)
+            asset = draw_figure(job.kind.name, figure, demo, cached.result, words)
             cache.put_figure(key, asset)
         figures[name] = asset
     return figures
@@ -201,11 +204,13 @@ def chart_specs(
 ) -> dict[str, ChartSpec]:
     """The native charts the slides ask for, computed from the results (cheap: no training, no drawing)."""
     from generator.figures.registry import chart_for
+    from generator.figures.words import figure_words
 
+    words = figure_words(loaded.lecture.theme.labels)
     charts = {}
     for name in cited_charts(loaded):
         demo, figure = name.split(".", 1)
-        charts[name] = chart_for(jobs[demo].kind.name, figure, results[demo][0].result)
+        charts[name] = chart_for(jobs[demo].kind.name, figure, results[demo][0].result, words)
     return charts
 
 

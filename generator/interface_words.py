@@ -21,6 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FigureWords
+
 
 def _word(english: str, description: str) -> Any:
     return field(default=english, metadata={"description": description})
@@ -354,7 +356,8 @@ def interface_words(language: str, overrides: LabelOverrides | None = None) -> I
     words = BUILT_IN[built_in_key(language)]
     if overrides is None:
         return words
-    given = {name: value for name, value in overrides.model_dump().items() if value is not None}
+    own = {word.name for word in fields(InterfaceWords)}  # theme.labels also holds the figures' words
+    given = {name: value for name, value in overrides.model_dump().items() if value is not None and name in own}
     return replace(words, **given)
 
 
@@ -362,10 +365,14 @@ def interface_words(language: str, overrides: LabelOverrides | None = None) -> I
 # The content's `theme.labels`: the same names, each optional, checked as the content is loaded.
 
 
+def _english(name: str) -> str:
+    return getattr(ENGLISH, name) if hasattr(ENGLISH, name) else getattr(FIGURE_ENGLISH, name)
+
+
 def _check_placeholder(cls, value: str | None, info) -> str | None:
-    placeholder = PLACEHOLDERS.get(info.field_name)
+    placeholder = {**PLACEHOLDERS, **FIGURE_PLACEHOLDERS}.get(info.field_name)
     if value is not None and placeholder is not None and placeholder not in value:
-        example = getattr(ENGLISH, info.field_name)
+        example = _english(info.field_name)
         # Worded like the other schema messages (generator/content/validation.py: "got text ('blue')").
         got = f"text ({value!r})" if len(value) <= 40 else "text"
         raise ValueError(
@@ -375,7 +382,7 @@ def _check_placeholder(cls, value: str | None, info) -> str | None:
 
 
 def _override_field(name: str, description: str) -> tuple[Any, Any]:
-    english = getattr(ENGLISH, name)
+    english = _english(name)
     # The separator may be empty (a label that ends in its own punctuation); a word may not.
     shortest = 0 if name == "caption_separator" else 1
     return str | None, Field(None, min_length=shortest, description=f"{description} (English: {english!r})")
@@ -384,7 +391,9 @@ def _override_field(name: str, description: str) -> tuple[Any, Any]:
 LabelOverrides: type[BaseModel] = create_model(
     "LabelOverrides",
     __config__=ConfigDict(extra="forbid", frozen=True),
-    __doc__="Words the outputs add, replacing the built-in ones for the lecture's language, by name.",
-    __validators__={"placeholders": field_validator(*PLACEHOLDERS)(_check_placeholder)},
-    **{item.name: _override_field(item.name, item.metadata["description"]) for item in fields(InterfaceWords)},
+    __doc__="Words the outputs add, replacing the built-in ones for the lecture's language, by name; "
+    "also the words drawn into the figures (English unless given here).",
+    __validators__={"placeholders": field_validator(*PLACEHOLDERS, *FIGURE_PLACEHOLDERS)(_check_placeholder)},
+    **{item.name: _override_field(item.name, item.metadata["description"])
+       for item in (*fields(InterfaceWords), *fields(FigureWords))},
 )

@@ -14,6 +14,7 @@ import numpy as np
 from generator.demos.registry import DemoResult
 from generator.figures.alt_numbers import spoken
 from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, BOUND_COLOUR, new_axes
+from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
 def _label(name: str) -> str:
@@ -28,9 +29,10 @@ class ActivationCurvesDisplay:
     curves: dict[str, np.ndarray]
     derivative: bool
     sigmoid_bound: float | None  # the sigmoid's largest slope, marked on the derivative plot
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult, derivative: bool) -> ActivationCurvesDisplay:
+    def from_result(cls, result: DemoResult, derivative: bool, words: FigureWords = FIGURE_ENGLISH) -> ActivationCurvesDisplay:
         prefix = "df_" if derivative else "f_"
         names = result.values["functions"]
         bound = result.values["max_derivative"].get("sigmoid") if derivative else None
@@ -39,18 +41,19 @@ class ActivationCurvesDisplay:
             curves={name: np.asarray(result.arrays[prefix + name]) for name in names},
             derivative=derivative,
             sigmoid_bound=bound,
+            words=words,
         )
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         for name, values in self.curves.items():
             ax.plot(self.x, values, color=ACTIVATION_COLOURS.get(name), label=_label(name))
-        ax.set_xlabel("input x")
-        ax.set_ylabel("derivative f\u2032(x)" if self.derivative else "output f(x)")
+        ax.set_xlabel(self.words.input_axis)
+        ax.set_ylabel(self.words.derivative_axis if self.derivative else self.words.output_axis)
         if self.sigmoid_bound is not None:
             ax.axhline(self.sigmoid_bound, color=BOUND_COLOUR, linestyle="--", linewidth=2)
             ax.annotate(
-                f"sigmoid\u2032 \u2264 {self.sigmoid_bound:.2f} = 1/4",
+                self.words.say("sigmoid_bound", bound=f"{self.sigmoid_bound:.2f}"),
                 xy=(self.x[-1], self.sigmoid_bound),
                 xytext=(0, 8),
                 textcoords="offset points",
@@ -79,13 +82,15 @@ class ChainBoundDisplay:
 
     depth: np.ndarray
     bounds: dict[str, np.ndarray]
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> ChainBoundDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChainBoundDisplay:
         names = result.values["functions"]
         return cls(
             depth=np.asarray(result.arrays["depth"]),
             bounds={name: np.asarray(result.arrays["chain_" + name]) for name in names},
+            words=words,
         )
 
     def plot(self, ax=None):
@@ -93,8 +98,8 @@ class ChainBoundDisplay:
         for name, values in self.bounds.items():
             ax.plot(self.depth, values, color=ACTIVATION_COLOURS.get(name), label=_label(name), marker="o", markersize=4)
         ax.set_yscale("log")
-        ax.set_xlabel("number of layers n")
-        ax.set_ylabel("largest gradient factor  max|f\u2032|\u207f")
+        ax.set_xlabel(self.words.layer_count_axis)
+        ax.set_ylabel(self.words.chain_factor_axis)
         ax.legend(loc="lower left", frameon=False)
         self.figure_, self.ax_ = figure, ax
         return self

@@ -15,32 +15,38 @@ from generator.demos.registry import DemoResult
 from generator.figures.chart_data import category_labels, chart_values
 from generator.figures.seed_summary import nan_mean
 from generator.figures.style import FIGURE_SIZE_IN, MODEL_COLOURS, new_axes
+from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
-MODEL_LABELS = {"cnn": "CNN", "dense": "dense network"}
+
+def _named(name: str, parameters: int, words: FigureWords, separator: str = " ") -> str:
+    """'CNN (6,090 parameters)', or with a line break before the count for a bar's tick."""
+    count = words.say("parameter_count", count=f"{parameters:,}")
+    return f"{words.model_label(name)}\n{count}" if separator == "\n" else f"{words.model_label(name)} ({count})"
 
 
 @dataclass
 class TrainingCurvesDisplay:
     accuracy: dict[str, np.ndarray]  # model -> (epochs,), mean over seeds
     params: dict[str, int]
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> TrainingCurvesDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> TrainingCurvesDisplay:
         arrays, values = result.arrays, result.values
         return cls(
             {name: nan_mean(arrays[f"{name}_acc"], axis=0) for name in ("cnn", "dense")},
             {name: int(values[f"{name}_params"]) for name in ("cnn", "dense")},
+            words,
         )
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         for name, series in self.accuracy.items():
             epochs = np.arange(1, len(series) + 1)
-            ax.plot(epochs, series * 100, color=MODEL_COLOURS[name],
-                    label=f"{MODEL_LABELS[name]} ({self.params[name]:,} parameters)")
-        ax.set_xlabel("epoch")
+            ax.plot(epochs, series * 100, color=MODEL_COLOURS[name], label=_named(name, self.params[name], self.words))
+        ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("test accuracy (%)")
+        ax.set_ylabel(self.words.test_accuracy_axis)
         low = min(float(np.nanmin(series)) for series in self.accuracy.values()) * 100
         ax.set_ylim(max(0.0, min(90.0, low - 2)), 100)
         ax.legend(loc="lower right", frameon=False)
@@ -48,7 +54,7 @@ class TrainingCurvesDisplay:
         return self
 
     def alt_text(self) -> str:
-        parts = [f"the {MODEL_LABELS[name]} ({self.params[name]:,} parameters) ends at {series[-1]:.1%}"
+        parts = [f"the {_named(name, self.params[name], FIGURE_ENGLISH)} ends at {series[-1]:.1%}"
                  for name, series in self.accuracy.items()]
         return f"Line chart of test accuracy per epoch over {counted(len(self.accuracy['cnn']), 'epoch')}: " + "; ".join(parts) + "."
 
@@ -84,10 +90,11 @@ def tile(images: np.ndarray, columns: int) -> np.ndarray:
 @dataclass
 class FiltersDisplay:
     filters: np.ndarray  # (count, 3, 3)
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> FiltersDisplay:
-        return cls(np.asarray(result.arrays["filters"]))
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> FiltersDisplay:
+        return cls(np.asarray(result.arrays["filters"]), words)
 
     def plot(self, ax=None):
         # One tiled image, like the feature maps: an axes per filter left 512 filters a blank figure
@@ -100,7 +107,7 @@ class FiltersDisplay:
         palette = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
         tiles.imshow(tiled, cmap=palette, vmin=-limit, vmax=limit)
         tiles.set_axis_off()
-        tiles.set_title("first-layer filters (red: positive weight, blue: negative)")
+        tiles.set_title(self.words.filters_title)
         self.figure_, self.axes_ = figure, np.array([tiles])
         return self
 
@@ -118,11 +125,12 @@ class FeatureMapsDisplay:
     image: np.ndarray
     maps: np.ndarray  # (channels, side, side)
     label: int
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> FeatureMapsDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> FeatureMapsDisplay:
         return cls(np.asarray(result.arrays["example_image"]), np.asarray(result.arrays["feature_maps"]),
-                   int(result.values["example_label"]))
+                   int(result.values["example_label"]), words)
 
     def plot(self, ax=None):
         figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
@@ -130,7 +138,7 @@ class FeatureMapsDisplay:
         digit = left.add_subplot()
         digit.imshow(self.image, cmap="gray_r")
         digit.set_axis_off()
-        digit.set_title("input digit")
+        digit.set_title(self.words.input_digit_title)
         # One tiled image rather than an axes per map: separate axes of fixed aspect leave wide
         # gaps between rows, and the maps should sit together. The right panel is about 7 x 5.2 inches.
         maps = tile(self.maps, grid_columns(len(self.maps), width=7.0, height=5.2))
@@ -138,7 +146,7 @@ class FeatureMapsDisplay:
         palette = matplotlib.colormaps["magma"].with_extremes(bad="white")
         tiles.imshow(maps, cmap=palette, vmin=0, vmax=float(np.nanmax(maps)) or 1.0)
         tiles.set_axis_off()
-        tiles.set_title("feature maps after the first convolution and ReLU")
+        tiles.set_title(self.words.feature_maps_title)
         self.figure_, self.axes_ = figure, np.array([digit, tiles])
         return self
 
@@ -157,10 +165,11 @@ class FeatureMapsDisplay:
 @dataclass
 class ConfusionMatrixDisplay:
     matrix: np.ndarray
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> ConfusionMatrixDisplay:
-        return cls(np.asarray(result.arrays["confusion"]))
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ConfusionMatrixDisplay:
+        return cls(np.asarray(result.arrays["confusion"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
@@ -176,8 +185,8 @@ class ConfusionMatrixDisplay:
                             color="white" if count > threshold else "black")
         ax.set_xticks(range(classes))
         ax.set_yticks(range(classes))
-        ax.set_xlabel("predicted digit")
-        ax.set_ylabel("true digit")
+        ax.set_xlabel(self.words.predicted_digit_axis)
+        ax.set_ylabel(self.words.true_digit_axis)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -198,12 +207,13 @@ class ConfusionMatrixDisplay:
 class CnnVsDenseDisplay:
     accuracy: dict[str, float]
     params: dict[str, int]
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> CnnVsDenseDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> CnnVsDenseDisplay:
         values = result.values
         return cls({name: float(values[f"{name}_test_acc"]) for name in ("cnn", "dense")},
-                   {name: int(values[f"{name}_params"]) for name in ("cnn", "dense")})
+                   {name: int(values[f"{name}_params"]) for name in ("cnn", "dense")}, words)
 
     def plot(self, ax=None):
         # Errors, not accuracies, on an axis from zero: bars of 98.7% and 98.0% on a
@@ -214,58 +224,60 @@ class CnnVsDenseDisplay:
         errors = [(1 - self.accuracy[name]) * 100 for name in names]
         bars = ax.bar(positions, errors, color=[MODEL_COLOURS[name] for name in names], width=0.55)
         for bar, name, error in zip(bars, names, errors):
-            ax.annotate(f"{error:.1f}% wrong\n({self.accuracy[name]:.1%} right)", xy=(bar.get_x() + bar.get_width() / 2, error),
-                        xytext=(0, 6), textcoords="offset points", ha="center", fontsize=16)
-        ax.set_xticks(positions, [f"{MODEL_LABELS[name]}\n{self.params[name]:,} parameters" for name in names])
+            ax.annotate(f"{error:.1f}% {self.words.wrong}\n({self.accuracy[name]:.1%} {self.words.right})",
+                        xy=(bar.get_x() + bar.get_width() / 2, error), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=16)
+        ax.set_xticks(positions, [_named(name, self.params[name], self.words, separator="\n") for name in names])
         ax.set_ylim(0, max(errors) * 1.35 if max(errors) > 0 else 1)
-        ax.set_ylabel("test error (%)")
+        ax.set_ylabel(self.words.test_error_axis)
         ax.grid(axis="x", visible=False)
         self.figure_, self.ax_ = figure, ax
         return self
 
     def alt_text(self) -> str:
         return "Bar chart: " + "; ".join(
-            f"{MODEL_LABELS[name]} with {self.params[name]:,} parameters reaches {self.accuracy[name]:.1%} test accuracy"
+            f"{FIGURE_ENGLISH.model_label(name)} with {self.params[name]:,} parameters reaches {self.accuracy[name]:.1%} test accuracy"
             for name in self.accuracy) + "."
 
 
 # -- native charts: the same numbers and colours as the figures above ------------------------------
 
 
-def chart_training_curves(result: DemoResult) -> ChartSpec:
-    display = TrainingCurvesDisplay.from_result(result)
+def chart_training_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
+    display = TrainingCurvesDisplay.from_result(result, words=words)
     epochs = len(next(iter(display.accuracy.values())))
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, epochs + 1)),
         series=tuple(
-            ChartSeries(f"{MODEL_LABELS[name]} ({display.params[name]:,} parameters)", chart_values(series * 100),
-                        MODEL_COLOURS[name], markers=False)
+            ChartSeries(_named(name, display.params[name], words), chart_values(series * 100), MODEL_COLOURS[name],
+                        markers=False)
             for name, series in display.accuracy.items()
         ),
-        x_title="epoch",
-        y_title="test accuracy (%)",
+        x_title=words.epoch_axis,
+        y_title=words.test_accuracy_axis,
         y_max=100.0,
         axis_number_format="0",
     )
 
 
-def chart_cnn_vs_dense(result: DemoResult) -> ChartSpec:
+def chart_cnn_vs_dense(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
     # Errors from zero, as in the figure: the honest comparison of two high accuracies.
-    display = CnnVsDenseDisplay.from_result(result)
+    display = CnnVsDenseDisplay.from_result(result, words=words)
     names = list(display.accuracy)
     errors = ChartSeries(
-        "test error (%)",
+        words.test_error_axis,
         chart_values((1 - display.accuracy[name]) * 100 for name in names),
         MODEL_COLOURS[names[0]],
         point_colours=tuple(MODEL_COLOURS[name] for name in names),
     )
     return ChartSpec(
         kind="bar",
-        categories=tuple(f"{MODEL_LABELS[name]} ({display.params[name]:,} parameters)" for name in names),
+        categories=tuple(_named(name, display.params[name], words) for name in names),
         series=(errors,),
-        y_title="test error (%)",
+        y_title=words.test_error_axis,
         y_min=0.0,
         axis_number_format="0.0",
-        value_label_format='0.0"% wrong"',
+        # Quoted text in a number format; a quote inside the word would end it early.
+        value_label_format=f'0.0"% {words.wrong.replace(chr(34), "")}"',
     )

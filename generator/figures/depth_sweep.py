@@ -22,33 +22,40 @@ from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
 from generator.figures.style import (
     ACTIVATION_COLOURS,
     ACTIVATION_LABELS,
-    INIT_LABELS,
     INIT_LINESTYLES,
     NEUTRAL,
     new_axes,
 )
+from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
-def _label(activation: str, init: str) -> str:
-    return f"{ACTIVATION_LABELS.get(activation, activation)} ({INIT_LABELS.get(init, init)})"
+def _label(activation: str, init: str, words: FigureWords = FIGURE_ENGLISH) -> str:
+    # Alt texts keep the English default; drawn labels take the content's words.
+    return f"{ACTIVATION_LABELS.get(activation, activation)} ({words.init_label(init)})"
 
 
-def _plot_each(ax, x, series: np.ndarray, activations, inits, **style) -> None:
+def _plot_each(ax, x, series: np.ndarray, activations, inits, words: FigureWords, **style) -> None:
     """One line per (activation, init): colour from the activation, line style from the init."""
     for a, activation in enumerate(activations):
         for i, init in enumerate(inits):
             ax.plot(x, series[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
-                    label=_label(activation, init), **style)
+                    label=_label(activation, init, words), **style)
 
 
-def _legends(ax, activations, inits) -> None:
+def _legends(ax, activations, inits, words: FigureWords) -> None:
     """Two small legends, colour = activation and style = init, instead of one per line."""
     colour_handles = [Line2D([], [], color=ACTIVATION_COLOURS.get(a), lw=3, label=ACTIVATION_LABELS.get(a, a)) for a in activations]
-    style_handles = [Line2D([], [], color=NEUTRAL, lw=2.5, ls=INIT_LINESTYLES.get(i, "-"), label=INIT_LABELS.get(i, i)) for i in inits]
-    first = ax.legend(handles=colour_handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="activation")
+    style_handles = [Line2D([], [], color=NEUTRAL, lw=2.5, ls=INIT_LINESTYLES.get(i, "-"), label=words.init_label(i)) for i in inits]
+    first = ax.legend(handles=colour_handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                      title=words.activation_legend)
     ax.add_artist(first)
     if len(inits) > 1:
-        ax.legend(handles=style_handles, loc="upper left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="initialisation")
+        ax.legend(handles=style_handles, loc="upper left", bbox_to_anchor=(1.01, 0.5), frameon=False,
+                  title=words.initialisation_legend)
+
+
+def _when(epoch: int, words: FigureWords) -> str:
+    return words.at_initialisation if epoch == 0 else words.say("after_epoch", epoch=epoch)
 
 
 @dataclass
@@ -60,25 +67,26 @@ class GradientNormsDisplay:
     activations: list[str]
     inits: list[str]
     norms: np.ndarray  # (A, I, layers), geometric mean over seeds
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult, epoch_index: int = 0) -> GradientNormsDisplay:
+    def from_result(cls, result: DemoResult, epoch_index: int = 0, words: FigureWords = FIGURE_ENGLISH) -> GradientNormsDisplay:
         values = result.values
         depth = values["focus_depth"]
         d = list(values["depths"]).index(depth)
         norms = result.arrays["grad_norms"][:, :, d, :, epoch_index, : depth + 1]  # (A, I, S, layers)
         return cls(depth, int(result.arrays["grad_norm_epochs"][epoch_index]), values["activations"], values["inits"],
-                   geometric_mean(norms, axis=2))
+                   geometric_mean(norms, axis=2), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        _plot_each(ax, np.arange(1, self.depth + 2), self.norms, self.activations, self.inits, marker="o", markersize=4)
+        _plot_each(ax, np.arange(1, self.depth + 2), self.norms, self.activations, self.inits, self.words,
+                   marker="o", markersize=4)
         ax.set_yscale("log")
-        ax.set_xlabel(f"layer (1 = next to the input, {self.depth + 1} = output)")
-        ax.set_ylabel("gradient norm \u2016\u2202L/\u2202W\u2016")
-        when = "at initialisation" if self.epoch == 0 else f"after epoch {self.epoch}"
-        ax.set_title(f"{self.depth} hidden layers, {when}", loc="left")
-        _legends(ax, self.activations, self.inits)
+        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1))
+        ax.set_ylabel(self.words.weight_gradient_axis)
+        ax.set_title(f"{self.words.say('hidden_layers_title', depth=self.depth)}, {_when(self.epoch, self.words)}", loc="left")
+        _legends(ax, self.activations, self.inits, self.words)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -107,31 +115,33 @@ class AccuracyVsDepthDisplay:
     low: np.ndarray
     high: np.ndarray
     chance: float
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> AccuracyVsDepthDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> AccuracyVsDepthDisplay:
         values = result.values
         accuracy = result.arrays["test_acc"]  # (A, I, D, S)
         return cls(list(values["depths"]), values["activations"], values["inits"], nan_mean(accuracy, axis=3),
                    nan_extreme(accuracy, axis=3, largest=False), nan_extreme(accuracy, axis=3, largest=True),
-                   values["chance"])
+                   values["chance"], words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        _plot_each(ax, self.depths, self.mean * 100, self.activations, self.inits, marker="o", markersize=5)
+        _plot_each(ax, self.depths, self.mean * 100, self.activations, self.inits, self.words, marker="o", markersize=5)
         for a, activation in enumerate(self.activations):
             for i in range(len(self.inits)):
                 ax.fill_between(self.depths, self.low[a, i] * 100, self.high[a, i] * 100,
                                 color=ACTIVATION_COLOURS.get(activation), alpha=0.12, lw=0)
         ax.axhline(self.chance * 100, color=NEUTRAL, ls="--", lw=1.5)
-        ax.annotate("chance", xy=(self.depths[0], self.chance * 100), xytext=(0, 4), textcoords="offset points", color=NEUTRAL)
+        ax.annotate(self.words.chance, xy=(self.depths[0], self.chance * 100), xytext=(0, 4), textcoords="offset points",
+                    color=NEUTRAL)
         ax.set_xscale("log", base=2)
         ax.set_xticks(self.depths, [str(depth) for depth in self.depths])
         ax.minorticks_off()
         ax.set_ylim(0, 100)
-        ax.set_xlabel("hidden layers")
-        ax.set_ylabel("test accuracy (%)")
-        _legends(ax, self.activations, self.inits)
+        ax.set_xlabel(self.words.hidden_layers_axis)
+        ax.set_ylabel(self.words.test_accuracy_axis)
+        _legends(ax, self.activations, self.inits, self.words)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -157,23 +167,25 @@ class LossCurvesDisplay:
     activations: list[str]
     inits: list[str]
     loss: np.ndarray  # (A, I, epochs), mean over seeds that did not diverge
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> LossCurvesDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> LossCurvesDisplay:
         values = result.values
         depth = values["focus_depth"]
         d = list(values["depths"]).index(depth)
-        return cls(depth, values["activations"], values["inits"], nan_mean(result.arrays["loss_curve"][:, :, d], axis=2))
+        return cls(depth, values["activations"], values["inits"], nan_mean(result.arrays["loss_curve"][:, :, d], axis=2),
+                   words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        _plot_each(ax, np.arange(1, self.loss.shape[-1] + 1), self.loss, self.activations, self.inits)
+        _plot_each(ax, np.arange(1, self.loss.shape[-1] + 1), self.loss, self.activations, self.inits, self.words)
         ax.set_yscale("log")
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("training loss (cross-entropy)")
-        ax.set_title(f"{self.depth} hidden layers", loc="left")
-        _legends(ax, self.activations, self.inits)
+        ax.set_ylabel(self.words.training_loss_axis)
+        ax.set_title(self.words.say("hidden_layers_title", depth=self.depth), loc="left")
+        _legends(ax, self.activations, self.inits, self.words)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -192,9 +204,10 @@ class LossCurvesDisplay:
 # -- native charts: the same numbers, colours and line styles as the figures above --------------
 
 
-def _chart_series(series: np.ndarray, activations, inits, markers: bool = True, low=None, high=None) -> list[ChartSeries]:
+def _chart_series(series: np.ndarray, activations, inits, words: FigureWords, markers: bool = True, low=None,
+                  high=None) -> list[ChartSeries]:
     return [
-        ChartSeries(_label(activation, init), chart_values(series[a, i]), ACTIVATION_COLOURS.get(activation, NEUTRAL),
+        ChartSeries(_label(activation, init, words), chart_values(series[a, i]), ACTIVATION_COLOURS.get(activation, NEUTRAL),
                     line_style(INIT_LINESTYLES.get(init, "-")), markers,
                     low=chart_values(low[a, i]) if low is not None else (),
                     high=chart_values(high[a, i]) if high is not None else ())
@@ -203,45 +216,44 @@ def _chart_series(series: np.ndarray, activations, inits, markers: bool = True, 
     ]
 
 
-def chart_gradient_norms(result: DemoResult) -> ChartSpec:
-    display = GradientNormsDisplay.from_result(result)
-    when = "at initialisation" if display.epoch == 0 else f"after epoch {display.epoch}"
+def chart_gradient_norms(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
+    display = GradientNormsDisplay.from_result(result, words=words)
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.depth + 2)),
-        series=tuple(_chart_series(display.norms, display.activations, display.inits)),
-        title=f"{display.depth} hidden layers, {when}",
-        x_title=f"layer (1 = next to the input, {display.depth + 1} = output)",
-        y_title="gradient norm \u2016\u2202L/\u2202W\u2016",
+        series=tuple(_chart_series(display.norms, display.activations, display.inits, words)),
+        title=f"{words.say('hidden_layers_title', depth=display.depth)}, {_when(display.epoch, words)}",
+        x_title=words.say("layer_axis", output=display.depth + 1),
+        y_title=words.weight_gradient_axis,
         y_log=True,
         axis_number_format="0E+0",
     )
 
 
-def chart_accuracy_vs_depth(result: DemoResult) -> ChartSpec:
-    display = AccuracyVsDepthDisplay.from_result(result)
-    chance = ChartSeries("chance", (display.chance * 100,) * len(display.depths), NEUTRAL, "dashed", markers=False)
+def chart_accuracy_vs_depth(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
+    display = AccuracyVsDepthDisplay.from_result(result, words=words)
+    chance = ChartSeries(words.chance, (display.chance * 100,) * len(display.depths), NEUTRAL, "dashed", markers=False)
     return ChartSpec(
         kind="line",
         categories=category_labels(display.depths),
-        series=(*_chart_series(display.mean * 100, display.activations, display.inits,
+        series=(*_chart_series(display.mean * 100, display.activations, display.inits, words,
                                low=display.low * 100, high=display.high * 100), chance),
-        x_title="hidden layers",
-        y_title="test accuracy (%)",
+        x_title=words.hidden_layers_axis,
+        y_title=words.test_accuracy_axis,
         y_min=0.0,
         y_max=100.0,
         axis_number_format="0",
     )
 
 
-def chart_loss_curves(result: DemoResult) -> ChartSpec:
-    display = LossCurvesDisplay.from_result(result)
+def chart_loss_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
+    display = LossCurvesDisplay.from_result(result, words=words)
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.loss.shape[-1] + 1)),
-        series=tuple(_chart_series(display.loss, display.activations, display.inits, markers=False)),
-        title=f"{display.depth} hidden layers",
-        x_title="epoch",
-        y_title="training loss (cross-entropy)",
+        series=tuple(_chart_series(display.loss, display.activations, display.inits, words, markers=False)),
+        title=words.say("hidden_layers_title", depth=display.depth),
+        x_title=words.epoch_axis,
+        y_title=words.training_loss_axis,
         y_log=True,
     )

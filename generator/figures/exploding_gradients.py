@@ -14,6 +14,7 @@ from generator.figures.alt_numbers import loss_path, spoken
 from generator.figures.chart_data import category_labels, chart_values, hex_colour
 from generator.figures.seed_summary import geometric_mean, nan_mean
 from generator.figures.style import NEUTRAL, new_axes
+from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
 def scale_colours(scales) -> list:
@@ -23,8 +24,8 @@ def scale_colours(scales) -> list:
     return [palette(0.1 + 0.75 * index / max(1, count - 1)) for index in range(count)]
 
 
-def _scale_label(scale: float) -> str:
-    return f"{scale:g}\u00d7 the stable scale"
+def _scale_label(scale: float, words: FigureWords) -> str:
+    return words.say("weight_scale", scale=f"{scale:g}")
 
 
 @dataclass
@@ -32,22 +33,23 @@ class ScaledGradientNormsDisplay:
     scales: np.ndarray
     norms: np.ndarray  # (K, layers), geometric mean over seeds
     depth: int
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> ScaledGradientNormsDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ScaledGradientNormsDisplay:
         norms = result.arrays["grad_norms"]  # (K, S, layers)
-        return cls(np.asarray(result.arrays["scales"]), geometric_mean(norms, axis=1), int(result.values["depth"]))
+        return cls(np.asarray(result.arrays["scales"]), geometric_mean(norms, axis=1), int(result.values["depth"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         layers = np.arange(1, self.norms.shape[1] + 1)
         for scale, colour, series in zip(self.scales, scale_colours(self.scales), self.norms):
-            ax.plot(layers, series, color=colour, marker="o", markersize=4, label=_scale_label(scale))
+            ax.plot(layers, series, color=colour, marker="o", markersize=4, label=_scale_label(scale, self.words))
         ax.set_yscale("log")
-        ax.set_xlabel(f"layer (1 = next to the input, {self.depth + 1} = output)")
-        ax.set_ylabel("back-propagated gradient \u2016\u2202L/\u2202z\u2016")
+        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1))
+        ax.set_ylabel(self.words.signal_gradient_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="initial weights")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=self.words.initial_weights_legend)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -68,13 +70,14 @@ class ScaledLossCurvesDisplay:
     scales: np.ndarray
     loss: np.ndarray  # (K, epochs), mean over seeds still training
     diverged_epoch: np.ndarray  # (K,), first divergence among seeds, -1 if none
+    words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult) -> ScaledLossCurvesDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ScaledLossCurvesDisplay:
         loss = result.arrays["loss_curve"]
         diverged = result.arrays["diverged_epoch"]
         first = np.array([row[row >= 0].min() if (row >= 0).any() else -1 for row in diverged])
-        return cls(np.asarray(result.arrays["scales"]), nan_mean(loss, axis=1), first)
+        return cls(np.asarray(result.arrays["scales"]), nan_mean(loss, axis=1), first, words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
@@ -82,23 +85,23 @@ class ScaledLossCurvesDisplay:
         top = np.nanmax(self.loss) if np.isfinite(self.loss).any() else 3.0
         marks = 0
         for scale, colour, series, diverged in zip(self.scales, scale_colours(self.scales), self.loss, self.diverged_epoch):
-            ax.plot(epochs, series, color=colour, label=_scale_label(scale))
+            ax.plot(epochs, series, color=colour, label=_scale_label(scale, self.words))
             if diverged >= 0:
                 # Drawn honestly: where the loss stopped being a number, a cross above the curves
                 # (stacked, so runs that diverged in the same epoch stay distinguishable).
                 height = top * 1.4 * 1.3**marks
                 marks += 1
                 ax.plot([diverged], [height], marker="X", markersize=14, color=colour, linestyle="none")
-                ax.annotate(f"{scale:g}\u00d7: loss diverged in epoch {diverged}", xy=(diverged, height), xytext=(10, -5),
-                            textcoords="offset points", color=colour)
+                ax.annotate(self.words.say("diverged_note", scale=f"{scale:g}", epoch=diverged), xy=(diverged, height),
+                            xytext=(10, -5), textcoords="offset points", color=colour)
         ax.set_yscale("log")
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("training loss (cross-entropy)")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="initial weights")
+        ax.set_ylabel(self.words.training_loss_axis)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=self.words.initial_weights_legend)
         # ln(10): the loss of a network that guesses uniformly among the ten digits.
         ax.axhline(np.log(10), color=NEUTRAL, lw=1, ls="--")
-        ax.annotate("guessing (ln 10)", xy=(epochs[-1], np.log(10)), xytext=(0, -16), textcoords="offset points",
+        ax.annotate(self.words.guessing, xy=(epochs[-1], np.log(10)), xytext=(0, -16), textcoords="offset points",
                     ha="right", color=NEUTRAL)
         self.figure_, self.ax_ = figure, ax
         return self
@@ -116,40 +119,41 @@ class ScaledLossCurvesDisplay:
 # -- native charts: the same numbers and colours as the figures above ------------------------------
 
 
-def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str] | None = None) -> tuple[ChartSeries, ...]:
-    names = names or [_scale_label(scale) for scale in scales]
+def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str]) -> tuple[ChartSeries, ...]:
     return tuple(
         ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers)
         for name, colour, row in zip(names, scale_colours(scales), rows)
     )
 
 
-def chart_gradient_norms(result: DemoResult) -> ChartSpec:
-    display = ScaledGradientNormsDisplay.from_result(result)
+def chart_gradient_norms(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
+    display = ScaledGradientNormsDisplay.from_result(result, words=words)
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.norms.shape[1] + 1)),
-        series=_scale_series(display.scales, display.norms, markers=True),
-        x_title=f"layer (1 = next to the input, {display.depth + 1} = output)",
-        y_title="back-propagated gradient \u2016\u2202L/\u2202z\u2016",
+        series=_scale_series(display.scales, display.norms, markers=True,
+                             names=[_scale_label(scale, words) for scale in display.scales]),
+        x_title=words.say("layer_axis", output=display.depth + 1),
+        y_title=words.signal_gradient_axis,
         y_log=True,
         axis_number_format="0E+0",
     )
 
 
-def chart_loss_curves(result: DemoResult) -> ChartSpec:
+def chart_loss_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
     # A diverged run's line stops where its loss stopped being a number; its legend entry says when,
     # as the figure's cross does.
-    display = ScaledLossCurvesDisplay.from_result(result)
+    display = ScaledLossCurvesDisplay.from_result(result, words=words)
     names = [
-        _scale_label(scale) + (f", diverged in epoch {diverged}" if diverged >= 0 else "")
+        words.say("diverged_series", series=_scale_label(scale, words), epoch=diverged) if diverged >= 0
+        else _scale_label(scale, words)
         for scale, diverged in zip(display.scales, display.diverged_epoch)
     ]
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.loss.shape[1] + 1)),
         series=_scale_series(display.scales, display.loss, markers=False, names=names),
-        x_title="epoch",
-        y_title="training loss (cross-entropy)",
+        x_title=words.epoch_axis,
+        y_title=words.training_loss_axis,
         y_log=True,
     )

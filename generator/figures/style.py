@@ -28,7 +28,6 @@ ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 MODEL_COLOURS = {"cnn": "#E69F00", "dense": "#56B4E9"}
 # Initialisations are told apart by line style, so colour stays the activation's.
 INIT_LINESTYLES = {"default": "-", "xavier": "--", "he": ":"}
-INIT_LABELS = {"default": "default init", "xavier": "Xavier", "he": "He"}
 NEUTRAL = "#555555"
 BOUND_COLOUR = "#CC79A7"  # reddish purple, for reference lines and bounds
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from generator.cli import main
+from generator.figures.words import FigureWords
 from generator.interface_words import (
     BUILT_IN,
     ENGLISH,
@@ -177,7 +178,9 @@ def fields_named(cls) -> list[str]:
 
 
 def test_the_content_can_name_exactly_the_words_there_are():
-    assert list(LabelOverrides.model_fields) == fields_named(InterfaceWords)
+    # The words around the content, then the words drawn into the figures; no name is both.
+    assert list(LabelOverrides.model_fields) == fields_named(InterfaceWords) + fields_named(FigureWords)
+    assert not set(fields_named(InterfaceWords)) & set(fields_named(FigureWords))
 
 
 def test_overrides_replace_only_the_words_they_name():
@@ -193,7 +196,7 @@ def test_the_schema_describes_theme_labels():
     labels = schema["$defs"]["Theme"]["properties"]["labels"]
     model = schema["$defs"][labels["$ref"].rsplit("/", 1)[-1]]
     assert model["additionalProperties"] is False
-    assert sorted(model["properties"]) == sorted(fields_named(InterfaceWords))
+    assert sorted(model["properties"]) == sorted(fields_named(InterfaceWords) + fields_named(FigureWords))
     assert "{number}" in model["properties"]["figure"]["description"]
     assert "'Figure {number}.'" in model["properties"]["figure"]["description"]
 

@@ -18,10 +18,10 @@ from generator.figures.style import FIGURE_SIZE_IN, MODEL_COLOURS, new_axes
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
-def _named(name: str, parameters: int, words: FigureWords, separator: str = " ") -> str:
-    """'CNN (6,090 parameters)', or with a line break before the count for a bar's tick."""
+def _named(name: str, parameters: int, words: FigureWords, stacked: bool = False) -> str:
+    """'CNN (6,090 parameters)', or 'CNN' over '6,090 parameters' (stacked) for a bar's tick."""
     count = words.say("parameter_count", count=f"{parameters:,}")
-    return f"{words.model_label(name)}\n{count}" if separator == "\n" else f"{words.model_label(name)} ({count})"
+    return f"{words.model_label(name)}\n{count}" if stacked else f"{words.model_label(name)} ({count})"
 
 
 @dataclass
@@ -227,7 +227,7 @@ class CnnVsDenseDisplay:
             ax.annotate(f"{error:.1f}% {self.words.wrong}\n({self.accuracy[name]:.1%} {self.words.right})",
                         xy=(bar.get_x() + bar.get_width() / 2, error), xytext=(0, 6), textcoords="offset points",
                         ha="center", fontsize=16)
-        ax.set_xticks(positions, [_named(name, self.params[name], self.words, separator="\n") for name in names])
+        ax.set_xticks(positions, [_named(name, self.params[name], self.words, stacked=True) for name in names])
         ax.set_ylim(0, max(errors) * 1.35 if max(errors) > 0 else 1)
         ax.set_ylabel(self.words.test_error_axis)
         ax.grid(axis="x", visible=False)

@@ -24,6 +24,7 @@ from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
+from generator.figures.words import FigureWords, figure_words
 from generator.progress import Reporter, SilentReporter
 from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
@@ -178,12 +179,14 @@ def demo_param_place(loaded: LoadedLecture, profile: str, demo: str, param: str)
 
 
 def draw_figures(
-    loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]], cache: Cache
+    loaded: LoadedLecture,
+    jobs: dict[str, DemoJob],
+    results: dict[str, tuple[CachedResult, DemoRecord]],
+    cache: Cache,
+    words: FigureWords,
 ) -> dict[str, FigureAsset]:
     from generator.figures.registry import draw_figure, figure_code_hash
-    from generator.figures.words import figure_words
 
-    words = figure_words(loaded.lecture.theme.labels)
     figures = {}
     for name in cited_figures(loaded):
         demo, figure = name.split(".", 1)
@@ -200,13 +203,12 @@ def draw_figures(
 
 
 def chart_specs(
-    loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]]
+    loaded: LoadedLecture, jobs: dict[str, DemoJob], results: dict[str, tuple[CachedResult, DemoRecord]],
+    words: FigureWords,
 ) -> dict[str, ChartSpec]:
     """The native charts the slides ask for, computed from the results (cheap: no training, no drawing)."""
     from generator.figures.registry import chart_for
-    from generator.figures.words import figure_words
 
-    words = figure_words(loaded.lecture.theme.labels)
     charts = {}
     for name in cited_charts(loaded):
         demo, figure = name.split(".", 1)
@@ -307,8 +309,9 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     results = runner.results(jobs)
     lap("demos")
 
-    figures = draw_figures(loaded, jobs, results, cache)
-    charts = chart_specs(loaded, jobs, results)
+    words = figure_words(loaded.lecture.theme.labels)
+    figures = draw_figures(loaded, jobs, results, cache, words)
+    charts = chart_specs(loaded, jobs, results, words)
     lap("figures")
 
     records = [record for _, record in results.values()]

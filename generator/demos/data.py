@@ -117,7 +117,7 @@ def mnist(root: str | Path) -> Split:
 
     Every problem is a RuntimeError whose message names the file or folder and what to do.
     """
-    data_dir = Path(root or default_data_dir(_default_cache_root()))
+    data_dir = _data_dir(root)
     folder = mnist_folder(data_dir)
     found = find_mnist_files(folder)
     if None in found.values() and None not in find_mnist_files(data_dir).values():
@@ -177,7 +177,7 @@ def fingerprint(name: str, data_dir: str | Path = "") -> str | None:
     """
     if name != "mnist":
         return None
-    found = find_mnist_files(mnist_folder(data_dir or default_data_dir(_default_cache_root())))
+    found = find_mnist_files(mnist_folder(_data_dir(data_dir)))
     if None in found.values():
         return "absent"
     paths = tuple(path.resolve() for path in found.values())
@@ -193,10 +193,13 @@ def _hash_files(paths: tuple[Path, ...], stamps: tuple[tuple[int, int], ...]) ->
     return digest.hexdigest()
 
 
-def _default_cache_root() -> Path:
+def _data_dir(root: str | Path) -> Path:
+    """The data folder a caller named, else the default one (under the default cache)."""
+    if root:
+        return Path(root)
     from generator.cache import default_cache_dir
 
-    return default_cache_dir()
+    return default_data_dir(default_cache_dir())
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -540,7 +540,7 @@ def slide_view(slide: Slide, position: int, labels: InterfaceWords) -> SlideView
 
 
 def _columns(slide: Slide, position: int, labels: InterfaceWords) -> tuple[tuple[BlockView, ...], ...]:
-    views = [block_view(block, f"s{position}b{index}-", labels) for index, block in enumerate(slide.blocks)]
+    views = _block_views(slide, position, labels)
     if not views:
         return ()
     if slide.layout != "figure_bullets":
@@ -1011,7 +1011,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                     title_block,
                     title=inline_html(slide.title) or title_block.title,
                     subtitle=inline_html(slide.subtitle) or title_block.subtitle,
-                    blocks=_report_blocks(slide, position, labels),
+                    blocks=_block_views(slide, position, labels),
                     notes=_paragraphs(slide),
                 )
             elif slide.kind in ("section", "closing"):
@@ -1024,7 +1024,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                         title_text=plain_text(slide.title),
                         subtitle=inline_html(slide.subtitle),
                         intro=_paragraphs(slide) if slide.kind == "section" else (),
-                        blocks=_report_blocks(slide, position, labels),
+                        blocks=_block_views(slide, position, labels),
                         notes=_paragraphs(slide) if slide.kind == "closing" else (),
                         entries=(),
                     )
@@ -1046,7 +1046,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
                     title=inline_html(slide.title),
                     title_text=plain_text(slide.title),
                     subtitle=inline_html(slide.subtitle),
-                    blocks=_report_blocks(slide, position, labels),
+                    blocks=_block_views(slide, position, labels),
                     notes=_paragraphs(slide),
                     level=2 if current.kind == "loose" else 3,
                 )
@@ -1057,8 +1057,9 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
     return title_block, tuple(sections)
 
 
-def _report_blocks(slide: Slide, position: int, labels: InterfaceWords) -> tuple[BlockView, ...]:
-    # The same id prefix as the slide deck, so a figure's SVG ids match in both files.
+def _block_views(slide: Slide, position: int, labels: InterfaceWords) -> tuple[BlockView, ...]:
+    # One id prefix per slide and block, the same in the slide deck and the report, so a figure's SVG
+    # ids match in both files and never repeat within one page.
     return tuple(block_view(block, f"s{position}b{index}-", labels) for index, block in enumerate(slide.blocks))
 
 

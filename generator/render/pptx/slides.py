@@ -217,12 +217,11 @@ def _fill_content_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
         text_column, visual_column = frame.columns
     elif beside:
         text_column, visual_column = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
+    painter = ContentPainter(added, deck.theme, deck.meta.labels)
     if beside:
-        painter = ContentPainter(added, deck.theme, deck.meta.labels)
         painter.stack(text_blocks, text_column)
         painter.stack(visual_blocks, visual_column)
     else:
-        painter = ContentPainter(added, deck.theme, deck.meta.labels)
         painter.stack(slide.blocks, region)
 
 

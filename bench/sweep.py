@@ -31,11 +31,11 @@ from pathlib import Path
 import torch
 
 from generator.content.loader import load_lecture
-from generator.demos.cnn_digits import CnnDigitsParams, build_cnn, build_dense, count_parameters, matching_dense_width
+from generator.demos.kinds.cnn_digits import CnnDigitsParams, build_cnn, build_dense, count_parameters, matching_dense_width
 from generator.demos.cuda_graphs import ENVIRONMENT_SWITCH
 from generator.demos.data import digits
-from generator.demos.depth_sweep import DepthSweepParams
-from generator.demos.depth_sweep import run as run_sweep
+from generator.demos.kinds.depth_sweep import DepthSweepParams
+from generator.demos.kinds.depth_sweep import run as run_sweep
 from generator.demos.ensemble import Member, TrainConfig, layer_sizes, train_ensemble, train_reference
 from generator.demos.execution import plan_jobs, resolve_device, run_job, seed_everything
 from generator.demos.registry import RunContext, SilentProgress

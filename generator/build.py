@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__
 from generator.cache import Cache, CachedResult, content_key, default_cache_dir
-from generator.content.loader import LoadedLecture, load_lecture
+from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
@@ -26,11 +26,10 @@ from generator.demos.execution import DemoJob, package_versions, plan_jobs, reso
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords, figure_words
 from generator.progress import Reporter, SilentReporter
+from generator.render.formats import BuildTarget, RenderRequest, default_formats, output_formats, render_formats
 from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
 
-FORMATS = ("pptx", "html", "report")
-STANDARD_PROFILES = ("quick", "default", "full")
 # Device types a cached result may come from when the user lets us choose.
 AUTO_DEVICE_ORDER = ("cuda", "mps", "cpu")
 
@@ -39,7 +38,7 @@ AUTO_DEVICE_ORDER = ("cuda", "mps", "cpu")
 class BuildOptions:
     content: Path
     output_dir: Path = Path("output")
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = field(default_factory=default_formats)
     profile: str = "default"
     device: str = "auto"
     force: bool = False
@@ -69,22 +68,6 @@ class BuildReport:
     @property
     def demos_run(self) -> list[str]:
         return [demo.name for demo in self.demos if not demo.cached]
-
-
-def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> None:
-    defined = list(loaded.lecture.profiles)
-    if profile in defined or profile == "default":
-        return
-    if profile in STANDARD_PROFILES:
-        reporter.info(f"profile {profile!r} is not defined in {loaded.path.name}; using the demos' parameters as written")
-        return
-    from generator.content.expressions import did_you_mean
-
-    choices = sorted(set(defined) | {"default"})
-    raise UsageError(
-        f"--profile {profile}: {loaded.path} defines no such profile{did_you_mean(profile, choices)} "
-        f"(available: {', '.join(choices)})"
-    )
 
 
 class _DemoRunner:
@@ -185,18 +168,18 @@ def draw_figures(
     cache: Cache,
     words: FigureWords,
 ) -> dict[str, FigureAsset]:
-    from generator.figures.registry import draw_figure, figure_code_hash
+    from generator.figures.drawing import draw_figure, figure_code_hash
 
     figures = {}
     for name in cited_figures(loaded):
         demo, figure = name.split(".", 1)
         job = jobs[demo]
         cached, record = results[demo]
-        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind.name),
+        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind),
                            "words": asdict(words)})
         asset = cache.get_figure(key, name)
         if asset is None:
-            asset = draw_figure(job.kind.name, figure, demo, cached.result, words)
+            asset = draw_figure(job.kind, figure, demo, cached.result, words)
             cache.put_figure(key, asset)
         figures[name] = asset
     return figures
@@ -207,54 +190,13 @@ def chart_specs(
     words: FigureWords,
 ) -> dict[str, ChartSpec]:
     """The native charts the slides ask for, computed from the results (cheap: no training, no drawing)."""
-    from generator.figures.registry import chart_for
+    from generator.figures.drawing import chart_for
 
     charts = {}
     for name in cited_charts(loaded):
         demo, figure = name.split(".", 1)
-        charts[name] = chart_for(jobs[demo].kind.name, figure, results[demo][0].result, words)
+        charts[name] = chart_for(jobs[demo].kind, figure, results[demo][0].result, words)
     return charts
-
-
-def render(
-    deck: Deck,
-    formats: Sequence[str],
-    template_dirs: Sequence[Path],
-    reveal_root: str | None = None,
-    layout_problems: list[Problem] | None = None,
-) -> dict[str, bytes]:
-    """Bytes per output file; `layout_problems` receives the PowerPoint renderer's warnings
-    (bullets continued on another slide, text too long for its box)."""
-    files: dict[str, bytes] = {}
-    if "pptx" in formats:
-        from generator.render.pptx import render_pptx_with_problems
-
-        rendered = render_pptx_with_problems(deck)
-        files["slides.pptx"] = rendered.data
-        if layout_problems is not None:
-            layout_problems.extend(rendered.problems)
-    if "html" in formats:
-        from generator.render.html import render_slides_html
-
-        files["slides.html"] = render_slides_html(deck, template_dirs).encode()
-    if "pdf" in formats:
-        from generator.render.html import render_slides_html
-        from generator.render.pdf import render_pdf
-
-        slides = files.get("slides.html") or render_slides_html(deck, template_dirs).encode()
-        files["slides.pdf"] = render_pdf(slides.decode(), deck.meta.date)
-    if "report" in formats:
-        from generator.render.html import render_report_html
-
-        files["report.html"] = render_report_html(deck, template_dirs).encode()
-    if "revealjs" in formats:
-        from generator.render.revealjs import DEFAULT_REVEALJS_URL, REVEALJS_OUTPUT, render_revealjs_html
-
-        files[REVEALJS_OUTPUT] = render_revealjs_html(deck, template_dirs, reveal_root or DEFAULT_REVEALJS_URL).encode()
-    for asset in deck.figures:
-        files[f"figures/{asset.file_stem}.png"] = asset.png
-        files[f"figures/{asset.file_stem}.svg"] = asset.svg.encode()
-    return files
 
 
 def demo_run(record: DemoRecord) -> DemoRun:
@@ -283,21 +225,14 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
         timings[stage] = round(now - clock, 4)
         clock = now
 
-    loaded = load_lecture(options.content)
+    loaded = load_lecture(options.content, options.profile)
     check_profile(loaded, options.profile, reporter)
     check_output_dir(options.output_dir, loaded.folder)
-    if "pdf" in options.formats:
-        from generator.render.pdf import find_chromium
-
-        find_chromium()  # say now, not after training, that the PDF cannot be made
-    reveal_root = revealjs_url = None
-    if "revealjs" in options.formats:
-        from generator.render.revealjs import DEFAULT_REVEALJS_URL, URL_SCHEME, reveal_location
-
-        revealjs_url = options.revealjs_url or DEFAULT_REVEALJS_URL
-        if URL_SCHEME.match(revealjs_url) or Path(revealjs_url).is_absolute():
-            # Checked before training; a relative folder waits for the lecture's folder name (its slug).
-            reveal_root = reveal_location(revealjs_url, options.output_dir)
+    formats = output_formats()
+    target = BuildTarget(options.output_dir, options.revealjs_url)
+    for name in options.formats:
+        if formats[name].preflight is not None:
+            formats[name].preflight(target)  # say now, not after training, that an output cannot be made
     lap("load")
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
@@ -315,9 +250,9 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("figures")
 
     records = [record for _, record in results.values()]
-    resolved = resolve_deck(
-        loaded, {name: cached.result.values for name, (cached, _) in results.items()}, figures, charts
-    )
+    quotable = {name: jobs[name].kind.result_schema.mark_missing(cached.result.values, jobs[name].params)
+                for name, (cached, _) in results.items()}
+    resolved = resolve_deck(loaded, quotable, figures, charts)
     warnings = [str(problem) for problem in resolved.warnings]
     if options.strict and resolved.warnings:
         raise ContentError(list(resolved.warnings))
@@ -328,16 +263,12 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
     # Only now is the lecture's folder, OUTPUT/<slug>, known; it too must not be the content's folder.
     check_output_dir(options.output_dir / deck.meta.slug, loaded.folder)
-    if revealjs_url is not None and reveal_root is None:
-        from generator.render.revealjs import reveal_location
-
-        # A relative folder is linked from the page, so it is checked from the page's folder.
-        reveal_root = reveal_location(revealjs_url, options.output_dir / deck.meta.slug)
-    layout_problems: list[Problem] = []
     # --templates first, then the content's theme.templates; the built-in templates come last.
     content_templates = (loaded.template_dir,) if loaded.template_dir else ()
-    template_dirs = (*options.template_dirs, *content_templates)
-    files = render(deck, options.formats, template_dirs, reveal_root, layout_problems)
+    request = RenderRequest(deck, (*options.template_dirs, *content_templates), options.output_dir / deck.meta.slug,
+                            options.revealjs_url)
+    files = render_formats(request, options.formats)
+    layout_problems = request.problems
     if options.strict and layout_problems:
         raise ContentError(layout_problems)
     for problem in layout_problems:

@@ -14,19 +14,23 @@ import click
 
 from generator import __version__
 from generator.errors import EXIT_BUILD_FAILED, ContentError, UsageError
-
-FORMAT_CHOICES = ("pptx", "html", "report", "pdf", "revealjs")
-DEFAULT_FORMATS = ("pptx", "html", "report")
+from generator.render.formats import default_formats, output_formats
 
 
 def _formats(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     # --format is repeatable: `--format html --format report` means both, not only the last one given.
     parts = (part.strip().lower() for value in values for part in value.split(","))
     names = tuple(dict.fromkeys(part for part in parts if part))
-    unknown = [name for name in names if name not in FORMAT_CHOICES]
+    choices = list(output_formats())
+    unknown = [name for name in names if name not in choices]
     if unknown or not names:
-        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}; choose from {', '.join(FORMAT_CHOICES)} (comma-separated)")
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}; choose from {', '.join(choices)} (comma-separated)")
     return names
+
+
+def _format_help() -> str:
+    listed = ", ".join(f"{name} ({output_format.help})" for name, output_format in output_formats().items())
+    return f"Comma-separated or repeated outputs: {listed}."
 
 
 class _Group(click.Group):
@@ -73,10 +77,9 @@ def main(ctx):
 @click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
-@click.option("--format", "formats", multiple=True, default=[",".join(DEFAULT_FORMATS)], show_default=True,
-              callback=_formats,
-              help="Comma-separated or repeated outputs: pptx (slides.pptx), html (slides.html), report (report.html), "
-                   "pdf (slides.pdf, printed by headless Chromium), revealjs (slides.reveal.html, for reveal.js).")
+@click.option("--format", "formats", multiple=True, default=lambda: [",".join(default_formats())],
+              show_default=",".join(default_formats()),
+              callback=_formats, help=_format_help())
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,
@@ -133,21 +136,29 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
 
 @main.command(short_help="Check a content file without running it.")
 @click.argument("content", type=click.Path(path_type=Path))
+@click.option("--profile", default="default", show_default=True,
+              help="Check `results` references against the demos' parameters under this profile.")
 @_verbosity
-def validate(content, quiet, verbose):
+def validate(content, profile, quiet, verbose):
     """Check a content file without running anything; list every problem.
+
+    Every `{{ results... }}` reference is checked against the cited demo's
+    result names and the keys its parameters give (depths, activations, ...).
 
     \b
     Example:
       lecturegen validate content/deep_learning.yaml
+      lecturegen validate content/deep_learning.yaml --profile full
     """
-    from generator.content.expressions import count as counted
-    from generator.content.loader import load_lecture
+    from generator.content.loader import check_profile, load_lecture
+    from generator.progress import Reporter
+    from generator.wording import count as counted
 
     try:
-        loaded = load_lecture(content)
+        loaded = load_lecture(content, profile)
     except ContentError as error:
         raise error.as_check() from None
+    check_profile(loaded, profile, Reporter(quiet=quiet, verbose=verbose))
     if not quiet:
         lecture = loaded.lecture
         count = sum(len(section.slides) for section in lecture.sections)
@@ -156,55 +167,22 @@ def validate(content, quiet, verbose):
         click.echo(f"{content}: OK ({summary})")
 
 
-@main.command(short_help="List the demo kinds and their parameters.")
+@main.command(short_help="List the demo kinds: parameters, results and figures.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def demos(as_json):
-    """List the demo kinds, their parameters (type, default) and figures.
+    """List the demo kinds: their parameters (type, default), the results text
+    can quote (type, meaning) and their figures.
 
     \b
     Example:
       lecturegen demos
     """
-    from generator.demos.registry import demo_kinds
+    from generator.demos.catalogue import catalogue, catalogue_text
 
-    description = {}
-    for name, kind in demo_kinds().items():
-        schema = kind.params.model_json_schema()
-        params = {}
-        for param, spec in schema.get("properties", {}).items():
-            field = kind.params.model_fields[param]
-            default = field.get_default(call_default_factory=True)
-            if isinstance(default, tuple):
-                default = list(default)  # written as YAML writes it: (16, 32) is not content syntax
-            params[param] = {"type": _type_text(spec), "default": default, "description": spec.get("description", "")}
-        description[name] = {
-            "summary": kind.summary,
-            "params": params,
-            "figures": {figure.name: figure.description for figure in kind.figures},
-        }
     if as_json:
-        click.echo(json.dumps(description, indent=2))
-        return
-    for name, info in description.items():
-        click.echo(f"{name}: {info['summary']}")
-        click.echo("  params:")
-        for param, spec in info["params"].items():
-            click.echo(f"    {param} ({spec['type']}, default {spec['default']!r}): {spec['description']}")
-        click.echo("  figures:")
-        for figure, text in info["figures"].items():
-            click.echo(f"    {figure}: {text}")
-
-
-def _type_text(spec: dict) -> str:
-    if "enum" in spec:
-        return " | ".join(map(str, spec["enum"]))
-    if spec.get("type") == "array" and "prefixItems" in spec:
-        return "[" + ", ".join(_type_text(item) for item in spec["prefixItems"]) + "]"
-    if spec.get("type") == "array":
-        return f"list of {_type_text(spec.get('items', {}))}"
-    if "anyOf" in spec:
-        return " | ".join(_type_text(option) for option in spec["anyOf"])
-    return {"number": "float", "integer": "int", "string": "str", "boolean": "bool"}.get(spec.get("type"), spec.get("type", "any"))
+        click.echo(json.dumps(catalogue(), indent=2))
+    else:
+        click.echo(catalogue_text(), nl=False)
 
 
 @main.command(short_help="Start a lecture from a copy of the default.")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from generator.content.expressions import count as counted
+from generator.wording import count as counted
 from generator.demos.registry import SilentProgress
 
 # Without a terminal, report progress at these fractions of a demo's work.

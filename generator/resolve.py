@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import deck as d
-from generator.content.expressions import ExpressionError, count, render_text
+from generator.content.expressions import ExpressionError, render_text
+from generator.wording import count
 from generator.content.loader import LoadedLecture, image_media_type, resolve_inside
 from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify

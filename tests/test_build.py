@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import shutil
 import subprocess
@@ -224,13 +226,12 @@ def test_output_folder_may_not_be_the_content_folder(tmp_path):
 
 def test_a_failing_demo_is_named_and_exits_1(tmp_path, monkeypatch, fresh_cache):
     from generator.demos import registry
-    from generator.demos.activations import KIND
+    from generator.demos.kinds.activations import KIND
 
     def explode(params, ctx):
         raise RuntimeError("loss became NaN")
 
-    monkeypatch.setitem(registry._KINDS, "activations", registry.DemoKind(
-        name="activations", summary=KIND.summary, params=KIND.params, run=explode, figures=KIND.figures))
+    monkeypatch.setitem(registry._KINDS, "activations", dataclasses.replace(KIND, run=explode))
     result = build(str(MINIMAL), "-o", str(tmp_path / "out"), "--force")
     assert result.exit_code == 1
     assert "demo 'act' (activations, params {" in result.stderr
@@ -334,13 +335,12 @@ def test_abandoned_cache_staging_folders_are_cleaned_up(tmp_path, fresh_cache):
 
 def _register_failing_kind(monkeypatch, error: BaseException) -> None:
     from generator.demos import registry
-    from generator.demos.activations import KIND
+    from generator.demos.kinds.activations import KIND
 
     def fail(params, ctx):
         raise error
 
-    monkeypatch.setitem(registry._KINDS, "failing", registry.DemoKind(
-        name="failing", summary="raises", params=KIND.params, run=fail, figures=KIND.figures))
+    monkeypatch.setitem(registry._KINDS, "failing", dataclasses.replace(KIND, name="failing", summary="raises", run=fail))
 
 
 def test_other_demos_results_stay_cached_when_one_fails(tmp_path, monkeypatch, fresh_cache):

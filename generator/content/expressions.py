@@ -5,23 +5,31 @@ an immutable sandbox with StrictUndefined, so an attribute trick fails with a
 located error and a typo never renders as a blank. The only name a template
 sees is ``results`` (plus a few number-formatting filters).
 
-Two entry points: :func:`check_template` (before any demo runs: syntax and
-which demos are cited) and :func:`render_text` (after: the values).
+Two entry points: :func:`check_template` (before any demo runs: syntax, and
+every ``results...`` reference against the cited kind's result schema and
+resolved parameters) and :func:`render_text` (after: the values). Both word a
+key that is not there the same way (results.no_such_key).
+
+A value a run could not give (a diverged network) is *missing*: it renders as
+an error that says why, never as "None". ``| default('n/a')`` or
+``is defined`` lets text say something else instead.
 """
 
 from __future__ import annotations
 
-import difflib
+import functools
 import inspect
 import math
-import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.demos.results import MissingValue, key_path, no_such_key
+from generator.wording import count, did_you_mean
 
 SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
@@ -47,24 +55,6 @@ def fixed(value: float, digits: int = 2) -> str:
 def thousands(value: float) -> str:
     """6090 -> '6,090' (whole numbers with a thousands separator)."""
     return f"{round(float(value)):,}"
-
-
-def count(value: float, noun: str, plural: str | None = None) -> str:
-    """3, 'seed' -> '3 seeds'; 1, 'seed' -> '1 seed'; an irregular plural is given: 2, 'child', 'children'.
-
-    A profile that runs one seed or one epoch would otherwise print "1 seeds".
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"count needs a number, got {type(value).__name__} ({value!r})")
-    if not float(value).is_integer():
-        # Rounding 2.5 epochs to "2 epochs" would print a count that is not the value.
-        raise ValueError(f"count needs a whole number, got {value!r}; round it first: `| round | count(...)`")
-    for word in (noun, plural):
-        if word is not None and (not isinstance(word, str) or not word.strip()):
-            raise ValueError(f"count needs words for what is counted, e.g. count('seed'), got {word!r}")
-    number = int(value)
-    word = noun if number == 1 else (plural if plural is not None else f"{noun}s")
-    return f"{number:,} {word}"
 
 
 def sci(value: float, digits: int = 1) -> str:
@@ -98,10 +88,36 @@ class _ContentSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _formatting(function: Callable) -> Callable:
+    """A number filter that, given a missing value, raises the error saying why it is missing."""
+
+    @functools.wraps(function)
+    def checked(value, *args, **kwargs):
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        return function(value, *args, **kwargs)
+
+    return checked
+
+
+class Missing(StrictUndefined):
+    """A value the demo could not give; any use of it but `default` or `is defined` is an error saying why."""
+
+    __slots__ = ()
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(
+            hint=f"{path} is missing: {reason}. To print something else, write `{path} | default('n/a')`, "
+            f"or `{path} | pct if {path} is defined else 'n/a'`",
+            name=path,
+        )
+
+
 @lru_cache(maxsize=1)
 def _environment() -> _ContentSandbox:
     env = _ContentSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count)
+    env.filters.update({name: _formatting(function) for name, function in
+                        dict(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count).items()})
     env.globals.clear()  # no range(), dict(), lipsum(), cycler()...: content needs none of them
     return env
 
@@ -122,8 +138,55 @@ def _cited_demos(tree: nodes.Template) -> list[tuple[str, int]]:
     return cited
 
 
-def check_template(text: str, demo_names: list[str]) -> list[str]:
-    """Problems with the expressions in ``text`` that can be seen before any demo runs."""
+# What validate knows of a cited demo: a function checking a chain of keys below results.<demo>
+# (None when fine, else the message), or None when its kind or parameters are themselves in error.
+ReferenceCheck = Callable[[list], "str | None"]
+
+
+_UNKNOWABLE = object()
+
+
+def _reference_chains(tree: nodes.Template) -> list[tuple[str, list]]:
+    """(demo, [keys...]) of every outermost ``results.<demo>.<key>["<key>"]...`` reference.
+
+    A key computed by the template (a loop variable) ends the chain there: it cannot be known before rendering.
+    """
+    lookups = list(tree.find_all((nodes.Getattr, nodes.Getitem)))
+    inner = {id(node.node) for node in lookups}
+    chains = []
+    for node in lookups:
+        if id(node) in inner:
+            continue
+        keys: list = []
+        current: nodes.Node = node
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                keys.append(current.attr)
+            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, (str, int)):
+                keys.append(current.arg.value)
+            else:
+                keys.append(_UNKNOWABLE)
+            current = current.node
+        if not (isinstance(current, nodes.Name) and current.name == "results"):
+            continue
+        keys.reverse()
+        if not keys or not isinstance(keys[0], str):
+            continue
+        known = []
+        for key in keys[1:]:
+            if key is _UNKNOWABLE:
+                break
+            known.append(key)
+        chains.append((keys[0], known))
+    return chains
+
+
+def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> list[str]:
+    """Problems with the expressions in ``text`` that can be seen before any demo runs.
+
+    ``demos`` maps each demo name to the check of references into its results.
+    """
+    demo_names = list(demos)
     if not has_expression(text):
         return []
     env = _environment()
@@ -138,6 +201,12 @@ def check_template(text: str, demo_names: list[str]) -> list[str]:
     for name, _line in _cited_demos(tree):
         if name not in demo_names:
             problems.append(f"results.{name}: no demo named {name!r}{did_you_mean(name, demo_names)}")
+    for name, chain in _reference_chains(tree):
+        check = demos.get(name)
+        if check is not None:
+            message = check(chain)
+            if message is not None and message not in problems:
+                problems.append(message)
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'count', 'round'])}")
@@ -189,27 +258,23 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
 
 
 class _Results(dict):
-    """A result mapping whose missing keys are reported with what *is* there."""
+    """A result mapping whose absent keys are reported with what *is* there, as `validate` words it."""
 
     def __init__(self, data: Mapping[str, Any], path: str):
-        super().__init__({key: _wrap(value, f"{path}.{key}") for key, value in data.items()})
+        super().__init__({key: _wrap(value, key_path(path, key)) for key, value in data.items()})
         self._path = path
 
     def __getitem__(self, key):
         if key not in self:
-            available = ", ".join(sorted(map(str, self.keys()))) or "nothing"
-            raise UndefinedError(
-                f"{self._path} has no {key!r}{did_you_mean(str(key), list(map(str, self.keys())))} (it has: {available})"
-            )
+            raise UndefinedError(no_such_key(self._path, key, list(map(str, self.keys()))))
         return super().__getitem__(key)
 
 
 def _wrap(value: Any, path: str) -> Any:
     if isinstance(value, Mapping):
         return _Results(value, path)
+    if isinstance(value, MissingValue):
+        return Missing(path, value.reason)
+    if value is None:
+        return Missing(path, "the demo gave no value here")
     return value
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""

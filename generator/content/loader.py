@@ -11,17 +11,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from generator.content.expressions import check_template, did_you_mean, has_expression
+from generator.content.expressions import check_template, has_expression
+from generator.wording import did_you_mean
 from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import Lecture
 from generator.content.validation import problems_from_validation_error
 from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
 from generator.demos.registry import demo_kinds
-from generator.errors import ContentError, Location, Problem
+from generator.errors import ContentError, Location, Problem, UsageError
+
+if TYPE_CHECKING:
+    from generator.progress import Reporter
 
 # Picture formats both PowerPoint and browsers show.
 # A slide's outline (PowerPoint's paragraph levels 0 to 8); a deeper bullet has no level to go to.
@@ -35,6 +39,7 @@ class LoadedLecture:
     source: SourceMap
     path: Path
     text: str  # the file's text, for hashing into the manifest
+    profile: str = "default"  # whose parameters the `results` references were checked against
 
     @property
     def folder(self) -> Path:
@@ -50,7 +55,8 @@ class LoadedLecture:
         return resolve_inside(self.folder, name) if name else None
 
 
-def load_lecture(path: Path | str) -> LoadedLecture:
+def load_lecture(path: Path | str, profile: str = "default") -> LoadedLecture:
+    """Read and check ``path``; ``results`` references are checked against the demos' parameters under ``profile``."""
     path = Path(path)
     text, problem = read_text(path)
     if problem is not None:
@@ -72,10 +78,28 @@ def load_lecture(path: Path | str) -> LoadedLecture:
         lecture = Lecture.model_validate(data)
     except ValidationError as error:
         problems.extend(p for p in problems_from_validation_error(error, Lecture, source) if p.path not in already)
-    problems.extend(_ReferenceChecker(data, source, path.parent).check())
+    problems.extend(_ReferenceChecker(data, source, path.parent, profile).check())
     if problems or lecture is None or parsed.problems:
         raise ContentError(_unique(problems))
-    return LoadedLecture(lecture, source, path, text)
+    return LoadedLecture(lecture, source, path, text, profile)
+
+
+# Profiles every lecture may be built with: one its file does not define means the parameters as written.
+STANDARD_PROFILES = ("quick", "default", "full")
+
+
+def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> None:
+    defined = list(loaded.lecture.profiles)
+    if profile in defined or profile == "default":
+        return
+    if profile in STANDARD_PROFILES:
+        reporter.info(f"profile {profile!r} is not defined in {loaded.path.name}; using the demos' parameters as written")
+        return
+    choices = sorted(set(defined) | {"default"})
+    raise UsageError(
+        f"--profile {profile}: {loaded.path} defines no such profile{did_you_mean(profile, choices)} "
+        f"(available: {', '.join(choices)})"
+    )
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -90,7 +114,7 @@ class _ReferenceChecker:
     file; every access is guarded because the data may be malformed.
     """
 
-    def __init__(self, data: dict[str, Any], source: SourceMap, folder: Path):
+    def __init__(self, data: dict[str, Any], source: SourceMap, folder: Path, profile: str = "default"):
         self.data = data
         self.source = source
         self.folder = folder
@@ -98,6 +122,24 @@ class _ReferenceChecker:
         self.kinds = demo_kinds()
         raw_demos = data.get("demos")
         self.demos: dict[str, Any] = raw_demos if isinstance(raw_demos, dict) else {}
+        self.reference_checks = {name: self.reference_check(name, demo, profile) for name, demo in self.demos.items()}
+
+    def reference_check(self, name: str, demo: Any, profile: str):
+        """How `results.<name>...` references are checked: against the kind's result schema and the
+        parameters ``profile`` resolves to. None when the kind or the parameters are in error (reported apart)."""
+        kind = self.kind_of(demo)
+        base = demo.get("params", {}) if isinstance(demo, dict) else None
+        profiles = self.data.get("profiles")
+        chosen = profiles.get(profile) if isinstance(profiles, dict) else None
+        override = chosen.get(name, {}) if isinstance(chosen, dict) else {}
+        if kind is None or not isinstance(base, dict) or not isinstance(override, dict):
+            return None
+        try:
+            params = kind.params.model_validate({**base, **override})
+        except ValidationError:
+            return None
+        schema = kind.result_schema
+        return lambda chain: schema.lookup(name, chain, params)
 
     def add(self, path: DocPath, message: str, *, at_key: bool = False) -> None:
         location = self.source.key(path) if at_key else self.source.value(path)
@@ -314,17 +356,14 @@ class _ReferenceChecker:
         kind = self.kind_of(self.demos.get(demo_name))
         if kind is None or figure_name not in kind.figure_names:
             return  # the figure name itself is reported
-        # Imported here: the figure modules load matplotlib, which content without charts never needs.
-        from generator.figures.registry import has_chart
-
-        if has_chart(kind.name, figure_name):
+        if kind.figure(figure_name).has_chart:
             return
         charted = [
-            f"{name}.{drawn}"
+            f"{name}.{drawn.name}"
             for name, demo in self.demos.items()
             if (other := self.kind_of(demo)) is not None
-            for drawn in other.figure_names
-            if has_chart(other.name, drawn)
+            for drawn in other.figures
+            if drawn.has_chart
         ]
         offer = f"; figures of this lecture that have one: {', '.join(charted)}" if charted else ""
         self.add(path + ("chart",), f"figure {figure!r} has no native chart, only a picture: use `chart: image`{offer}")
@@ -366,9 +405,8 @@ class _ReferenceChecker:
 
     # -- text: expressions and markup ---------------------------------------------
     def check_text_fields(self, node: Any, path: DocPath) -> None:
-        demo_names = list(self.demos)
         for key, value in _text_fields(node, path):
-            for message in check_template(value, demo_names):
+            for message in check_template(value, self.reference_checks):
                 self.add(key, message)
             if not has_expression(value):
                 try:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.content.expressions import did_you_mean
+from generator.wording import did_you_mean
 from generator.content.yaml_source import DocPath, SourceMap, format_path
 from generator.errors import Problem
 

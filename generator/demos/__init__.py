@@ -1,3 +1,2 @@
-"""Training demos. Each module registers one demo kind; see registry.py."""
-
-from generator.demos import activations, cnn_digits, depth_sweep, exploding_gradients  # noqa: F401  (each registers its kind)
+"""Training demos: the registry (registry.py), result schemas (results.py), the built-in kinds
+(kinds/, one module each), the training engines and the datasets."""

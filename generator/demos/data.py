@@ -35,8 +35,7 @@ DIGITS_PIXEL_MAX = 16.0
 MNIST_PIXEL_MAX = 255.0
 DATA_ENV = "LECTUREGEN_DATA_DIR"
 
-# IDX magic numbers: two zero bytes, 0x08 (unsigned bytes), then the number of dimensions.
-IDX_UBYTE = 0x08
+# IDX magic numbers: two zero bytes, 0x08 (unsigned bytes), then the number of dimensions (1 or 3).
 LABELS_MAGIC = 0x00000801
 IMAGES_MAGIC = 0x00000803
 LABEL_CLASSES = 10

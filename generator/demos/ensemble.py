@@ -31,7 +31,6 @@ ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "tanh": torch.tanh,
     "relu": torch.relu,
 }
-INITS = ("default", "xavier", "he")
 # Offset so a model's batch order is not drawn from the same stream as its weights.
 BATCH_SEED_OFFSET = 1_000_003
 

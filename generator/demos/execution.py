@@ -22,7 +22,6 @@ from generator.content.schema import Lecture
 from generator.demos.registry import DemoKind, DemoResult, Progress, RunContext, get_kind
 from generator.errors import BuildError, UsageError
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 # Versions of the libraries whose arithmetic ends up in a result.
 NUMERIC_PACKAGES = ("torch", "numpy")
 
@@ -127,6 +126,11 @@ def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "") -
         params = job.params.model_dump(mode="json")
         raise BuildError(f"demo {job.name!r} ({job.kind.name}, params {params}) failed: {type(error).__name__}: {error}") from error
     wall = time.perf_counter() - started
+    problems = job.kind.result_schema.problems(result.values, job.params, job.name)
+    if problems:
+        # The text quoting these values was checked against the schema: a result that differs would break it.
+        raise BuildError(f"demo {job.name!r}: kind {job.kind.name!r} returned values that differ from its result "
+                         f"schema: {'; '.join(problems)}")
     provenance = {
         "demo": job.name,
         "kind": job.kind.name,

@@ -1,15 +1,28 @@
-"""The demo registry: demo kinds by name, with typed parameters and figures.
+"""The demo registry: every demo kind, declared once, found by one mechanism.
 
-A demo kind is a function ``run(params, ctx) -> DemoResult`` plus a pydantic
-model of its parameters and the names of the figures drawn from its result.
-Registering a kind does not import torch: kinds import it inside ``run`` so
-that validating content, listing demos and fully cached builds stay light.
+A demo kind is one :class:`DemoKind`, handed to :func:`register`. It states
+everything the rest of lecturegen needs to know about it:
+
+- ``params``: a pydantic model of its parameters (what content may set);
+- ``run(params, ctx) -> DemoResult``: the experiment;
+- ``results``: the schema of the values text may quote (generator/demos/results.py);
+- ``figures``: each figure's Display class, optional native chart and description;
+- ``smoke``: small parameters that run in seconds, which the tests use for every kind.
+
+Built-in kinds are the modules of ``generator.demos.kinds``; each calls
+``register`` when imported, and :func:`demo_kinds` imports them all, so adding
+one is adding its modules, never editing a list. Registering does not import
+torch or matplotlib: kinds import torch inside ``run``, and a figure's
+Display may be named as ``"module:Class"`` so it is imported only to draw.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
+import pkgutil
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +31,8 @@ from typing import Annotated, Any, Protocol
 
 import numpy as np
 from pydantic import AfterValidator, BaseModel
+
+from generator.demos.results import Result, ResultSchema
 
 
 def _distinct(seeds: list[int]) -> list[int]:
@@ -74,25 +89,82 @@ class DemoResult:
     arrays: Mapping[str, np.ndarray]
 
 
+def _resolve(reference: Any) -> Any:
+    """A class or function given as itself, or as "package.module:Name" to import only when needed."""
+    if not isinstance(reference, str):
+        return reference
+    module_name, _, qualname = reference.partition(":")
+    target: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _module_name(reference: Any) -> str:
+    return reference.partition(":")[0] if isinstance(reference, str) else reference.__module__
+
+
 @dataclass(frozen=True)
-class FigureInfo:
+class Figure:
+    """One figure a kind draws from its result.
+
+    ``display`` is a class with ``from_result(result, words)`` (words: FigureWords),
+    ``plot(ax=None)`` and ``alt_text()``; ``chart``, if the figure is lines or bars,
+    a function ``(result, words) -> ChartSpec`` for an editable PowerPoint chart.
+    Either may be the object itself or "module:Name".
+    """
+
     name: str
     description: str
+    display: Any
+    chart: Any = None
+
+    @property
+    def has_chart(self) -> bool:
+        return self.chart is not None
+
+    def display_class(self) -> type:
+        return _resolve(self.display)
+
+    def chart_function(self) -> Callable:
+        if self.chart is None:
+            raise LookupError(f"figure {self.name!r} has no native chart")
+        return _resolve(self.chart)
+
+    def module_names(self) -> tuple[str, ...]:
+        names = [_module_name(self.display)]
+        if self.chart is not None:
+            names.append(_module_name(self.chart))
+        return tuple(names)
 
 
-@dataclass(frozen=True)
+# eq=False: a kind is itself, hashed by identity (its tables are dicts).
+@dataclass(frozen=True, eq=False)
 class DemoKind:
     name: str
     summary: str
     params: type[BaseModel]
     run: Callable[[Any, RunContext], DemoResult]
-    figures: tuple[FigureInfo, ...]
+    results: Mapping[str, Result]
+    figures: tuple[Figure, ...]
+    # Parameters small enough for tests to run this kind in seconds on a CPU.
+    smoke: Mapping[str, Any] = field(default_factory=dict)
     # Modules whose source changes the numbers; their text is part of the cache key.
     code_modules: tuple[str, ...] = ()
 
     @property
     def figure_names(self) -> tuple[str, ...]:
         return tuple(figure.name for figure in self.figures)
+
+    def figure(self, name: str) -> Figure | None:
+        return next((figure for figure in self.figures if figure.name == name), None)
+
+    @property
+    def result_schema(self) -> ResultSchema:
+        return ResultSchema(self.results)
+
+    def smoke_params(self) -> BaseModel:
+        return self.params.model_validate(dict(self.smoke))
 
     def code_hash(self) -> str:
         # The source does not change while the process runs: read and hash it once per kind.
@@ -115,20 +187,48 @@ def _code_hash(run: Callable, code_modules: tuple[str, ...]) -> str:
 
 
 _KINDS: dict[str, DemoKind] = {}
+BUILT_IN_KINDS = "generator.demos.kinds"
 
 
 def register(kind: DemoKind) -> DemoKind:
-    if kind.name in _KINDS:
+    """Make ``kind`` available to content files under ``kind.name``; returns it, for ``KIND = register(...)``."""
+    problems = _declaration_problems(kind)
+    if problems:
+        raise ValueError(f"demo kind {kind.name!r} cannot be registered: " + "; ".join(problems))
+    if kind.name in _KINDS and _KINDS[kind.name] is not kind:
         raise ValueError(f"demo kind {kind.name!r} is registered twice")
     _KINDS[kind.name] = kind
     return kind
 
 
-def demo_kinds() -> Mapping[str, DemoKind]:
-    # Importing the package registers the built-in kinds.
-    import generator.demos  # noqa: F401
+def unregister(name: str) -> None:
+    """Forget a kind (for tests that register kinds of their own)."""
+    _KINDS.pop(name, None)
 
+
+def _declaration_problems(kind: DemoKind) -> list[str]:
+    problems = []
+    names = kind.figure_names
+    if len(set(names)) != len(names):
+        problems.append("a figure name is given twice")
+    if not isinstance(kind.params, type) or not issubclass(kind.params, BaseModel):
+        problems.append("params must be a pydantic model class")
+    if not all(isinstance(result, Result) for result in kind.results.values()):
+        problems.append("each entry of results must be a Result(type, description)")
+    return problems
+
+
+def demo_kinds() -> Mapping[str, DemoKind]:
+    _import_built_in_kinds()
     return dict(sorted(_KINDS.items()))
+
+
+@lru_cache(maxsize=1)
+def _import_built_in_kinds() -> None:
+    package = importlib.import_module(BUILT_IN_KINDS)
+    for module in pkgutil.iter_modules(package.__path__):
+        if f"{BUILT_IN_KINDS}.{module.name}" not in sys.modules:
+            importlib.import_module(f"{BUILT_IN_KINDS}.{module.name}")
 
 
 def get_kind(name: str) -> DemoKind | None:

@@ -8,6 +8,7 @@ what they show in words (``alt_text``), computed from the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -31,8 +32,12 @@ class ActivationCurvesDisplay:
     sigmoid_bound: float | None  # the sigmoid's largest slope, marked on the derivative plot
     words: FigureWords = FIGURE_ENGLISH
 
+    # Which curves from_result reads: the subclasses below choose.
+    shows_derivative: ClassVar[bool] = False
+
     @classmethod
-    def from_result(cls, result: DemoResult, derivative: bool, words: FigureWords = FIGURE_ENGLISH) -> ActivationCurvesDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ActivationCurvesDisplay:
+        derivative = cls.shows_derivative
         prefix = "df_" if derivative else "f_"
         names = result.values["functions"]
         bound = result.values["max_derivative"].get("sigmoid") if derivative else None
@@ -74,6 +79,18 @@ class ActivationCurvesDisplay:
         if self.sigmoid_bound is not None:
             text += f" A dashed line marks the sigmoid's bound of {self.sigmoid_bound:.2f}."
         return text
+
+
+class ActivationFunctionsDisplay(ActivationCurvesDisplay):
+    """f(x) of each activation."""
+
+    shows_derivative = False
+
+
+class ActivationDerivativesDisplay(ActivationCurvesDisplay):
+    """f'(x) of each activation, with the sigmoid's bound marked."""
+
+    shows_derivative = True
 
 
 @dataclass

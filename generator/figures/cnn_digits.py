@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from generator.content.expressions import count as counted
+from generator.wording import count as counted
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
 from generator.figures.chart_data import category_labels, chart_values
@@ -164,12 +164,15 @@ class FeatureMapsDisplay:
 
 @dataclass
 class ConfusionMatrixDisplay:
+    """The confusion matrix of one trained CNN: the one of seed ``seed``, not a sum over seeds."""
+
     matrix: np.ndarray
+    seed: int | None = None
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ConfusionMatrixDisplay:
-        return cls(np.asarray(result.arrays["confusion"]), words)
+        return cls(np.asarray(result.arrays["confusion"]), result.values.get("confusion_seed"), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
@@ -194,7 +197,8 @@ class ConfusionMatrixDisplay:
         total = int(self.matrix.sum())
         errors = total - int(np.trace(self.matrix))
         off = self.matrix - np.diag(np.diag(self.matrix))
-        text = f"Confusion matrix of the CNN on {total:,} test digits: {errors:,} mistake{'' if errors == 1 else 's'}"
+        which = "the CNN" if self.seed is None else f"the CNN trained with seed {self.seed}"
+        text = f"Confusion matrix of {which} on {total:,} test digits: {errors:,} mistake{'' if errors == 1 else 's'}"
         if errors:
             true, predicted = np.unravel_index(np.argmax(off), off.shape)
             # "8s read as 1s", not "a 8 read as a 1": the plural needs no article that depends on the digit.

@@ -70,7 +70,7 @@ class GradientNormsDisplay:
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
-    def from_result(cls, result: DemoResult, epoch_index: int = 0, words: FigureWords = FIGURE_ENGLISH) -> GradientNormsDisplay:
+    def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH, *, epoch_index: int = 0) -> GradientNormsDisplay:
         values = result.values
         depth = values["focus_depth"]
         d = list(values["depths"]).index(depth)

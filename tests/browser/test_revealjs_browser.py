@@ -51,22 +51,22 @@ def text_without_math(inline: Inline) -> str:
 def built(tmp_path_factory) -> dict[str, tuple[Path, Deck]]:
     """Each lecture's reveal page and the Deck it was rendered from.
 
-    build() does not hand back its Deck, so the real render() is wrapped to
+    build() does not hand back its Deck, so the real render_formats() is wrapped to
     note the Deck it is given; the expectations then come from the Deck and
     not from the page under test.
     """
     output = tmp_path_factory.mktemp("reveal")
     cache = tmp_path_factory.getbasetemp() / "lecturegen-cache"
-    render = generator.build.render
+    render = generator.build.render_formats
     decks: list[Deck] = []
 
-    def noting_render(deck, *args, **kwargs):
-        decks.append(deck)
-        return render(deck, *args, **kwargs)
+    def noting_render(request, *args, **kwargs):
+        decks.append(request.deck)
+        return render(request, *args, **kwargs)
 
     pages = {}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(generator.build, "render", noting_render)
+        patch.setattr(generator.build, "render_formats", noting_render)
         for name, content in LECTURES.items():
             options = BuildOptions(
                 content=content,

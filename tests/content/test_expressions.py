@@ -49,15 +49,15 @@ def test_count_of_a_whole_float_or_a_rounded_value():
 
 
 def test_filter_arguments_are_checked_before_the_demos_run():
-    assert check_template("{{ results.act.depths | length | count }}", ["act"]) == [
+    assert check_template("{{ results.act.depths | length | count }}", {"act": None}) == [
         "filter 'count' cannot take 0 arguments: write `count('seed') or count('child', 'children')`"
     ]
-    assert check_template("{{ 3 | count('a', 'b', 'c') }} {{ 3 | fixed(1, 2) }} {{ 3 | pct(dig=1) }}", []) == [
+    assert check_template("{{ 3 | count('a', 'b', 'c') }} {{ 3 | fixed(1, 2) }} {{ 3 | pct(dig=1) }}", {}) == [
         "filter 'count' cannot take 3 arguments: write `count('seed') or count('child', 'children')`",
         "filter 'fixed' cannot take 2 arguments: write `fixed or fixed(3)`",
         "filter 'pct' cannot take 1 argument: write `pct or pct(1)`",
     ]
-    assert check_template("{{ 3 | count('seed') }} {{ 3 | pct(digits=1) }} {{ 3 | sci }} {{ 3 | round(1) }}", []) == []
+    assert check_template("{{ 3 | count('seed') }} {{ 3 | pct(digits=1) }} {{ 3 | sci }} {{ 3 | round(1) }}", {}) == []
 
 
 def test_pct_thousands_and_arithmetic():
@@ -100,10 +100,10 @@ def test_sandbox_refuses_tricks(payload):
 
 
 def test_check_template_before_anything_runs():
-    assert check_template("{{ results.act.max_derivative.relu }}", ["act"]) == []
-    assert check_template("{{ results.ac.x }}", ["act"]) == ["results.ac: no demo named 'ac'; did you mean 'act'?"]
-    assert check_template("{{ os.system('ls') }}", ["act"]) == [
+    assert check_template("{{ results.act.max_derivative.relu }}", {"act": None}) == []
+    assert check_template("{{ results.ac.x }}", {"act": None}) == ["results.ac: no demo named 'ac'; did you mean 'act'?"]
+    assert check_template("{{ os.system('ls') }}", {"act": None}) == [
         "unknown name 'os' in an expression; expressions can only use `results.<demo>.<value>`"
     ]
-    assert check_template("{{ results.act | nope }}", ["act"]) == ["unknown filter 'nope'"]
-    assert check_template("{{ results.act", ["act"])[0].startswith("expression syntax error:")
+    assert check_template("{{ results.act | nope }}", {"act": None}) == ["unknown filter 'nope'"]
+    assert check_template("{{ results.act", {"act": None})[0].startswith("expression syntax error:")

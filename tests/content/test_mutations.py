@@ -16,7 +16,7 @@ from generator.content.loader import load_lecture
 from generator.demos.execution import plan_jobs, run_job
 from generator.demos.registry import SilentProgress
 from generator.errors import ContentError
-from generator.figures.registry import draw_figure
+from generator.figures.drawing import draw_figure
 from generator.resolve import resolve_deck
 from tests.conftest import DEFAULT_LECTURE
 
@@ -63,7 +63,7 @@ def real_results():
             result, _ = run_job(job, "cpu", SilentProgress())
             values[job.name] = result.values
             for figure in job.kind.figure_names:
-                figures[f"{job.name}.{figure}"] = draw_figure(job.kind.name, figure, job.name, result)
+                figures[f"{job.name}.{figure}"] = draw_figure(job.kind, figure, job.name, result)
         _REAL_RESULTS.update(values=values, figures=figures)
     return _REAL_RESULTS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.demos.activations import ActivationsParams, run
+from generator.demos.kinds.activations import ActivationsParams, run
 from generator.demos.registry import RunContext, demo_kinds
 
 

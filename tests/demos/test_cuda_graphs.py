@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from generator.demos.cnn_digits import build_cnn
+from generator.demos.kinds.cnn_digits import build_cnn
 from generator.demos.cuda_graphs import ENVIRONMENT_SWITCH, WARMUP_STEPS, TrainingStep, graphs_wanted
 from generator.demos.data import digits
 from generator.demos.ensemble import Member, TrainConfig, train_ensemble

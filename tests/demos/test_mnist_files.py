@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.demos.cnn_digits import CnnDigitsParams
-from generator.demos.cnn_digits import run as run_cnn
+from generator.demos.kinds.cnn_digits import CnnDigitsParams
+from generator.demos.kinds.cnn_digits import run as run_cnn
 from generator.demos.data import MNIST_FILES, load, mnist
-from generator.demos.depth_sweep import DepthSweepParams
-from generator.demos.depth_sweep import run as run_sweep
-from generator.demos.exploding_gradients import ExplodingParams
-from generator.demos.exploding_gradients import run as run_exploding
+from generator.demos.kinds.depth_sweep import DepthSweepParams
+from generator.demos.kinds.depth_sweep import run as run_sweep
+from generator.demos.kinds.exploding_gradients import ExplodingParams
+from generator.demos.kinds.exploding_gradients import run as run_exploding
 from generator.demos.registry import RunContext
 from tests.conftest import DEFAULT_LECTURE
 

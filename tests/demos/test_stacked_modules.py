@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from generator.demos.cnn_digits import build_cnn, build_dense
+from generator.demos.kinds.cnn_digits import build_cnn, build_dense
 from generator.demos.data import digits
 from generator.demos.stacked_modules import StackedModules, TrainBudget, train_one, train_stacked
 

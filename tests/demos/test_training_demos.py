@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.demos.cnn_digits import CnnDigitsParams, matching_dense_width
-from generator.demos.cnn_digits import run as run_cnn
-from generator.demos.depth_sweep import DepthSweepParams
-from generator.demos.depth_sweep import run as run_sweep
-from generator.demos.exploding_gradients import ExplodingParams
-from generator.demos.exploding_gradients import run as run_exploding
+from generator.demos.kinds.cnn_digits import CnnDigitsParams, matching_dense_width
+from generator.demos.kinds.cnn_digits import run as run_cnn
+from generator.demos.kinds.depth_sweep import DepthSweepParams
+from generator.demos.kinds.depth_sweep import run as run_sweep
+from generator.demos.kinds.exploding_gradients import ExplodingParams
+from generator.demos.kinds.exploding_gradients import run as run_exploding
 from generator.demos.registry import RunContext
 
 CPU = RunContext(device="cpu", seed=0)

@@ -6,10 +6,10 @@ import matplotlib
 import numpy as np
 import pytest
 
-from generator.demos.activations import ActivationsParams, run
+from generator.demos.kinds.activations import ActivationsParams, run
 from generator.demos.registry import RunContext, demo_kinds
-from generator.figures import registry
-from generator.figures.activations import ActivationCurvesDisplay, ChainBoundDisplay
+from generator.figures.drawing import draw_figure
+from generator.figures.activations import ActivationDerivativesDisplay, ActivationFunctionsDisplay, ChainBoundDisplay
 from generator.figures.style import ACTIVATION_COLOURS
 
 
@@ -18,14 +18,8 @@ def result():
     return run(ActivationsParams(points=121), RunContext(device="cpu", seed=0))
 
 
-def test_every_declared_figure_has_a_drawer():
-    for kind in demo_kinds().values():
-        for name in kind.figure_names:
-            assert (kind.name, name) in registry.DRAWERS
-
-
 def test_derivative_plot_draws_each_activation_in_its_colour_and_the_bound(result):
-    display = ActivationCurvesDisplay.from_result(result, derivative=True).plot()
+    display = ActivationDerivativesDisplay.from_result(result).plot()
     lines = {line.get_label(): line for line in display.ax_.get_lines()}
     assert {"sigmoid", "tanh", "ReLU"} <= set(lines)
     assert matplotlib.colors.to_hex(lines["sigmoid"].get_color()) == ACTIVATION_COLOURS["sigmoid"].lower()
@@ -36,7 +30,7 @@ def test_derivative_plot_draws_each_activation_in_its_colour_and_the_bound(resul
 
 
 def test_alt_text_is_written_from_the_data(result):
-    alt = ActivationCurvesDisplay.from_result(result, derivative=True).alt_text()
+    alt = ActivationDerivativesDisplay.from_result(result).alt_text()
     assert "sigmoid peaks at 0.25" in alt and "ReLU peaks at 1.00" in alt
     chain = ChainBoundDisplay.from_result(result).alt_text()
     assert "1 to 30" in chain and "sigmoid falls to 8.7 × 10^-19" in chain
@@ -54,13 +48,14 @@ def test_plot_draws_on_a_given_axes(result):
 
     figure = Figure()
     ax = figure.add_subplot()
-    display = ActivationCurvesDisplay.from_result(result, derivative=False).plot(ax=ax)
+    display = ActivationFunctionsDisplay.from_result(result).plot(ax=ax)
     assert display.ax_ is ax and len(ax.get_lines()) == 3
 
 
 def test_png_and_svg_are_reproducible(result):
-    first = registry.draw_figure("activations", "derivatives", "act", result)
-    second = registry.draw_figure("activations", "derivatives", "act", result)
+    kind = demo_kinds()["activations"]
+    first = draw_figure(kind, "derivatives", "act", result)
+    second = draw_figure(kind, "derivatives", "act", result)
     assert first.png == second.png
     assert first.svg == second.svg
     assert first.png.startswith(b"\x89PNG") and "<svg" in first.svg

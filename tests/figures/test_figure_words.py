@@ -11,22 +11,14 @@ from matplotlib.text import Text
 from pptx import Presentation
 
 from generator.cli import main
-from generator.demos.activations import ActivationsParams
-from generator.demos.activations import run as run_activations
-from generator.demos.cnn_digits import CnnDigitsParams
-from generator.demos.cnn_digits import run as run_cnn
-from generator.demos.depth_sweep import DepthSweepParams
-from generator.demos.depth_sweep import run as run_sweep
-from generator.demos.exploding_gradients import ExplodingParams
-from generator.demos.exploding_gradients import run as run_exploding
-from generator.demos.registry import RunContext
 from generator.figures import style
 from generator.figures.depth_sweep import GradientNormsDisplay
-from generator.figures.registry import CHARTS, DRAWERS, chart_for
+from generator.demos.registry import get_kind
+from generator.figures.drawing import chart_for
 from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FigureWords, figure_words
 from generator.interface_words import LabelOverrides
+from tests.smoke import charted_figures, drawn_figures, smoke_results
 
-CPU = RunContext(device="cpu", seed=0)
 PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 
 
@@ -51,26 +43,19 @@ def english_fragments() -> set[str]:
 
 @pytest.fixture(scope="module")
 def results():
-    return {
-        "activations": run_activations(ActivationsParams(), CPU),
-        "depth_sweep": run_sweep(DepthSweepParams(activations=["sigmoid", "relu"], inits=["default", "xavier", "he"],
-                                                  depths=[1, 6], seeds=[0], width=16, epochs=2), CPU),
-        # lr 0.5 at three times the stable scale diverges: the divergence note and series name are drawn.
-        "exploding_gradients": run_exploding(ExplodingParams(scales=[0.5, 1.0, 3.0], depth=6, width=16, epochs=2,
-                                                             lr=0.5), CPU),
-        "cnn_digits": run_cnn(CnnDigitsParams(channels=(2, 4), epochs=1, seeds=[0]), CPU),
-    }
+    # The smoke runs include a diverging weight scale, so the divergence note and series name are drawn.
+    return smoke_results()
 
 
 def drawn_texts(kind: str, figure: str, result, words: FigureWords) -> list[str]:
     with style.figure_style():
-        display = DRAWERS[(kind, figure)](result, words).plot()
+        display = get_kind(kind).figure(figure).display_class().from_result(result, words).plot()
     texts = [artist.get_text() for artist in display.figure_.findobj(Text)]
     return [text for text in texts if text.strip()]
 
 
 def chart_texts(kind: str, figure: str, result, words: FigureWords) -> list[str]:
-    spec = chart_for(kind, figure, result, words)
+    spec = chart_for(get_kind(kind), figure, result, words)
     texts = [spec.title, spec.x_title, spec.y_title, *spec.categories, *(series.name for series in spec.series)]
     if spec.value_label_format:
         texts.append(spec.value_label_format)
@@ -80,10 +65,10 @@ def chart_texts(kind: str, figure: str, result, words: FigureWords) -> list[str]
 def test_every_word_is_drawn_somewhere_and_no_english_word_is_left(results):
     words = marked()
     drawn = []
-    for kind, figure in DRAWERS:
-        drawn += drawn_texts(kind, figure, results[kind], words)
-    for kind, figure in CHARTS:
-        drawn += chart_texts(kind, figure, results[kind], words)
+    for kind, figure in drawn_figures():
+        drawn += drawn_texts(kind.name, figure.name, results[kind.name], words)
+    for kind, figure in charted_figures():
+        drawn += chart_texts(kind.name, figure.name, results[kind.name], words)
     # The registered gradient figure shows initialisation; the Display also shows a later measured epoch.
     with style.figure_style():
         later = GradientNormsDisplay.from_result(results["depth_sweep"], epoch_index=-1, words=words).plot()

@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generator.demos.cnn_digits import CnnDigitsParams
-from generator.demos.cnn_digits import run as run_cnn
-from generator.demos.depth_sweep import DepthSweepParams
-from generator.demos.depth_sweep import run as run_sweep
-from generator.demos.exploding_gradients import ExplodingParams
-from generator.demos.exploding_gradients import run as run_exploding
-from generator.demos.registry import RunContext
+from generator.demos.kinds.cnn_digits import CnnDigitsParams
+from generator.demos.kinds.cnn_digits import run as run_cnn
+from generator.demos.kinds.depth_sweep import DepthSweepParams
+from generator.demos.kinds.depth_sweep import run as run_sweep
+from generator.demos.kinds.exploding_gradients import ExplodingParams
+from generator.demos.kinds.exploding_gradients import run as run_exploding
+from generator.demos.registry import RunContext, get_kind
 from generator.figures import cnn_digits as cnn_figures
 from generator.figures import depth_sweep as sweep_figures
 from generator.figures import exploding_gradients as exploding_figures
-from generator.figures.registry import draw_figure
+from generator.figures.drawing import draw_figure
 from generator.figures.style import ACTIVATION_COLOURS, INIT_LINESTYLES
 
 CPU = RunContext(device="cpu", seed=0)
@@ -147,7 +147,7 @@ def test_feature_maps_are_tiled_compactly_with_every_map_in_place(channels, side
 
 @pytest.mark.parametrize("figure", ["training_curves", "filters", "feature_maps", "confusion_matrix", "cnn_vs_dense"])
 def test_cnn_figures_render_reproducibly(cnn, figure):
-    first = draw_figure("cnn_digits", figure, "cnn", cnn)
-    second = draw_figure("cnn_digits", figure, "cnn", cnn)
+    first = draw_figure(get_kind("cnn_digits"), figure, "cnn", cnn)
+    second = draw_figure(get_kind("cnn_digits"), figure, "cnn", cnn)
     assert first.png == second.png and first.svg == second.svg
     assert first.alt

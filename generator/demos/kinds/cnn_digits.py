@@ -15,8 +15,9 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.content.expressions import count as counted
-from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
+from generator.demos.results import Fraction, Integer, Record, Result, Text
+from generator.wording import count as counted
 
 
 class CnnDigitsParams(BaseModel):
@@ -33,20 +34,22 @@ class CnnDigitsParams(BaseModel):
 
 
 def build_cnn(channels: tuple[int, int], side: int, classes: int):
+    from collections import OrderedDict
+
     import torch.nn as nn
 
     first, second = channels
     pooled = side // 4  # two 2x2 poolings
-    return nn.Sequential(
-        nn.Conv2d(1, first, kernel_size=3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(first, second, kernel_size=3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(second * pooled * pooled, classes),
-    )
+    return nn.Sequential(OrderedDict([
+        ("conv1", nn.Conv2d(1, first, kernel_size=3, padding=1)),
+        ("relu1", nn.ReLU()),
+        ("pool1", nn.MaxPool2d(2)),
+        ("conv2", nn.Conv2d(first, second, kernel_size=3, padding=1)),
+        ("relu2", nn.ReLU()),
+        ("pool2", nn.MaxPool2d(2)),
+        ("flatten", nn.Flatten()),
+        ("classifier", nn.Linear(second * pooled * pooled, classes)),
+    ]))
 
 
 def matching_dense_width(parameters: int, inputs: int, classes: int) -> int:
@@ -90,7 +93,8 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     cnn_model, cnn_loss, cnn_acc = train_stacked(cnns, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
     _, dense_loss, dense_acc = train_stacked(denses, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
 
-    # Stacking copied the parameters out, so the first module still holds its initial weights: load the trained ones.
+    # One network is looked at closely (its filters, feature maps and confusion matrix): the first seed's.
+    # Stacking copied the parameters out, so the module still holds its initial weights: load the trained ones.
     first_cnn = cnn_model.member(0, cnns[0])
     predictions = cnn_model.predict(data[2])[0]
     labels = split.test_labels
@@ -98,7 +102,7 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     np.add.at(confusion, (labels, predictions.cpu().numpy()), 1)
     example = min(params.example_index, len(labels) - 1)
     with torch.no_grad():
-        first_layer = first_cnn[1](first_cnn[0](data[2][example : example + 1]))  # conv1 + ReLU
+        first_layer = first_cnn.relu1(first_cnn.conv1(data[2][example : example + 1]))
     off_diagonal = confusion - np.diag(np.diag(confusion))
     true_digit, predicted_digit = np.unravel_index(np.argmax(off_diagonal), off_diagonal.shape)
 
@@ -106,9 +110,9 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
         values={
             "dataset": split.name,
             "side": split.side,  # image height and width in pixels: the text's shapes and arithmetic use it
-            "conv1_params": count_parameters(first_cnn[0]),
-            "conv2_params": count_parameters(first_cnn[3]),
-            "classifier_params": count_parameters(first_cnn[7]),
+            "conv1_params": count_parameters(first_cnn.conv1),
+            "conv2_params": count_parameters(first_cnn.conv2),
+            "classifier_params": count_parameters(first_cnn.classifier),
             "epochs": params.epochs,
             "seeds": len(params.seeds),
             "cnn_test_acc": float(np.mean(cnn_acc[:, -1])),
@@ -118,6 +122,8 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
             "dense_hidden": hidden,
             "test_images": int(len(labels)),
             "train_images": int(len(split.train_labels)),
+            "confusion_seed": params.seeds[0],
+            "seed_test_acc": float(np.trace(confusion) / confusion.sum()),
             "cnn_errors": int(off_diagonal.sum()),
             "most_confused": {"true": int(true_digit), "predicted": int(predicted_digit),
                               "count": int(off_diagonal[true_digit, predicted_digit])},
@@ -129,12 +135,42 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
             "dense_loss": dense_loss,
             "dense_acc": dense_acc,
             "confusion": confusion,
-            "filters": first_cnn[0].weight.detach().cpu().numpy()[:, 0],
+            "filters": first_cnn.conv1.weight.detach().cpu().numpy()[:, 0],
             "example_image": split.test_images[example, 0],
             "feature_maps": first_layer.detach().cpu().numpy()[0],
         },
     )
 
+
+ONE_SEED = "the first seed's CNN (seed confusion_seed)"
+
+RESULTS = {
+    "dataset": Result(Text(), "The data trained on: digits (8x8, scikit-learn) or mnist (28x28)."),
+    "side": Result(Integer(), "Image height and width in pixels."),
+    "conv1_params": Result(Integer(), "Parameters of the first convolution layer."),
+    "conv2_params": Result(Integer(), "Parameters of the second convolution layer."),
+    "classifier_params": Result(Integer(), "Parameters of the final linear layer."),
+    "epochs": Result(Integer(), "Training epochs of both networks."),
+    "seeds": Result(Integer(), "How many seeds each network was trained with."),
+    "cnn_test_acc": Result(Fraction(), "CNN's final test accuracy, mean over seeds."),
+    "dense_test_acc": Result(Fraction(), "Dense network's final test accuracy, mean over seeds."),
+    "cnn_params": Result(Integer(), "Parameters of the CNN."),
+    "dense_params": Result(Integer(), "Parameters of the dense network (its width is chosen to match the CNN)."),
+    "dense_hidden": Result(Integer(), "Hidden units of the dense network."),
+    "test_images": Result(Integer(), "Test images."),
+    "train_images": Result(Integer(), "Training images."),
+    "confusion_seed": Result(Integer(), "The seed of the one CNN looked at closely: filters, feature maps, confusion matrix."),
+    "seed_test_acc": Result(Fraction(), f"Test accuracy of {ONE_SEED}; 1 - cnn_errors / test_images."),
+    "cnn_errors": Result(Integer(), f"Test images misclassified by {ONE_SEED}."),
+    "most_confused": Result(Record({
+        "true": Result(Integer(), "The true digit."),
+        "predicted": Result(Integer(), "The digit it was taken for."),
+        "count": Result(Integer(), "How often."),
+    }), f"The largest off-diagonal cell of the confusion matrix of {ONE_SEED}."),
+    "example_label": Result(Integer(), "The digit of the test image whose feature maps are shown."),
+}
+
+FIGURES = "generator.figures.cnn_digits"
 
 KIND = register(
     DemoKind(
@@ -143,13 +179,20 @@ KIND = register(
         "the same number of parameters.",
         params=CnnDigitsParams,
         run=run,
+        results=RESULTS,
         figures=(
-            FigureInfo("training_curves", "Test accuracy per epoch of the CNN and the dense network."),
-            FigureInfo("filters", "The learned 3x3 filters of the first convolution layer."),
-            FigureInfo("feature_maps", "One test digit and the first layer's feature maps of it."),
-            FigureInfo("confusion_matrix", "Which digits the CNN mistakes for which, on the test images."),
-            FigureInfo("cnn_vs_dense", "Test accuracy and parameter count of the two networks."),
+            Figure("training_curves", "Test accuracy per epoch of the CNN and the dense network, mean over seeds.",
+                   display=f"{FIGURES}:TrainingCurvesDisplay", chart=f"{FIGURES}:chart_training_curves"),
+            Figure("filters", "The learned 3x3 filters of the first convolution layer (first seed's CNN).",
+                   display=f"{FIGURES}:FiltersDisplay"),
+            Figure("feature_maps", "One test digit and the first layer's feature maps of it (first seed's CNN).",
+                   display=f"{FIGURES}:FeatureMapsDisplay"),
+            Figure("confusion_matrix", "Which digits the first seed's CNN mistakes for which, on the test images.",
+                   display=f"{FIGURES}:ConfusionMatrixDisplay"),
+            Figure("cnn_vs_dense", "Test accuracy (mean over seeds) and parameter count of the two networks.",
+                   display=f"{FIGURES}:CnnVsDenseDisplay", chart=f"{FIGURES}:chart_cnn_vs_dense"),
         ),
+        smoke={"channels": [2, 4], "epochs": 1, "seeds": [0]},
         code_modules=("generator.demos.data", "generator.demos.stacked_modules", "generator.demos.cuda_graphs"),
     )
 )

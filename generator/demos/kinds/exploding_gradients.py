@@ -14,8 +14,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from generator.content.expressions import count as counted
-from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Result, Text
+from generator.wording import count as counted
 
 
 class ExplodingParams(BaseModel):
@@ -111,6 +112,34 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
     )
 
 
+def _per_scale(of):
+    """Keyed by weight scale as the text writes it: "0.5", "1", "2"."""
+    return KeyedBy("weight scale", lambda params: [scale_key(scale) for scale in params.scales], of)
+
+
+NO_GROWTH = "the gradient underflowed to zero or overflowed in every seed at that scale"
+
+RESULTS = {
+    "dataset": Result(Text(), "The data trained on: digits or mnist."),
+    "scales": Result(ListOf(Text()), "The weight scales, smallest first, as keys are written (\"0.5\", \"1\")."),
+    "activation": Result(Text(), "Activation of the hidden layers."),
+    "init": Result(Text(), "The initialisation the scales multiply."),
+    "depth": Result(Integer(), "Hidden layers."),
+    "epochs": Result(Integer(), "Training epochs."),
+    "seeds": Result(Integer(), "How many seeds each scale was trained with."),
+    "growth": Result(_per_scale(Optional(Number(), NO_GROWTH)),
+                     "Gradient norm at the first layer over the last, at initialisation; geometric mean over seeds."),
+    "per_layer_factor": Result(_per_scale(Optional(Number(), NO_GROWTH)),
+                               "growth to the power 1/depth: what each layer multiplies the gradient by."),
+    "test_acc": Result(_per_scale(Optional(Fraction(), "every seed at that weight scale diverged")),
+                       "Final test accuracy, mean over the seeds that did not diverge."),
+    "diverged": Result(_per_scale(Integer()), "How many seeds at that scale diverged (loss not finite)."),
+    "largest_scale": Result(Text(), "The largest scale, as its key is written."),
+    "growth_at_largest": Result(Optional(Number(), NO_GROWTH), "growth at the largest scale."),
+}
+
+FIGURES = "generator.figures.exploding_gradients"
+
 KIND = register(
     DemoKind(
         name="exploding_gradients",
@@ -118,10 +147,15 @@ KIND = register(
         "grow or shrink geometrically, and too large a scale makes training diverge.",
         params=ExplodingParams,
         run=run,
+        results=RESULTS,
         figures=(
-            FigureInfo("gradient_norms", "Gradient norm of every layer at initialisation, one line per weight scale (log scale)."),
-            FigureInfo("loss_curves", "Training loss per epoch for each scale; divergence is marked."),
+            Figure("gradient_norms", "Gradient norm of every layer at initialisation, one line per weight scale (log scale).",
+                   display=f"{FIGURES}:ScaledGradientNormsDisplay", chart=f"{FIGURES}:chart_gradient_norms"),
+            Figure("loss_curves", "Training loss per epoch for each scale; divergence is marked.",
+                   display=f"{FIGURES}:ScaledLossCurvesDisplay", chart=f"{FIGURES}:chart_loss_curves"),
         ),
+        # lr 0.5 at three times the stable scale diverges at once: the smoke run shows a missing value and a gap.
+        smoke={"scales": [0.5, 1.0, 3.0], "depth": 6, "width": 16, "epochs": 2, "lr": 0.5},
         code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs"),
     )
 )

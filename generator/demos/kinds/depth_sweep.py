@@ -14,8 +14,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from generator.content.expressions import count as counted
-from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, Figure, RunContext, register
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Result, Text
+from generator.wording import count as counted
 
 Activation = Literal["sigmoid", "tanh", "relu"]
 Init = Literal["default", "xavier", "he"]
@@ -182,6 +183,44 @@ def _finite_mean(values: np.ndarray) -> float | None:
     return float(finite.mean()) if finite.size else None
 
 
+def _per_network(of):
+    """Activation, then initialisation, then depth ("16"): the grid every network of the sweep lies on."""
+    by_depth = KeyedBy("depth", lambda params: params.depths, of)
+    return KeyedBy("activation", lambda params: params.activations,
+                   KeyedBy("initialisation", lambda params: params.inits, by_depth))
+
+
+EVERY_SEED_DIVERGED = "every seed of that network diverged"
+UNDERFLOWED = "the gradient underflowed to zero in every seed"
+
+RESULTS = {
+    "dataset": Result(Text(), "The data trained on: digits (8x8, scikit-learn) or mnist (28x28)."),
+    "activations": Result(ListOf(Text()), "The activations swept, in the order given."),
+    "inits": Result(ListOf(Text()), "The initialisations swept, in the order given."),
+    "depths": Result(ListOf(Integer()), "The depths (hidden layers) swept, smallest first."),
+    "seeds": Result(Integer(), "How many seeds each network was trained with."),
+    "epochs": Result(Integer(), "Training epochs, the same for every network."),
+    "width": Result(Integer(), "Units per hidden layer."),
+    "lr": Result(Number(), "SGD learning rate."),
+    "momentum": Result(Number(), "SGD momentum."),
+    "batch_size": Result(Integer(), "Minibatch size."),
+    "focus_depth": Result(Integer(), "The depth the single-depth figures show."),
+    "grad_norm_epochs": Result(ListOf(Integer()), "Epochs after which gradient norms were measured (0 = at initialisation)."),
+    "chance": Result(Fraction(), "Accuracy of guessing among the ten classes (0.1)."),
+    "networks": Result(Integer(), "Networks trained in all: activations x initialisations x depths x seeds."),
+    "test_acc": Result(_per_network(Optional(Fraction(), EVERY_SEED_DIVERGED)),
+                       "Final test accuracy, mean over the seeds that did not diverge."),
+    "grad_shrink": Result(_per_network(Optional(Number(), UNDERFLOWED)),
+                          "Gradient norm of the last layer over the first, at initialisation; mean over seeds."),
+    "grad_spread": Result(_per_network(Optional(Number(), UNDERFLOWED)),
+                          "Largest over smallest per-layer gradient norm at initialisation; mean over seeds."),
+    "diverged": Result(_per_network(Integer()), "How many seeds of that network diverged (loss not finite)."),
+    "train_images": Result(Integer(), "Training images."),
+    "test_images": Result(Integer(), "Test images the accuracies are measured on."),
+}
+
+FIGURES = "generator.figures.depth_sweep"
+
 KIND = register(
     DemoKind(
         name="depth_sweep",
@@ -189,11 +228,17 @@ KIND = register(
         "trained on the digits under one budget: vanishing gradients and accuracy vs depth.",
         params=DepthSweepParams,
         run=run,
+        results=RESULTS,
         figures=(
-            FigureInfo("gradient_norms", "Gradient norm of every layer at initialisation, at the focus depth (log scale)."),
-            FigureInfo("accuracy_vs_depth", "Test accuracy against depth, mean and range over seeds."),
-            FigureInfo("loss_curves", "Training loss per epoch at the focus depth."),
+            Figure("gradient_norms", "Gradient norm of every layer at initialisation, at the focus depth (log scale).",
+                   display=f"{FIGURES}:GradientNormsDisplay", chart=f"{FIGURES}:chart_gradient_norms"),
+            Figure("accuracy_vs_depth", "Test accuracy against depth, mean and range over seeds.",
+                   display=f"{FIGURES}:AccuracyVsDepthDisplay", chart=f"{FIGURES}:chart_accuracy_vs_depth"),
+            Figure("loss_curves", "Training loss per epoch at the focus depth.",
+                   display=f"{FIGURES}:LossCurvesDisplay", chart=f"{FIGURES}:chart_loss_curves"),
         ),
+        smoke={"activations": ["sigmoid", "relu"], "inits": ["default", "xavier", "he"], "depths": [1, 2, 6],
+               "seeds": [0, 1], "width": 16, "epochs": 2},
         code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs"),
     )
 )

@@ -14,7 +14,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from generator.demos.registry import DemoKind, DemoResult, FigureInfo, RunContext, register
+from generator.demos.registry import DemoKind, DemoResult, Figure, RunContext, register
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Result, Text
 
 ActivationName = Literal["sigmoid", "tanh", "relu"]
 
@@ -96,16 +97,40 @@ def run(params: ActivationsParams, ctx: RunContext) -> DemoResult:
     )
 
 
+def _by_function(of):
+    return KeyedBy("function", lambda params: params.functions, of)
+
+
+RESULTS = {
+    "functions": Result(ListOf(Text()), "The activation functions evaluated, in the order given."),
+    "x_min": Result(Number(), "Left end of the input range."),
+    "x_max": Result(Number(), "Right end of the input range."),
+    "max_derivative": Result(_by_function(Number()), "Largest derivative over the input range (sigmoid: 0.25)."),
+    "argmax_derivative": Result(_by_function(Number()), "Input at which the derivative is largest."),
+    "derivative_at_zero": Result(_by_function(Number()), "Derivative at x = 0, from autograd."),
+    "saturated_fraction": Result(_by_function(Fraction()),
+                                 "Share of the input range where the derivative is below saturation_threshold."),
+    "saturation_threshold": Result(Number(), "Derivative below which a unit counts as saturated (0.05)."),
+    "max_depth": Result(Integer(), "Deepest chain in the chain-bound figure."),
+}
+
+FIGURES = "generator.figures.activations"
+
 KIND = register(
     DemoKind(
         name="activations",
         summary="Sigmoid, tanh and ReLU with their derivatives from torch autograd; the sigmoid's 1/4 bound.",
         params=ActivationsParams,
         run=run,
+        results=RESULTS,
         figures=(
-            FigureInfo("functions", "The activation functions over the input range."),
-            FigureInfo("derivatives", "Their derivatives, with the sigmoid's maximum of 1/4 marked."),
-            FigureInfo("chain_bound", "Largest gradient factor through n stacked layers, max|f'|^n (log scale)."),
+            Figure("functions", "The activation functions over the input range.",
+                   display=f"{FIGURES}:ActivationFunctionsDisplay"),
+            Figure("derivatives", "Their derivatives, with the sigmoid's maximum of 1/4 marked.",
+                   display=f"{FIGURES}:ActivationDerivativesDisplay"),
+            Figure("chain_bound", "Largest gradient factor through n stacked layers, max|f'|^n (log scale).",
+                   display=f"{FIGURES}:ChainBoundDisplay"),
         ),
+        smoke={"points": 101, "max_depth": 10},
     )
 )

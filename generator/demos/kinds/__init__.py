@@ -1,0 +1,1 @@
+"""The built-in demo kinds, one module each; every module here registers its kind when imported."""

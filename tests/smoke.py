@@ -1,0 +1,27 @@
+"""Every registered demo kind, run with its own smoke parameters: what tests loop over instead of lists of kinds."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from generator.demos.registry import DemoKind, DemoResult, Figure, RunContext, demo_kinds
+
+CPU = RunContext(device="cpu", seed=0)
+
+
+def run_smoke(kind: DemoKind) -> DemoResult:
+    return kind.run(kind.smoke_params(), CPU)
+
+
+@lru_cache(maxsize=1)
+def smoke_results() -> dict[str, DemoResult]:
+    """Kind name -> its smoke run's result, computed once per test process."""
+    return {name: run_smoke(kind) for name, kind in demo_kinds().items()}
+
+
+def drawn_figures() -> list[tuple[DemoKind, Figure]]:
+    return [(kind, figure) for kind in demo_kinds().values() for figure in kind.figures]
+
+
+def charted_figures() -> list[tuple[DemoKind, Figure]]:
+    return [(kind, figure) for kind, figure in drawn_figures() if figure.has_chart]

@@ -199,6 +199,14 @@ def chart_specs(
     return charts
 
 
+def paginate(deck: Deck) -> tuple[Deck, list[Problem]]:
+    """Split overfull slides once, for every output; the problems are what had to continue or does not fit."""
+    from generator.render.pptx import paginate_deck
+
+    paginated = paginate_deck(deck)
+    return paginated.deck, list(paginated.problems)
+
+
 def demo_run(record: DemoRecord) -> DemoRun:
     provenance = record.provenance
     return DemoRun(
@@ -261,6 +269,13 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("resolve")
 
     deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
+    deck, layout_problems = paginate(deck)
+    if options.strict and layout_problems:
+        raise ContentError(layout_problems)
+    for problem in layout_problems:
+        warnings.append(str(problem))
+        reporter.warn(str(problem))
+    lap("paginate")
     # Only now is the lecture's folder, OUTPUT/<slug>, known; it too must not be the content's folder.
     check_output_dir(options.output_dir / deck.meta.slug, loaded.folder)
     # --templates first, then the content's theme.templates; the built-in templates come last.
@@ -268,10 +283,9 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     request = RenderRequest(deck, (*options.template_dirs, *content_templates), options.output_dir / deck.meta.slug,
                             options.revealjs_url)
     files = render_formats(request, options.formats)
-    layout_problems = request.problems
-    if options.strict and layout_problems:
-        raise ContentError(layout_problems)
-    for problem in layout_problems:
+    if options.strict and request.problems:
+        raise ContentError(request.problems)
+    for problem in request.problems:
         warnings.append(str(problem))
         reporter.warn(str(problem))
     lap("render")

@@ -28,9 +28,14 @@ def _formats(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
-def _format_help() -> str:
-    listed = ", ".join(f"{name} ({output_format.help})" for name, output_format in output_formats().items())
-    return f"Comma-separated or repeated outputs: {listed}."
+class _FormatOption(click.Option):
+    """--format, whose help lists the formats registered when help is shown (outside code may add some)."""
+
+    def get_help_record(self, ctx):
+        listed = ", ".join(f"{name} ({output_format.help})" for name, output_format in output_formats().items())
+        self.help = f"Comma-separated or repeated outputs: {listed}."
+        self.show_default = ",".join(default_formats())
+        return super().get_help_record(ctx)
 
 
 class _Group(click.Group):
@@ -77,9 +82,8 @@ def main(ctx):
 @click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder for the results; the lecture goes into OUTPUT/<slug>/.")
-@click.option("--format", "formats", multiple=True, default=lambda: [",".join(default_formats())],
-              show_default=",".join(default_formats()),
-              callback=_formats, help=_format_help())
+@click.option("--format", "formats", cls=_FormatOption, multiple=True, default=lambda: [",".join(default_formats())],
+              callback=_formats)
 @click.option("--profile", default="default", show_default=True,
               help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,

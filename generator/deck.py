@@ -157,19 +157,9 @@ Block = Bullets | Figure | Image | Table | Code | Quote | Equation
 
 SlideKind = Literal["title", "section", "content", "closing"]
 
-# Layout names shared by both renderers. Content slides get one of these from
-# the blocks they hold unless the content file asks for one explicitly.
-Layout = Literal[
-    "title",
-    "section",
-    "bullets",
-    "figure",
-    "figure_bullets",
-    "table",
-    "code",
-    "quote",
-    "closing",
-]
+# A layout's name: one of generator/slide_layouts.py's LAYOUTS, which says what each is for.
+# Content slides get one from the blocks they hold unless the content file asks for one.
+Layout = str
 
 
 @dataclass(frozen=True)
@@ -242,3 +232,6 @@ class Deck:
     figures: tuple[FigureAsset, ...] = field(default=())  # every drawn figure, in first-use order
     demo_runs: tuple[DemoRun, ...] = field(default=())  # provenance, in the content's demo order
     profile: str = "default"
+    # True once overfull slides have been split into "(cont.)" slides (render/pptx/paginate.py):
+    # every output then shows these same slides, and no renderer splits again.
+    paginated: bool = False

@@ -23,6 +23,7 @@ from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
 from generator.interface_words import interface_words, words_left_in_english
+from generator.slide_layouts import choose_layout
 
 
 @dataclass
@@ -157,22 +158,6 @@ class _Resolver:
             source_path=format_path(path),
             pptx_layout=spec.pptx_layout or "",
         )
-
-
-def choose_layout(spec: SlideSpec) -> d.Layout:
-    """The layout a slide gets from what it holds, when the content names none."""
-    has_picture = bool(spec.figure or spec.image)
-    if has_picture and spec.bullets:
-        return "figure_bullets"
-    if has_picture:
-        return "figure"
-    if spec.table:
-        return "table"
-    if spec.code:
-        return "code"
-    if spec.quote and not spec.bullets:
-        return "quote"
-    return "bullets"
 
 
 # EXIF orientations 5 to 8 turn the stored picture a quarter turn (and may mirror it).

@@ -23,6 +23,8 @@ from generator.content.validation import problems_from_validation_error
 from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
 from generator.demos.registry import demo_kinds
 from generator.errors import ContentError, Location, Problem, UsageError
+from generator.slide_layouts import LAYOUT_ORDER
+from generator.slide_layouts import LAYOUTS as SLIDE_LAYOUTS
 
 if TYPE_CHECKING:
     from generator.progress import Reporter
@@ -264,11 +266,9 @@ class _ReferenceChecker:
             )
         if isinstance(slide.get("pptx_layout"), str):
             self.check_pptx_layout(slide["pptx_layout"], path + ("pptx_layout",))
-        layout = slide.get("layout")
-        needs = {"figure": ("figure", "image"), "figure_bullets": ("figure", "image"), "table": ("table",),
-                 "code": ("code",), "quote": ("quote",), "bullets": ("bullets",)}
-        if isinstance(layout, str) and layout in needs and not any(slide.get(k) for k in needs[layout]):
-            self.add(path + ("layout",), f"layout {layout!r} needs {' or '.join(needs[layout])} on the slide")
+        layout = SLIDE_LAYOUTS.get(slide.get("layout")) if isinstance(slide.get("layout"), str) else None
+        if layout is not None and layout.needs and not any(slide.get(key) for key in layout.needs):
+            self.add(path + ("layout",), f"layout {layout.name!r} needs {' or '.join(layout.needs)} on the slide")
 
     def check_equations(self, equation: Any, path: DocPath) -> None:
         from generator.render.math_text import display_math_problem
@@ -294,9 +294,7 @@ class _ReferenceChecker:
         if isinstance(template, str):
             self.known_layouts = self.read_template(template, ("theme", "pptx_template"))
         elif template is None:
-            from generator.render.pptx.layouts import LAYOUT_NAMES
-
-            self.known_layouts = ("the built-in master", list(LAYOUT_NAMES.values()))
+            self.known_layouts = ("the built-in master", [SLIDE_LAYOUTS[name].pptx_name for name in LAYOUT_ORDER])
         mapping = theme.get("pptx_layouts")
         if isinstance(mapping, dict):
             for kind, name in mapping.items():

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from generator.interface_words import LabelOverrides
+from generator.slide_layouts import CONTENT_LAYOUTS, LAYOUT_ORDER
 
 # Identifiers the content uses to name demos and profiles: they appear in
 # expressions such as ``results.sweep.final_acc``, so they must be valid
@@ -50,9 +51,7 @@ class LectureMeta(Strict):
 
 
 # Every kind of slide, as the PowerPoint master names its layouts (see docs/POWERPOINT.md).
-SlideLayoutKind = Literal[
-    "title", "section", "bullets", "figure", "figure_bullets", "table", "code", "quote", "closing"
-]
+SlideLayoutKind = Literal[LAYOUT_ORDER]
 
 
 class Theme(Strict):
@@ -146,7 +145,7 @@ def _equations_from_string(value: Any) -> Any:
     return value
 
 
-LayoutName = Literal["bullets", "figure", "figure_bullets", "table", "code", "quote"]
+LayoutName = Literal[CONTENT_LAYOUTS]
 
 
 class SlideSpec(Strict):

@@ -40,7 +40,7 @@ class RenderRequest:
     lecture_dir: Path  # OUTPUT/<slug>: relative links in the outputs start here
     revealjs_url: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # rendered so far, by earlier formats
-    problems: list[Problem] = field(default_factory=list)  # layout warnings (PowerPoint's continued slides)
+    problems: list[Problem] = field(default_factory=list)  # warnings a renderer has for the user
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from generator.deck import (
     plain_text,
 )
 from generator.errors import BuildError
+from generator.slide_layouts import slide_columns
 from generator.interface_words import InterfaceWords
 from generator.locations import templates_dir
 from generator.render.contrast import WHITE, contrast_ratio, hex_to_rgb
@@ -540,58 +541,66 @@ def slide_view(slide: Slide, position: int, labels: InterfaceWords) -> SlideView
 
 
 def _columns(slide: Slide, position: int, labels: InterfaceWords) -> tuple[tuple[BlockView, ...], ...]:
-    views = _block_views(slide, position, labels)
-    if not views:
-        return ()
-    if slide.layout != "figure_bullets":
-        return (tuple(views),)
-    # Text first, picture second: the reading order a screen reader follows too.
-    pictures = tuple(v for v in views if isinstance(v, FigureView))
-    text = tuple(v for v in views if not isinstance(v, FigureView))
-    return tuple(column for column in (text, pictures) if column)
+    # The columns are the Deck's (slide_layouts.slide_columns); each block keeps the id prefix of its place.
+    views = dict(zip(map(id, slide.blocks), _block_views(slide, position, labels)))
+    return tuple(tuple(views[id(block)] for block in column) for column in slide_columns(slide))
 
 
 def block_view(block: Block, id_prefix: str, labels: InterfaceWords) -> BlockView:
     """The view of one block; ``id_prefix`` keeps inline-SVG ids unique in the page."""
-    if isinstance(block, Bullets):
-        return BulletsView(items=tuple(_bullet_view(item) for item in block.items))
-    if isinstance(block, Figure):
-        asset = block.asset
-        return FigureView(
-            number=block.number,
-            label=labels.figure_label(block.number),
-            separator=labels.caption_separator,
-            caption=inline_html(block.caption),
-            alt=asset.alt,
-            svg=inline_svg(asset.svg, id_prefix, asset.alt, asset.language),
-            src=None,
-            width_px=asset.width_px,
-            height_px=asset.height_px,
-            aspect=_aspect(svg_aspect(asset.svg) or _ratio(asset.width_px, asset.height_px)),
-        )
-    if isinstance(block, Image):
-        return FigureView(
-            number=block.number,
-            label=labels.figure_label(block.number),
-            separator=labels.caption_separator,
-            caption=inline_html(block.caption),
-            alt=block.alt,
-            svg=None,
-            src=image_data_uri(block.data, block.media_type),
-            width_px=block.width_px,
-            height_px=block.height_px,
-            aspect=_aspect(_ratio(block.width_px, block.height_px)),
-        )
-    if isinstance(block, Table):
-        return _table_view(block)
-    if isinstance(block, Code):
-        return CodeView(html=highlight_code(block.source, block.language), language=block.language or "")
-    if isinstance(block, Quote):
-        return QuoteView(text=inline_html(block.text), attribution=inline_html(block.attribution))
-    if isinstance(block, Equation):
-        lines = tuple(tex_to_mathml(space_big_operators(tex), display="block") for tex in block.lines)
-        return EquationView(lines=lines)
-    raise BuildError(f"the HTML renderer does not know the block type {type(block).__name__}")
+    view = _BLOCK_VIEWS.get(type(block))
+    if view is None:
+        raise BuildError(f"the HTML renderer does not know the block type {type(block).__name__}")
+    return view(block, id_prefix, labels)
+
+
+def _figure_view(block: Figure, id_prefix: str, labels: InterfaceWords) -> FigureView:
+    asset = block.asset
+    return FigureView(
+        number=block.number,
+        label=labels.figure_label(block.number),
+        separator=labels.caption_separator,
+        caption=inline_html(block.caption),
+        alt=asset.alt,
+        svg=inline_svg(asset.svg, id_prefix, asset.alt, asset.language),
+        src=None,
+        width_px=asset.width_px,
+        height_px=asset.height_px,
+        aspect=_aspect(svg_aspect(asset.svg) or _ratio(asset.width_px, asset.height_px)),
+    )
+
+
+def _image_view(block: Image, id_prefix: str, labels: InterfaceWords) -> FigureView:
+    return FigureView(
+        number=block.number,
+        label=labels.figure_label(block.number),
+        separator=labels.caption_separator,
+        caption=inline_html(block.caption),
+        alt=block.alt,
+        svg=None,
+        src=image_data_uri(block.data, block.media_type),
+        width_px=block.width_px,
+        height_px=block.height_px,
+        aspect=_aspect(_ratio(block.width_px, block.height_px)),
+    )
+
+
+def _equation_view(block: Equation, id_prefix: str, labels: InterfaceWords) -> EquationView:
+    return EquationView(lines=tuple(tex_to_mathml(space_big_operators(tex), display="block") for tex in block.lines))
+
+
+# Each block type's view (the partial templates/html/partials/blocks.html.j2 draws it by its kind).
+_BLOCK_VIEWS = {
+    Bullets: lambda block, id_prefix, labels: BulletsView(items=tuple(_bullet_view(item) for item in block.items)),
+    Figure: _figure_view,
+    Image: _image_view,
+    Table: lambda block, id_prefix, labels: _table_view(block),
+    Code: lambda block, id_prefix, labels: CodeView(html=highlight_code(block.source, block.language),
+                                                    language=block.language or ""),
+    Quote: lambda block, id_prefix, labels: QuoteView(text=inline_html(block.text),
+                                                      attribution=inline_html(block.attribution)),
+    Equation: _equation_view,
+}
 
 
 def _ratio(width: float, height: float) -> float:

@@ -11,6 +11,6 @@ the user's side of it.
 The output is deterministic: the same Deck (and SOURCE_DATE_EPOCH) gives the same bytes.
 """
 
-from generator.render.pptx.presentation import RenderedPptx, render_pptx, render_pptx_with_problems
+from generator.render.pptx.presentation import RenderedPptx, paginate_deck, render_pptx, render_pptx_with_problems
 
-__all__ = ["RenderedPptx", "render_pptx", "render_pptx_with_problems"]
+__all__ = ["RenderedPptx", "paginate_deck", "render_pptx", "render_pptx_with_problems"]

@@ -31,6 +31,7 @@ from generator.deck import (
     Table,
     Theme,
 )
+from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
 from generator.render.pptx.accent_fill import accent_fill
 from generator.render.pptx.charts import add_chart, chart_shape
@@ -61,6 +62,7 @@ from generator.render.pptx.style import (
     WHITE,
 )
 from generator.render.pptx.tables import plan_table, table_cells
+from generator.slide_layouts import is_picture
 from generator.render.pptx.text import (
     BULLET_TEXT,
     PLAIN_TEXT,
@@ -78,10 +80,6 @@ from generator.render.pptx.text import (
 )
 
 TEXT_BODIES = frozenset({PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT})
-
-
-def is_visual(block: Block) -> bool:
-    return isinstance(block, (Figure, Image))
 
 
 class ContentPainter:
@@ -119,20 +117,18 @@ class ContentPainter:
         """Draws the item in the box and says how much of the box's height it took."""
         if isinstance(item, tuple):
             self._visual_row(item, box)
-        elif isinstance(item, Bullets):
-            self._bullets(item, box)
-        elif isinstance(item, Table):
-            return self._table(item, box)
-        elif isinstance(item, Code):
-            return self._code(item, box)
-        elif isinstance(item, Equation):
-            equations = sum(1 for shape in self.slide.shapes if shape.name.startswith("Equation"))
-            add_equation(self.slide, item, self.theme.font, box, f"Equation {equations + 1}")
-            if EQUATION_PT * equation_scale(item, self.theme.font, box) < BODY_FLOOR_PT:
-                report_overflow(Overflow("equation", BODY_FLOOR_PT, box, self.theme))
-        else:
-            self._quote(item, box)
-        return box.height
+            return box.height
+        placer = _PLACERS.get(type(item))
+        if placer is None:
+            raise _unknown(item)
+        used = placer(self, item, box)
+        return box.height if used is None else used
+
+    def _equation(self, equation: Equation, box: Box) -> None:
+        equations = sum(1 for shape in self.slide.shapes if shape.name.startswith("Equation"))
+        add_equation(self.slide, equation, self.theme.font, box, f"Equation {equations + 1}")
+        if EQUATION_PT * equation_scale(equation, self.theme.font, box) < BODY_FLOOR_PT:
+            report_overflow(Overflow("equation", BODY_FLOOR_PT, box, self.theme))
 
     def _bullets(self, bullets: Bullets, box: Box) -> None:
         paras = _bullet_paras(bullets)
@@ -284,9 +280,9 @@ def _group_visuals(blocks: Sequence[Block]) -> list:
     """Blocks in order, with each run of consecutive pictures gathered into one tuple."""
     items: list = []
     for block in blocks:
-        if is_visual(block) and items and isinstance(items[-1], tuple):
+        if is_picture(block) and items and isinstance(items[-1], tuple):
             items[-1] = (*items[-1], block)
-        elif is_visual(block):
+        elif is_picture(block):
             items.append((block,))
         else:
             items.append(block)
@@ -320,15 +316,32 @@ def _natural_height(item, width: int, theme: Theme) -> int | None:
     """The height an item wants at that width; None for pictures, which take what is left."""
     if isinstance(item, tuple):
         return None
-    if isinstance(item, Equation):
-        return equation_height(item, theme.font)
-    if isinstance(item, Bullets):
-        return pt(estimated_height_pt(_bullet_paras(item), width, BULLET_TEXT, theme))
-    if isinstance(item, Table):
-        return plan_table(item, width, theme).total_height
-    if isinstance(item, Code):
-        return pt(len(source_lines(item.source)) * CODE_MAX_PT * LINE_HEIGHT + 4 * INSET_Y_PT)
-    return pt(estimated_height_pt(_quote_paras(item), width, PLAIN_TEXT, theme))
+    measure = _NATURAL_HEIGHTS.get(type(item))
+    if measure is None:
+        raise _unknown(item)
+    return measure(item, width, theme)
+
+
+def _unknown(item) -> BuildError:
+    return BuildError(f"the PowerPoint renderer does not know the block type {type(item).__name__}")
+
+
+# Each text block type: how it is drawn (a ContentPainter method, which returns the height it used,
+# or None for all of its box) and the height it wants. Pictures (Figure, Image) are drawn in rows.
+_PLACERS = {
+    Bullets: ContentPainter._bullets,
+    Table: ContentPainter._table,
+    Code: ContentPainter._code,
+    Equation: ContentPainter._equation,
+    Quote: ContentPainter._quote,
+}
+_NATURAL_HEIGHTS = {
+    Bullets: lambda item, width, theme: pt(estimated_height_pt(_bullet_paras(item), width, BULLET_TEXT, theme)),
+    Table: lambda item, width, theme: plan_table(item, width, theme).total_height,
+    Code: lambda item, width, theme: pt(len(source_lines(item.source)) * CODE_MAX_PT * LINE_HEIGHT + 4 * INSET_Y_PT),
+    Equation: lambda item, width, theme: equation_height(item, theme.font),
+    Quote: lambda item, width, theme: pt(estimated_height_pt(_quote_paras(item), width, PLAIN_TEXT, theme)),
+}
 
 
 def _allocate_heights(naturals: Sequence[int | None], available: int) -> list[int]:

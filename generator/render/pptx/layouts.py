@@ -1,4 +1,7 @@
-"""The designed master's layouts, one table: their names, placeholders, regions and decoration.
+"""The designed master's layouts, one table: their placeholders, regions and decoration.
+
+What each layout is for and what it is called come from the one layout table,
+generator/slide_layouts.py; this module adds where PowerPoint puts things.
 
 Every position comes from one grid (`design_grid`) computed from the slide size, so the
 layouts line up with each other on 16:9 and on 4:3. The layout XML is generated here from the
@@ -17,6 +20,8 @@ from pptx.oxml.ns import nsdecls
 from generator.deck import Layout
 from generator.render.pptx.accent_fill import FULL_LIGHTNESS
 from generator.render.pptx.geometry import Box
+from generator.slide_layouts import LAYOUT_ORDER
+from generator.slide_layouts import LAYOUTS as SLIDE_LAYOUTS
 from generator.render.pptx.style import (
     COLUMN_GAP,
     FOOTER_PT,
@@ -29,33 +34,10 @@ from generator.render.pptx.style import (
     TITLE_SLIDE_PT,
 )
 
-# Our layout kinds (deck.Layout) and the names the designed master gives them; a user's
-# template is searched for the names in TEMPLATE_LAYOUT_DEFAULTS instead.
-LAYOUT_NAMES: dict[Layout, str] = {
-    "title": "Title",
-    "section": "Section",
-    "bullets": "Title and Bullets",
-    "figure": "Title and Figure",
-    "figure_bullets": "Figure and Bullets",
-    "table": "Table",
-    "code": "Code",
-    "quote": "Quote",
-    "closing": "Closing",
-}
-
-# What common templates (PowerPoint's, LibreOffice's, python-pptx's) call the layout that fits
-# each kind, best first; the first one a template has is used unless the content maps the kind.
-TEMPLATE_LAYOUT_DEFAULTS: dict[Layout, tuple[str, ...]] = {
-    "title": ("Title Slide", "Title"),
-    "section": ("Section Header", "Section", "Title Only"),
-    "bullets": ("Title and Content", "Title, Content", "Title and Bullets"),
-    "figure": ("Title Only", "Title and Figure", "Title and Content", "Title, Content"),
-    "figure_bullets": ("Two Content", "Title and 2 Content", "Title, 2 Content", "Figure and Bullets"),
-    "table": ("Title Only", "Table", "Title and Content", "Title, Content"),
-    "code": ("Title Only", "Code", "Title and Content", "Title, Content"),
-    "quote": ("Title Only", "Quote", "Title and Content", "Title, Content"),
-    "closing": ("Title and Content", "Title, Content", "Closing", "Title Only"),
-}
+# The designed master's name for each layout, and what a user's template may call the one that fits:
+# both from the one layout table (generator/slide_layouts.py).
+LAYOUT_NAMES: dict[Layout, str] = {name: SLIDE_LAYOUTS[name].pptx_name for name in LAYOUT_ORDER}
+TEMPLATE_LAYOUT_DEFAULTS: dict[Layout, tuple[str, ...]] = {name: SLIDE_LAYOUTS[name].template_names for name in LAYOUT_ORDER}
 
 Region = Literal[
     "slide",
@@ -229,7 +211,6 @@ def design_grid(width: int, height: int) -> dict[Region, Box]:
 
 # --- the layout XML ------------------------------------------------------------------------
 
-_LAYOUT_TYPES = {"title": "title", "section": "secHead", "bullets": "obj", "figure_bullets": "twoObj"}
 _ON_ACCENT_TEXT = '<a:solidFill><a:schemeClr val="bg1"/></a:solidFill>'
 _ON_ACCENT_MUTED = '<a:solidFill><a:schemeClr val="bg1"><a:alpha val="80000"/></a:schemeClr></a:solidFill>'
 
@@ -261,7 +242,7 @@ def layout_xml(
         if spec.accent_background
         else ""
     )
-    layout_type = _LAYOUT_TYPES.get(spec.kind, "titleOnly")
+    layout_type = SLIDE_LAYOUTS[spec.kind].pptx_type
     xml = (
         f'<p:sldLayout {nsdecls("a", "r", "p")} type="{layout_type}" preserve="1">'
         f'<p:cSld name="{spec.name}">{background}<p:spTree>'

@@ -1,5 +1,10 @@
 """Bullets too long for one slide continue on "(cont.)" slides; other text that will not fit is reported.
 
+This is a stage of the build, between resolve and render: the Deck it returns is what every
+output shows (slides.pptx, slides.html, slides.reveal.html and slides.pdf have the same slides,
+titles and numbers). Text is measured with the real fonts in PowerPoint's geometry, the
+strictest of the outputs; the HTML decks lay the same text out in at least as much room.
+
 A pass over the Deck before any slide of the real presentation is added: each slide is first
 drawn on a scratch presentation by the caller's `draft`, and fit_text (text.py) notes what
 does not fit even at its floor size. The renderer decides every box, so the pass learns a
@@ -54,7 +59,7 @@ def paginate(deck: Deck, draft: Draft) -> Paginated:
             for key, message in missing_font_messages(deck.theme)
         )
     numbered = tuple(replace(slide, number=number) for number, slide in enumerate(slides, start=1))
-    return Paginated(replace(deck, slides=numbered), tuple(problems))
+    return Paginated(replace(deck, slides=numbered, paginated=True), tuple(problems))
 
 
 def _overflows(slide: Slide, draft: Draft) -> list[Overflow]:

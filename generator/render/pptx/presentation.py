@@ -15,7 +15,7 @@ from generator.deck import (
 )
 from generator.errors import BuildError, Problem
 from generator.render.pptx.master import presentation_for
-from generator.render.pptx.paginate import paginate
+from generator.render.pptx.paginate import Paginated, paginate
 from generator.render.pptx.slides import add_footer, add_slide, write_notes
 from generator.render.pptx.style import EARLIEST_ZIP_TIME
 
@@ -31,11 +31,21 @@ class RenderedPptx:
     problems: tuple[Problem, ...]  # text continued on another slide or too long for its box
 
 
-def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
-    """The .pptx bytes and the warnings about text that had to continue or does not fit."""
+def paginate_deck(deck: Deck) -> Paginated:
+    """The deck with overfull slides continued on "(cont.)" slides, each slide drafted to measure it."""
     scratch = presentation_for(deck.theme)
-    paginated = paginate(deck, lambda slide: _draw_slide(scratch, deck, slide, slide.number))
-    deck = paginated.deck
+    return paginate(deck, lambda slide: _draw_slide(scratch, deck, slide, slide.number))
+
+
+def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
+    """The .pptx bytes and the warnings about text that had to continue or does not fit.
+
+    A build hands over a paginated deck; a deck that is not (a renderer called on its own) is paginated here.
+    """
+    problems: tuple[Problem, ...] = ()
+    if not deck.paginated:
+        paginated = paginate_deck(deck)
+        deck, problems = paginated.deck, paginated.problems
     stamp = _build_timestamp(deck.meta)
     prs = presentation_for(deck.theme)
     for index, slide in enumerate(deck.slides, start=1):
@@ -43,7 +53,7 @@ def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
     _set_core_properties(prs, deck.meta, stamp)
     buffer = io.BytesIO()
     prs.save(buffer)
-    return RenderedPptx(_repack_with_fixed_time(buffer.getvalue(), stamp), paginated.problems)
+    return RenderedPptx(_repack_with_fixed_time(buffer.getvalue(), stamp), problems)
 
 
 def _add_slide(prs, deck: Deck, slide: Slide, number: int) -> None:

@@ -18,9 +18,10 @@ from generator.deck import (
     Theme,
 )
 from generator.errors import BuildError
-from generator.render.pptx.blocks import ContentPainter, is_visual
+from generator.render.pptx.blocks import ContentPainter
 from generator.render.pptx.geometry import TITLES, Box, Frame, box_of, frame_of, move
 from generator.render.pptx.layouts import LAYOUT_NAMES, TEMPLATE_LAYOUT_DEFAULTS
+from generator.slide_layouts import slide_columns
 from generator.render.pptx.master import all_layouts
 from generator.render.pptx.style import (
     COLUMN_GAP,
@@ -210,19 +211,17 @@ def _fill_content_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
         subtitle_box, region = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
         subtitle = Para(slide.subtitle, size_pt=CONTENT_SUBTITLE_PT, colour=MUTED)
         add_text_shape(added, subtitle_box, [subtitle], deck.theme, "Subtitle")
-    text_blocks = [block for block in slide.blocks if not is_visual(block)]
-    visual_blocks = [block for block in slide.blocks if is_visual(block)]
-    beside = slide.layout == "figure_bullets" and text_blocks and visual_blocks
-    if beside and frame.columns and not slide.subtitle:
-        text_column, visual_column = frame.columns
-    elif beside:
-        text_column, visual_column = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
+    columns = slide_columns(slide)
     painter = ContentPainter(added, deck.theme, deck.meta.labels)
-    if beside:
-        painter.stack(text_blocks, text_column)
-        painter.stack(visual_blocks, visual_column)
-    else:
-        painter.stack(slide.blocks, region)
+    if len(columns) == 2:
+        if frame.columns and not slide.subtitle:
+            boxes = frame.columns
+        else:
+            boxes = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
+        for blocks, box in zip(columns, boxes):
+            painter.stack(blocks, box)
+    elif columns:
+        painter.stack(columns[0], region)
 
 
 def add_footer(added, frame: Frame, deck: Deck, number: int) -> None:

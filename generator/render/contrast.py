@@ -1,6 +1,15 @@
-"""WCAG colour contrast, which both renderers use to keep text and marks readable on any accent."""
+"""WCAG colour contrast, which both renderers use to keep text and marks readable on any accent.
+
+The accent where it must stand out from white (behind white text, and as marks on a white
+slide) is computed here, once, for every output: a light accent (yellow, a pale green) would leave
+white text unreadable and marks invisible, so it is darkened in HSL lightness, as PowerPoint's own
+lumMod does, just enough: to WCAG AA for text (4.5:1: section slides, table headers) and to WCAG's
+non-text contrast for marks (3:1). A dark enough accent is used as it is.
+"""
 
 from __future__ import annotations
+
+import colorsys
 
 RGB = tuple[int, int, int]
 
@@ -27,3 +36,27 @@ def relative_luminance(rgb: RGB) -> float:
 def contrast_ratio(a: RGB, b: RGB) -> float:
     lighter, darker = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+LUM_MOD_STEP = 5000  # lumMod is in thousandths of a percent; darken 5% of the lightness at a time
+FULL_LIGHTNESS = 100000
+
+
+def fill_lum_mod(accent: str, contrast: float = TEXT_CONTRAST) -> int:
+    """The lumMod (100000 = unchanged) at which the accent and white differ by `contrast`."""
+    lum_mod = FULL_LIGHTNESS
+    while lum_mod > 0 and contrast_ratio(hex_to_rgb(darkened(accent, lum_mod)), WHITE) < contrast:
+        lum_mod -= LUM_MOD_STEP
+    return max(lum_mod, 0)
+
+
+def accent_fill(accent: str) -> str:
+    """The accent as a background for white text, "#RRGGBB": itself, or darkened until the text reads."""
+    return darkened(accent, fill_lum_mod(accent))
+
+
+def darkened(colour: str, lum_mod: int) -> str:
+    red, green, blue = (channel / 255 for channel in hex_to_rgb(colour))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    channels = colorsys.hls_to_rgb(hue, lightness * lum_mod / FULL_LIGHTNESS, saturation)
+    return "#" + "".join(f"{round(channel * 255):02X}" for channel in channels)

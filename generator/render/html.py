@@ -55,13 +55,14 @@ from generator.errors import BuildError
 from generator.slide_layouts import slide_columns
 from generator.interface_words import InterfaceWords
 from generator.locations import templates_dir
-from generator.render.contrast import WHITE, contrast_ratio, hex_to_rgb
+from generator.render.contrast import WHITE, accent_fill, contrast_ratio, hex_to_rgb
 from generator.render.math_text import space_big_operators
 
 SLIDES_TEMPLATE = "slides.html.j2"
 SLIDES_CSS = "static/slides.css"
 BLOCKS_CSS = "static/blocks.css"  # content blocks, shared by the slide deck and the reveal.js page
 SLIDES_JS = "static/slides.js"
+FIT_JS = "static/fit.js"  # shrink-to-fit, shared with the reveal.js page
 
 # The logical stage the CSS lays slides out on; the script scales it to the
 # window. 720 px high either way so font sizes mean the same in both aspects.
@@ -213,7 +214,8 @@ def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
-    script = static_text(env, SLIDES_JS, closing_tag="</script")
+    # One inline script (one hash in the policy): the shared shrink-to-fit, then the slides' own.
+    script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + static_text(env, SLIDES_JS, closing_tag="</script")
     sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
     page = page_view(deck, env, theme_css(deck.theme, deck.meta.language, stage), sheets, (script,))
     return render_template(
@@ -374,7 +376,7 @@ def _theme_properties(theme: Theme, language: str) -> list[str]:
     rgb = hex_to_rgb(accent)
     east_asian = _east_asian_fonts(theme.font_east_asian, language)
     tint = _mix(rgb, WHITE, 0.9)
-    fill = _accent_fill(rgb)
+    fill = hex_to_rgb(accent_fill(accent))  # the PowerPoint deck's fill too: white text on it reads
     return [
         f"  --accent: {accent};",
         # Text in the accent's hue sits on white and on the tint: readable on the tint is readable on both.
@@ -382,7 +384,7 @@ def _theme_properties(theme: Theme, language: str) -> list[str]:
         f"  --accent-tint: {_rgb_to_hex(tint)};",
         f"  --accent-soft: {_rgb_to_hex(_mix(rgb, WHITE, 0.75))};",
         f"  --accent-fill: {_rgb_to_hex(fill)};",
-        f"  --on-accent: {_rgb_to_hex(_ink_on(fill))};",
+        f"  --on-accent: {_rgb_to_hex(WHITE)};",
         f"  --code-paper: {_rgb_to_hex(CODE_PAPER)};",
         f"  --font-body: {font_stack([theme.font, *BODY_FALLBACKS, *east_asian, 'sans-serif'])};",
         f"  --font-code: {font_stack([theme.font_code, *CODE_FALLBACKS, *east_asian, 'monospace'])};",
@@ -497,25 +499,6 @@ def _readable_on(rgb: tuple[int, int, int], paper: tuple[int, int, int]) -> tupl
             break
         colour = _mix(rgb, (0, 0, 0), step * 0.05)
     return colour
-
-
-DARK_INK = (24, 27, 31)
-
-
-def _ink_on(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
-    """White or near-black text on the accent, whichever reads better."""
-    return WHITE if contrast_ratio(rgb, WHITE) >= contrast_ratio(rgb, DARK_INK) else DARK_INK
-
-
-def _accent_fill(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
-    """The accent as a background for text: itself, or darkened until white text on it reads (4.5:1).
-
-    Mid-tone accents (an orange such as #D55E00) fall short of 4.5:1 with both
-    white and near-black text; a slightly darker fill keeps the hue.
-    """
-    if contrast_ratio(rgb, _ink_on(rgb)) >= 4.5:
-        return rgb
-    return _readable_on(rgb, WHITE)
 
 
 # --------------------------------------------------------------------------

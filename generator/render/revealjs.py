@@ -27,11 +27,13 @@ from generator.deck import Deck
 from generator.errors import UsageError
 from generator.render.html import (
     BLOCKS_CSS,
+    FIT_JS,
     page_view,
     render_template,
     scope_css,
     slide_view,
     stage_view,
+    static_text,
     stylesheet,
     template_environment,
     theme_css,
@@ -154,7 +156,7 @@ def reveal_config(deck: Deck) -> dict[str, object]:
 
 
 def init_script(deck: Deck) -> Markup:
-    """Starts reveal.js with the notes plugin, then shrinks any overfull slide body to fit.
+    """Starts reveal.js with the notes plugin, then shrinks any overfull slide body to fit (fit.js).
 
     Only numbers and fixed words go into the JSON, and ``<`` is escaped anyway,
     so the script cannot end its element early.
@@ -163,26 +165,13 @@ def init_script(deck: Deck) -> Markup:
     return Markup(
         "(function () {\n"
         '  "use strict";\n'
-        "  var FIT_STEP = 0.05, SMALLEST_FIT = 0.6;\n"
-        "  function overflows(element) {\n"
-        "    return element.scrollHeight > element.clientHeight + 1 || element.scrollWidth > element.clientWidth + 1;\n"
-        "  }\n"
-        "  // Like PowerPoint's shrink-on-overflow: a long list gets smaller type rather\n"
-        "  // than running off the slide. Slides reveal keeps hidden cannot be measured,\n"
-        "  // so each is fitted when it comes near enough to be laid out.\n"
-        "  function shrinkToFit(slide) {\n"
-        '    var body = slide.querySelector(".slide-body");\n'
-        '    if (!body || slide.dataset.fitted === "yes" || slide.style.display === "none") { return; }\n'
-        "    var fit = 1;\n"
-        "    while (overflows(body) && fit - FIT_STEP >= SMALLEST_FIT - 1e-9) {\n"
-        "      fit = Math.round((fit - FIT_STEP) * 100) / 100;\n"
-        '      body.style.setProperty("--fit", String(fit));\n'
-        "    }\n"
-        "    // Past the floor the rest is scrolled to rather than cut off.\n"
-        '    slide.classList.toggle("is-overflowing", overflows(body));\n'
+        "  // Slides reveal keeps hidden cannot be measured, so each is fitted when it comes near enough to be laid out.\n"
+        "  function fitOnce(slide) {\n"
+        '    if (slide.dataset.fitted === "yes" || slide.style.display === "none") { return; }\n'
+        "    lecturegenFit.shrinkToFit(slide);\n"
         '    slide.dataset.fitted = "yes";\n'
         "  }\n"
-        "  function shrinkNearby() { Reveal.getSlides().forEach(shrinkToFit); }\n"
+        "  function shrinkNearby() { Reveal.getSlides().forEach(fitOnce); }\n"
         f"  var config = {config};\n"
         "  config.plugins = [RevealNotes];\n"
         '  if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) { config.transition = "none"; }\n'
@@ -203,7 +192,8 @@ def render_revealjs_html(
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
-    script = init_script(deck)
+    # One inline script (one hash in the policy): the shared shrink-to-fit, then reveal's start.
+    script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + init_script(deck)
     # The shared block rules, scoped under .reveal so they outrank reveal.css's, as the page's own do.
     blocks = Markup(scope_css(CSS_COMMENT.sub("", stylesheet(env, BLOCKS_CSS)), ".reveal"))
     sheets = (blocks, stylesheet(env, REVEALJS_CSS))

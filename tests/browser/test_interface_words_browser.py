@@ -11,7 +11,7 @@ import pytest
 
 from generator.interface_words import LabelOverrides, interface_words
 from generator.render.html import render_slides_html
-from tests.browser.conftest import every_layout_deck
+from tests.decks import every_layout_deck
 
 pytestmark = pytest.mark.browser
 

@@ -12,22 +12,12 @@ from pathlib import Path
 import pytest
 
 from generator.deck import Deck, plain_text
+from tests.browser.page_watch import PageWatch
 
 pytestmark = pytest.mark.browser
 
 # Screenshots of the presenter window and the overview grid land here for a person to look at.
 SCREENSHOT_DIR = Path("/tmp/presenter-look")
-
-
-class PageWatch:
-    """Everything a page asked the network for, and everything it complained about."""
-
-    def __init__(self, page) -> None:
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
 def foreign_requests(watch: PageWatch, deck_file: Path) -> list[str]:

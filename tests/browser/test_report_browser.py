@@ -13,9 +13,9 @@ import pytest
 
 from generator.deck import Bullet, Bullets, Deck, DemoRun, Equation, Run, Slide, Table
 from generator.render.html import render_report_html
+from tests.browser.page_watch import PageWatch
 from tests.decks import deck as small_deck
-
-from .conftest import every_layout_deck
+from tests.decks import every_layout_deck
 
 pytestmark = pytest.mark.browser
 
@@ -101,15 +101,6 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(render_report_html(report_deck()), encoding="utf-8")
     return path
-
-
-class PageWatch:
-    def __init__(self, page) -> None:
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
 @pytest.fixture

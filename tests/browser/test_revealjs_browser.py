@@ -20,10 +20,11 @@ import generator.build
 from generator.build import BuildOptions, build
 from generator.deck import Deck, Inline
 from generator.render.revealjs import render_revealjs_html, reveal_location
+from tests.browser.page_watch import PageWatch
 from tests.conftest import DEFAULT_LECTURE, MINIMAL, REPO
+from tests.decks import every_layout_deck
 
-from .conftest import every_layout_deck
-from .test_slides_browser import PageWatch, hostile_deck
+from .test_slides_browser import hostile_deck
 
 pytestmark = pytest.mark.browser
 

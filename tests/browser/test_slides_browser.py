@@ -13,6 +13,7 @@ import pytest
 
 from generator.deck import Bullet, Bullets, Deck, Meta, Run, Slide, Theme, plain_text
 from generator.render.html import render_slides_html
+from tests.browser.page_watch import PageWatch
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +22,6 @@ SCREENSHOT_DIR = Path("/tmp/html-look")
 
 # Sub-pixel rounding of a scaled stage; anything larger is a real overflow.
 TOLERANCE_PX = 1.5
-
-
-class PageWatch:
-    """Everything a page asked the network for, and everything it complained about."""
-
-    def __init__(self, page) -> None:
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
 @pytest.fixture

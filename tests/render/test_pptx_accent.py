@@ -16,7 +16,7 @@ from pptx.oxml.ns import qn
 
 from generator.deck import Deck, Slide, Table
 from generator.render.pptx import render_pptx
-from generator.render.pptx.accent_fill import accent_fill, darkened
+from generator.render.contrast import accent_fill, darkened
 from tests.decks import meta, text, theme
 from tests.office import page_images, pptx_to_pdf
 

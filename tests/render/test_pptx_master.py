@@ -180,7 +180,7 @@ def test_libreoffice_shows_the_accent_on_the_section_divider_and_under_titles(de
     assert len(pages) == len(deck.slides)
     section, bullets = pages[1], pages[2]
     width, height = section.size
-    # The divider's background: the accent darkened just enough for its white text (accent_fill.py).
+    # The divider's background: the accent darkened just enough for its white text (render/contrast.py).
     assert near(section.getpixel((width // 2, height // 8)), (0xC0, 0x55, 0x00))
     assert near(bullets.getpixel((width // 2, height // 8)), (255, 255, 255))  # content slides stay white
     # The short rule under a content slide's title: somewhere on the title's left, below it.

@@ -33,7 +33,7 @@ from generator.deck import (
 )
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
-from generator.render.pptx.accent_fill import accent_fill
+from generator.render.contrast import accent_fill
 from generator.render.pptx.charts import add_chart, chart_shape
 from generator.render.pptx.equations import EQUATION_PT, add_equation, equation_height, equation_scale
 from generator.render.pptx.geometry import Box, box_of, move, pt

@@ -18,7 +18,7 @@ from lxml import etree
 from pptx.oxml.ns import nsdecls
 
 from generator.deck import Layout
-from generator.render.pptx.accent_fill import FULL_LIGHTNESS
+from generator.render.contrast import FULL_LIGHTNESS
 from generator.render.pptx.geometry import Box
 from generator.slide_layouts import LAYOUT_ORDER
 from generator.slide_layouts import LAYOUTS as SLIDE_LAYOUTS
@@ -219,7 +219,7 @@ def layout_xml(
     spec: LayoutSpec, grid: dict[Region, Box], accent_lum_mod: int = FULL_LIGHTNESS, mark_lum_mod: int = FULL_LIGHTNESS
 ) -> bytes:
     """The p:sldLayout part of one designed layout. An accent background is darkened by `accent_lum_mod`
-    and the accent band and rule on white by `mark_lum_mod` (accent_fill.py), so both show whatever the accent."""
+    and the accent band and rule on white by `mark_lum_mod` (render/contrast.py), so both show whatever the accent."""
     shapes = []
     next_id = 2
     if spec.kind == "title":

@@ -21,7 +21,7 @@ from pptx.oxml.ns import qn
 
 from generator.deck import Theme
 from generator.errors import BuildError
-from generator.render.pptx.accent_fill import FULL_LIGHTNESS, MARK_CONTRAST, fill_lum_mod
+from generator.render.contrast import FULL_LIGHTNESS, NON_TEXT_CONTRAST, fill_lum_mod
 from generator.render.pptx.geometry import move
 from generator.render.pptx.layouts import LAYOUTS, design_grid, layout_xml
 from generator.render.pptx.style import (
@@ -59,7 +59,7 @@ def designed_presentation(theme: Theme):
         prs.part._element.sldSz.attrib.pop("type", None)
     grid = design_grid(width, height)
     _place_master_placeholders(prs.slide_master, grid)
-    mark_lum_mod = fill_lum_mod(theme.accent, MARK_CONTRAST)
+    mark_lum_mod = fill_lum_mod(theme.accent, NON_TEXT_CONTRAST)
     _set_master_text_styles(prs.slide_master, mark_lum_mod)
     _replace_layouts(prs.slide_master, grid, fill_lum_mod(theme.accent), mark_lum_mod)
     _set_theme(prs, theme)

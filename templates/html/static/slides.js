@@ -23,8 +23,6 @@
 
   var NEXT_KEYS = { ArrowRight: true, ArrowDown: true, PageDown: true };
   var PREVIOUS_KEYS = { ArrowLeft: true, ArrowUp: true, PageUp: true };
-  var SMALLEST_FIT = 0.6; // below this text is unreadable: better to show the overflow
-  var FIT_STEP = 0.05;
 
   // The words this script shows come from the page, in the lecture's language; a page from a
   // template that does not give them (or gives only some) keeps English for the rest.
@@ -100,30 +98,9 @@
     stage.style.setProperty("--scale", String(scale));
   }
 
-  function overflows(element) {
-    return element.scrollHeight > element.clientHeight + 1 || element.scrollWidth > element.clientWidth + 1;
-  }
-
-  // Like PowerPoint's "shrink text on overflow": a long list gets smaller
-  // type rather than running off the slide. Slides are laid out even when
-  // hidden (visibility, not display), so every slide can be measured now.
-  function shrinkToFit(slide) {
-    var body = slide.querySelector(".slide-body");
-    if (!body) {
-      return;
-    }
-    var fit = 1;
-    body.style.removeProperty("--fit");
-    while (overflows(body) && fit - FIT_STEP >= SMALLEST_FIT - 1e-9) {
-      fit = Math.round((fit - FIT_STEP) * 100) / 100;
-      body.style.setProperty("--fit", String(fit));
-    }
-    // Past the floor the rest is scrolled to on screen and runs onto more pages in print.
-    slide.classList.toggle("is-overflowing", overflows(body));
-  }
-
+  // fit.js, inlined before this script.
   function shrinkAll() {
-    slides.forEach(shrinkToFit);
+    slides.forEach(lecturegenFit.shrinkToFit);
   }
 
   // ------------------------------------------------------------ layout

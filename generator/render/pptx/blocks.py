@@ -12,8 +12,6 @@ from PIL import Image as PILImage
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 from pygments.styles import get_style_by_name
 
@@ -44,6 +42,7 @@ from generator.render.pptx.highlight import (
     source_lines,
 )
 from generator.render.pptx.master import rgb
+from generator.render.pptx.oxml import add_bullet_char, says_how_bullets_are_marked, set_alt_text
 from generator.render.pptx.style import (
     ATTRIBUTION_PT,
     BODY_FLOOR_PT,
@@ -201,7 +200,7 @@ class ContentPainter:
             return
         picture = self.slide.shapes.add_picture(io.BytesIO(data), box.left, box.top, box.width, box.height)
         picture.name = f"Figure {visual.number}"
-        picture._element._nvXxPr.cNvPr.set("descr", alt)
+        set_alt_text(picture, alt)
 
     def _unembeddable(self, image: Image, box: Box) -> None:
         # python-pptx cannot embed SVG; say so on the slide rather than drop the picture.
@@ -373,9 +372,6 @@ def _bullet_paras(bullets: Bullets) -> list[Para]:
     return paras
 
 
-BULLET_MARKS = frozenset(qn(tag) for tag in ("a:buChar", "a:buAutoNum", "a:buBlip", "a:buNone"))
-
-
 def _layout_marks_bullets(layout) -> bool:
     """Whether the layout, its master's body or the master's text styles say how body paragraphs are marked.
 
@@ -384,31 +380,15 @@ def _layout_marks_bullets(layout) -> bool:
     slides. Their bullets would come out as plain paragraphs, so the renderer marks them itself.
     """
     master = layout.slide_master
-    styles = [*layout.placeholders, *master.placeholders]
-    levels = [
-        level
-        for placeholder in styles
-        if placeholder.placeholder_format.type in TEXT_BODIES
-        for level in placeholder._element.iterfind(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}")
-    ]
-    levels.extend(master._element.iterfind(f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}"))
-    return any(child.tag in BULLET_MARKS for level in levels for child in level)
+    bodies = [placeholder for placeholder in (*layout.placeholders, *master.placeholders)
+              if placeholder.placeholder_format.type in TEXT_BODIES]
+    return says_how_bullets_are_marked(bodies, master)
 
 
 def _add_bullet_mark(paragraph) -> None:
     # A text box has no bullets of its own; give it the master's marks and indents.
     level = paragraph.level
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.set("marL", str(pt(BULLET_TEXT.indent(level))))
-    ppr.set("indent", str(-pt(BULLET_TEXT.indent(0))))
-    bullet = OxmlElement("a:buChar")
-    bullet.set("char", "•" if level % 2 == 0 else "–")
-    # The schema orders a paragraph's properties: spacing, then bullet, then tabs and run defaults.
-    later = next((child for child in ppr if child.tag in (qn("a:tabLst"), qn("a:defRPr"), qn("a:extLst"))), None)
-    if later is None:
-        ppr.append(bullet)
-    else:
-        later.addprevious(bullet)
+    add_bullet_char(paragraph, "•" if level % 2 == 0 else "–", pt(BULLET_TEXT.indent(level)), -pt(BULLET_TEXT.indent(0)))
 
 
 def _quote_paras(quote: Quote) -> list[Para]:

@@ -23,13 +23,18 @@ from pptx.enum.chart import (
     XL_TICK_LABEL_POSITION,
 )
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.oxml.ns import qn
-from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 
 from generator.deck import ChartSeries, ChartSpec, Theme
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.master import rgb
+from generator.render.pptx.oxml import (
+    add_custom_error_bars,
+    add_east_asian_typeface_where_latin,
+    set_alt_text,
+    set_log_scale,
+    show_blanks_as_gaps,
+)
 from generator.render.pptx.style import EARLIEST_ZIP_TIME, EMU_PER_PT, LATIN_EM, LINE_HEIGHT
 
 CHART_TEXT_PT = 14
@@ -70,7 +75,7 @@ def add_chart(slide, spec: ChartSpec, box: Box, theme: Theme, name: str, alt: st
     chart_type = XL_CHART_TYPE.LINE_MARKERS if spec.kind == "line" else XL_CHART_TYPE.COLUMN_CLUSTERED
     frame = slide.shapes.add_chart(chart_type, box.left, box.top, box.width, box.height, data)
     frame.name = name
-    frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
+    set_alt_text(frame, alt)
     chart = frame.chart
     _set_fonts(chart, theme)
     _set_title(chart, spec.title, theme)
@@ -88,7 +93,7 @@ def add_chart(slide, spec: ChartSpec, box: Box, theme: Theme, name: str, alt: st
         chart.legend.font.size = Pt(LEGEND_PT)
     if spec.value_label_format is not None:
         _label_values(plot, spec.value_label_format, spec.kind)
-    _show_gaps(chart)
+    show_blanks_as_gaps(chart)
     _make_workbook_reproducible(frame.chart_part.chart_workbook)
     return frame
 
@@ -114,17 +119,7 @@ def _set_fonts(chart, theme: Theme) -> None:
     # Text set on the chart space is inherited by the axes, legend and titles.
     chart.font.size = Pt(CHART_TEXT_PT)
     chart.font.name = theme.font
-    _add_east_asian_font(chart._chartSpace.txPr, theme.font_east_asian)
-
-
-def _add_east_asian_font(text_properties, typeface: str) -> None:
-    for run_defaults in text_properties.iter(qn("a:defRPr"), qn("a:rPr")):
-        latin = run_defaults.find(qn("a:latin"))
-        if latin is None or run_defaults.find(qn("a:ea")) is not None:
-            continue
-        east_asian = OxmlElement("a:ea")
-        east_asian.set("typeface", typeface)
-        latin.addnext(east_asian)
+    add_east_asian_typeface_where_latin(chart._chartSpace.txPr, theme.font_east_asian)
 
 
 def _set_title(chart, title: str, theme: Theme) -> None:
@@ -141,7 +136,7 @@ def _write_title(text_frame, text: str, size_pt: float, theme: Theme) -> None:
             run.font.size = Pt(size_pt)
             run.font.bold = False
             run.font.name = theme.font
-        _add_east_asian_font(paragraph._p, theme.font_east_asian)
+        add_east_asian_typeface_where_latin(paragraph._p, theme.font_east_asian)
 
 
 def _set_axes(chart, spec: ChartSpec, theme: Theme) -> None:
@@ -159,19 +154,11 @@ def _set_axes(chart, spec: ChartSpec, theme: Theme) -> None:
     values.tick_labels.number_format = spec.axis_number_format
     values.tick_labels.number_format_is_linked = False
     if spec.y_log:
-        _set_log_scale(values)
+        set_log_scale(values)
     if spec.y_min is not None:
         values.minimum_scale = spec.y_min
     if spec.y_max is not None:
         values.maximum_scale = spec.y_max
-
-
-def _set_log_scale(value_axis) -> None:
-    # python-pptx has no API for it; c:logBase must come first in c:scaling.
-    scaling = value_axis._element.find(qn("c:scaling"))
-    log_base = OxmlElement("c:logBase")
-    log_base.set("val", "10")
-    scaling.insert(0, log_base)
 
 
 def _style_line(drawn, series: ChartSeries) -> None:
@@ -199,47 +186,7 @@ def _add_range_bars(drawn, series: ChartSeries) -> None:
     They are stored as distances from the value, so a value edited in the workbook keeps its spread."""
     plus = [None if v is None or h is None else h - v for v, h in zip(series.values, series.high or series.values)]
     minus = [None if v is None or lo is None else v - lo for v, lo in zip(series.values, series.low or series.values)]
-    bars = OxmlElement("c:errBars")
-    for tag, value in (("c:errDir", "y"), ("c:errBarType", "both"), ("c:errValType", "cust"), ("c:noEndCap", "0")):
-        child = OxmlElement(tag)
-        child.set("val", value)
-        bars.append(child)
-    for tag, distances in (("c:plus", plus), ("c:minus", minus)):
-        bars.append(_number_literal(tag, distances))
-    line = OxmlElement("c:spPr")
-    line.append(_solid_line(series.colour, ERROR_BAR_WIDTH_PT))
-    bars.append(line)
-    drawn._element.find(qn("c:cat")).addprevious(bars)
-
-
-def _number_literal(tag: str, values) -> object:
-    holder = OxmlElement(tag)
-    literal = OxmlElement("c:numLit")
-    count = OxmlElement("c:ptCount")
-    count.set("val", str(len(values)))
-    literal.append(count)
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        point = OxmlElement("c:pt")
-        point.set("idx", str(index))
-        number = OxmlElement("c:v")
-        number.text = repr(float(value))
-        point.append(number)
-        literal.append(point)
-    holder.append(literal)
-    return holder
-
-
-def _solid_line(colour: str, width_pt: float):
-    line = OxmlElement("a:ln")
-    line.set("w", str(Pt(width_pt)))
-    fill = OxmlElement("a:solidFill")
-    colour_element = OxmlElement("a:srgbClr")
-    colour_element.set("val", colour.lstrip("#").upper())
-    fill.append(colour_element)
-    line.append(fill)
-    return line
+    add_custom_error_bars(drawn, plus, minus, series.colour, ERROR_BAR_WIDTH_PT)
 
 
 def _style_bars(plot, spec: ChartSpec) -> None:
@@ -262,16 +209,6 @@ def _label_values(plot, number_format: str, kind: str) -> None:
     labels.number_format_is_linked = False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END if kind == "bar" else XL_LABEL_POSITION.ABOVE
     labels.show_value = True
-
-
-def _show_gaps(chart) -> None:
-    # A missing value (a diverged run) is a gap in the line, not a drop to zero.
-    chart_element = chart._chartSpace.find(qn("c:chart"))
-    blanks = chart_element.find(qn("c:dispBlanksAs"))
-    if blanks is None:
-        blanks = OxmlElement("c:dispBlanksAs")
-        chart_element.find(qn("c:plotVisOnly")).addnext(blanks)
-    blanks.set("val", "gap")
 
 
 _W3CDTF = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

@@ -17,6 +17,7 @@ from generator.deck import Equation
 from generator.render.math_text import space_big_operators
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import BODY_LEVEL_PT, EMU_PER_PT
+from generator.render.pptx.oxml import set_alt_text
 
 EQUATION_PT = BODY_LEVEL_PT[0]
 # 300 dpi keeps the strokes sharp on a projector even when the picture is enlarged by hand.
@@ -171,7 +172,7 @@ def add_equation(slide, equation: Equation, font: str, box: Box, name: str) -> l
         shape.name = name if len(pictures) == 1 else f"{name}.{number}"
         # Screen readers and the PowerPoint accessibility checker read the TeX, which is also what a
         # reader needs to copy the equation.
-        shape._element._nvXxPr.cNvPr.set("descr", tex)
+        set_alt_text(shape, tex)
         shapes.append(shape)
         top += height + round(gap * scale)
     return shapes

@@ -11,19 +11,26 @@ from __future__ import annotations
 import io
 import zipfile
 
-from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import qn
 
 from generator.deck import Theme
 from generator.errors import BuildError
 from generator.render.contrast import FULL_LIGHTNESS, NON_TEXT_CONTRAST, fill_lum_mod
 from generator.render.pptx.geometry import move
 from generator.render.pptx.layouts import LAYOUTS, design_grid, layout_xml
+from generator.render.pptx.oxml import (
+    drop_slide_size_type,
+    remove_shape,
+    replace_layouts,
+    set_master_text_styles,
+    set_placeholder_alignment,
+    set_placeholder_anchor,
+    set_theme,
+    theme_body_fonts,
+)
 from generator.render.pptx.style import (
     BODY_LEVEL_PT,
     SLIDE_SIZES,
@@ -55,13 +62,13 @@ def designed_presentation(theme: Theme):
     prs.slide_width = width
     prs.slide_height = height
     if width != TEMPLATE_WIDTH:
-        # "screen4x3" would make PowerPoint's Slide Size dialog claim 4:3.
-        prs.part._element.sldSz.attrib.pop("type", None)
+        drop_slide_size_type(prs)
     grid = design_grid(width, height)
     _place_master_placeholders(prs.slide_master, grid)
     mark_lum_mod = fill_lum_mod(theme.accent, NON_TEXT_CONTRAST)
-    _set_master_text_styles(prs.slide_master, mark_lum_mod)
-    _replace_layouts(prs.slide_master, grid, fill_lum_mod(theme.accent), mark_lum_mod)
+    set_master_text_styles(prs.slide_master, TITLE_PT, BODY_LEVEL_PT, mark_lum_mod, FULL_LIGHTNESS)
+    accent_lum_mod = fill_lum_mod(theme.accent)
+    replace_layouts(prs.slide_master, [layout_xml(spec, grid, accent_lum_mod, mark_lum_mod) for spec in LAYOUTS])
     _set_theme(prs, theme)
     return prs
 
@@ -77,106 +84,19 @@ def _place_master_placeholders(master, grid) -> None:
     for placeholder in list(master.placeholders):
         kind = placeholder.placeholder_format.type
         if kind not in regions:
-            placeholder._element.getparent().remove(placeholder._element)  # the date: a lecture shows none
+            remove_shape(placeholder)  # the date: a lecture shows none
             continue
         move(placeholder, regions[kind])
-        body_pr = placeholder._element.txBody.bodyPr
         if kind == PP_PLACEHOLDER.TITLE:
-            body_pr.set("anchor", "b")
+            set_placeholder_anchor(placeholder, "b")
         if kind == PP_PLACEHOLDER.FOOTER:
-            level = placeholder._element.txBody.find(f"{qn('a:lstStyle')}/{qn('a:lvl1pPr')}")
-            if level is not None:
-                level.set("algn", "l")
-
-
-def _set_master_text_styles(master, mark_lum_mod: int) -> None:
-    styles = master._element.find(qn("p:txStyles"))
-    title_level = styles.find(f"{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
-    title_level.set("algn", "l")
-    title_run = title_level.find(qn("a:defRPr"))
-    title_run.set("sz", str(TITLE_PT * 100))
-    title_run.set("b", "1")
-    body = styles.find(qn("p:bodyStyle"))
-    for level, size in enumerate(BODY_LEVEL_PT, start=1):
-        paragraph = body.find(qn(f"a:lvl{level}pPr"))
-        if paragraph is None:
-            continue
-        paragraph.find(qn("a:defRPr")).set("sz", str(size * 100))
-        if level == 1:
-            # The one touch of accent in running text: the first-level bullet marks.
-            _set_bullet_colour(paragraph, mark_lum_mod)
-
-
-# Children of a:lvlNpPr that must come after a:buClr (the schema fixes their order).
-_AFTER_BULLET_COLOUR = (
-    "a:buSzTx",
-    "a:buSzPct",
-    "a:buSzPts",
-    "a:buFontTx",
-    "a:buFont",
-    "a:buNone",
-    "a:buAutoNum",
-    "a:buChar",
-    "a:buBlip",
-    "a:tabLst",
-    "a:defRPr",
-    "a:extLst",
-)
-
-
-def _set_bullet_colour(paragraph, lum_mod: int) -> None:
-    existing = paragraph.find(qn("a:buClr"))
-    if existing is not None:
-        paragraph.remove(existing)
-    colour = etree.Element(qn("a:buClr"))
-    scheme = etree.SubElement(colour, qn("a:schemeClr"), val="accent1")
-    if lum_mod < FULL_LIGHTNESS:
-        etree.SubElement(scheme, qn("a:lumMod"), val=str(lum_mod))
-    later = next((child for child in paragraph if child.tag in {qn(tag) for tag in _AFTER_BULLET_COLOUR}), None)
-    if later is None:
-        paragraph.append(colour)
-    else:
-        later.addprevious(colour)
-
-
-def _replace_layouts(master, grid, accent_lum_mod: int, mark_lum_mod: int) -> None:
-    """Rewrites the default package's layouts as the designed ones and drops the rest.
-
-    python-pptx cannot add a layout, but each default layout is already a registered part
-    (relationship + sldLayoutId), so its XML is replaced in place; unused ones are unlinked
-    and so not saved."""
-    id_list = master._element.get_or_add_sldLayoutIdLst()
-    entries = list(id_list)
-    if len(entries) < len(LAYOUTS):
-        raise RuntimeError("python-pptx's default template has fewer layouts than the designed master needs")
-    for entry, spec in zip(entries, LAYOUTS):
-        part = master.part.related_part(entry.get(qn("r:id")))
-        part._element = parse_xml(layout_xml(spec, grid, accent_lum_mod, mark_lum_mod))
-    for entry in entries[len(LAYOUTS) :]:
-        rel_id = entry.get(qn("r:id"))
-        id_list.remove(entry)
-        master.part.drop_rel(rel_id)
+            set_placeholder_alignment(placeholder, "l")
 
 
 def _set_theme(prs, theme: Theme) -> None:
     # Text a user types later inherits the theme's fonts and accent, not Calibri and blue.
-    part = prs.slide_master.part.part_related_by(RT.THEME)
-    root = etree.fromstring(part.blob)
-    root.set("name", "lecturegen")
-    for font in root.iter(qn("a:majorFont"), qn("a:minorFont")):
-        font.find(qn("a:latin")).set("typeface", theme.font)
-        font.find(qn("a:ea")).set("typeface", theme.font_east_asian)
-    _set_scheme_colour(root, "a:accent1", _hex(theme.accent))
-    _set_scheme_colour(root, "a:dk1", TEXT_COLOUR)
-    # python-pptx keeps parts it has no class for (the theme is one) as bytes only.
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _set_scheme_colour(theme_root, tag: str, value: str) -> None:
-    slot = theme_root.find(f".//{qn(tag)}")
-    for child in list(slot):
-        slot.remove(child)
-    etree.SubElement(slot, qn("a:srgbClr"), val=value)
+    set_theme(prs.slide_master.part.part_related_by(RT.THEME), "lecturegen", theme.font, theme.font_east_asian,
+              {"a:accent1": _hex(theme.accent), "a:dk1": TEXT_COLOUR})
 
 
 # --- the user's template -------------------------------------------------------------------
@@ -233,17 +153,7 @@ def all_layouts(prs) -> list:
 def template_fonts(data: bytes) -> tuple[str, str]:
     """The body (minor) Latin and East Asian typefaces of a template's theme; "" where it names none."""
     prs = open_template(data)
-    theme_part = prs.slide_master.part.part_related_by(RT.THEME)
-    scheme = etree.fromstring(theme_part.blob).find(f".//{qn('a:fontScheme')}/{qn('a:minorFont')}")
-    if scheme is None:
-        return "", ""
-
-    def typeface(tag: str) -> str:
-        element = scheme.find(qn(tag))
-        face = element.get("typeface", "") if element is not None else ""
-        return "" if face.startswith("+") else face  # "+mj-lt" and the like point elsewhere in the theme
-
-    return typeface("a:latin"), typeface("a:ea")
+    return theme_body_fonts(prs.slide_master.part.part_related_by(RT.THEME))
 
 
 def layout_names(prs) -> list[str]:

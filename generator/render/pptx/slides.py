@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import PP_ALIGN
-from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from generator.deck import (
@@ -23,6 +22,7 @@ from generator.render.pptx.geometry import TITLES, Box, Frame, box_of, frame_of,
 from generator.render.pptx.layouts import LAYOUT_NAMES, TEMPLATE_LAYOUT_DEFAULTS
 from generator.slide_layouts import slide_columns
 from generator.render.pptx.master import all_layouts
+from generator.render.pptx.oxml import make_slide_number_field, remove_shape
 from generator.render.pptx.style import (
     COLUMN_GAP,
     CONTENT_SUBTITLE_HEIGHT,
@@ -121,16 +121,11 @@ def _placeholder(owner, kinds):
     return next((ph for ph in owner.placeholders if ph.placeholder_format.type in kinds), None)
 
 
-def _remove(shape) -> None:
-    element = shape._element
-    element.getparent().remove(element)
-
-
 def _remove_empty_placeholders(added) -> None:
     # An empty placeholder shows "Click to add text" (or "Click icon to add picture") while editing.
     for placeholder in list(added.placeholders):
         if placeholder.has_text_frame and not placeholder.text_frame.text.strip():
-            _remove(placeholder)
+            remove_shape(placeholder)
 
 
 def _fill_placeholder(placeholder, paras: Sequence[Para], theme: Theme, inherited: Inherited) -> None:
@@ -246,15 +241,7 @@ def add_footer(added, frame: Frame, deck: Deck, number: int) -> None:
             shape = add_text_shape(added, box, [styled], deck.theme, name, middle=True)
         shape.name = name
         if kind == PP_PLACEHOLDER.SLIDE_NUMBER:
-            _make_slide_number_field(shape.text_frame.paragraphs[0].runs[0])
-
-
-def _make_slide_number_field(run) -> None:
-    # A field, not literal text: the number follows the slide when slides are reordered.
-    element = run._r
-    element.tag = qn("a:fld")
-    element.set("id", SLIDE_NUMBER_FIELD_ID)
-    element.set("type", "slidenum")
+            make_slide_number_field(shape.text_frame.paragraphs[0].runs[0], SLIDE_NUMBER_FIELD_ID)
 
 
 def write_notes(added, notes: Sequence[Inline], theme: Theme) -> None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass, replace
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Pt
 
 from generator.deck import (
@@ -28,6 +26,7 @@ from generator.deck import (
 )
 from generator.render.math_text import tex_to_unicode
 from generator.render.pptx.fonts import Face, is_east_asian, line_pitch_em, text_width_pt
+from generator.render.pptx.oxml import set_east_asian_typeface
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import (
     BODY_FLOOR_PT,
@@ -138,13 +137,9 @@ def style_font(
 
 
 def _set_east_asian_font(run, typeface: str) -> None:
-    # Without an a:ea typeface, PowerPoint draws CJK text in a fallback font, or as boxes.
-    rpr = run._r.get_or_add_rPr()
-    east_asian = rpr.find(qn("a:ea"))
-    if east_asian is None:
-        east_asian = OxmlElement("a:ea")
-        rpr.get_or_add_latin().addnext(east_asian)
-    east_asian.set("typeface", typeface)
+    run_properties = run._r.get_or_add_rPr()
+    run_properties.get_or_add_latin()  # a:ea sits beside a:latin
+    set_east_asian_typeface(run_properties, typeface)
 
 
 def add_text_shape(

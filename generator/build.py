@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.cache import Cache, CachedResult, content_key, default_cache_dir
+from generator.cache import Cache, CachedResult, cache_falls_back_to_temporary_folder, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
@@ -26,7 +26,14 @@ from generator.demos.execution import DemoJob, package_versions, plan_jobs, reso
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords, figure_words
 from generator.progress import Reporter, SilentReporter
-from generator.render.formats import BuildTarget, RenderRequest, default_formats, output_formats, render_formats
+from generator.render.formats import (
+    BuildTarget,
+    RenderRequest,
+    default_formats,
+    output_formats,
+    produced_by,
+    render_formats,
+)
 from generator.resolve import cited_charts, cited_figures, resolve_deck
 from generator.writer import check_output_dir, write_outputs
 
@@ -244,7 +251,10 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("load")
 
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
-    cache = Cache(options.cache_dir or default_cache_dir())
+    cache = Cache(options.cache_dir or default_cache_dir(), on_unwritable=reporter.warn)
+    if options.cache_dir is None and cache_falls_back_to_temporary_folder():
+        reporter.warn(f"HOME is not set, so results are cached in {cache.root}, which the system may clear; "
+                      "set HOME or give --cache-dir")
     runner = _DemoRunner(
         cache, options.device, options.force, reporter, options.data_dir,
         param_place=lambda demo, param: demo_param_place(loaded, options.profile, demo, param),
@@ -291,8 +301,10 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("render")
 
     lecture_dir = options.output_dir / resolved.deck.meta.slug
-    manifest = make_manifest(loaded, options, records, files, timings, runner)
-    write_outputs(lecture_dir, files, manifest)
+    manifest = make_manifest(loaded, options, records, timings, runner)
+    for note in write_outputs(lecture_dir, files, manifest, produced_by(options.formats), on_wait=reporter.info):
+        warnings.append(note)
+        reporter.warn(note)
     reporter.info(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {lecture_dir}/")
     return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings)
 
@@ -301,10 +313,10 @@ def make_manifest(
     loaded: LoadedLecture,
     options: BuildOptions,
     records: list[DemoRecord],
-    files: dict[str, bytes],
     timings: dict[str, float],
     runner: _DemoRunner,
-) -> bytes:
+) -> dict[str, Any]:
+    """What the build was and did; the writer adds the outputs it lands (this build's and those it keeps)."""
     manifest = {
         "generator": {"name": "lecturegen", "version": __version__},
         "content": {"path": str(loaded.path), "sha256": hashlib.sha256(loaded.text.encode()).hexdigest()},
@@ -318,9 +330,7 @@ def make_manifest(
             {"name": r.name, "kind": r.kind, "cache_key": r.key, "from_cache": r.cached, "provenance": r.provenance}
             for r in records
         ],
-        "outputs": [
-            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for name, data in sorted(files.items())
-        ],
+        "formats": list(options.formats),
         "timings_s": timings,
     }
-    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    return manifest

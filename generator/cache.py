@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,21 @@ STAGING_GRACE_S = 3600
 def default_cache_dir() -> Path:
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lecturegen"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "lecturegen"
+    if not has_home():
+        # Not "/.cache" at the root of the file system: a folder of this user's in the temporary folder.
+        return Path(tempfile.gettempdir()) / f"lecturegen-cache-{os.getuid()}"
+    return Path.home() / ".cache" / "lecturegen"
+
+
+def has_home() -> bool:
+    home = os.environ.get("HOME", "")
+    return bool(home) and home != "/"
+
+
+def cache_falls_back_to_temporary_folder() -> bool:
+    return not os.environ.get(CACHE_ENV) and not os.environ.get("XDG_CACHE_HOME") and not has_home()
 
 
 def content_key(parts: dict[str, Any]) -> str:
@@ -58,8 +72,13 @@ class CachedResult:
 
 
 class Cache:
-    def __init__(self, root: Path):
+    """Results and figures by content key. A cache that cannot be written (read-only, full) is read
+    as far as it can be and otherwise left alone: the build goes on without it, and says so once."""
+
+    def __init__(self, root: Path, on_unwritable: Callable[[str], None] = lambda message: None):
         self.root = Path(root)
+        self.on_unwritable = on_unwritable
+        self.writable = True
 
     # -- generic entries ----------------------------------------------------
     def _entry(self, area: str, key: str) -> Path:
@@ -87,6 +106,17 @@ class Cache:
             return None
 
     def _write(self, area: str, key: str, files: dict[str, bytes]) -> None:
+        if not self.writable:
+            return
+        try:
+            self._write_entry(area, key, files)
+        except OSError as error:
+            self.writable = False
+            reason = error.strerror.lower() if error.strerror else str(error)
+            self.on_unwritable(f"cannot write the cache in {self.root} ({reason}); this build goes on without "
+                               "caching, so the next one trains again (see --cache-dir)")
+
+    def _write_entry(self, area: str, key: str, files: dict[str, bytes]) -> None:
         entry = self._entry(area, key)
         entry.parent.mkdir(parents=True, exist_ok=True)
         self._remove_abandoned_staging(entry.parent)

@@ -1,80 +1,315 @@
-"""The only stage that touches the output folder.
+"""The only stage that touches the output folder: a build lands whole, or not at all.
 
-Each file is written to a temporary name in its own folder and renamed over
-the old one, so a reader (or a killed build) sees the complete old file or
-the complete new one. Files the previous build wrote (its manifest lists
-them) that this build no longer makes are removed; nothing else is.
+The lecture's folder is replaced in one step, never file by file:
+
+    OUTPUT/<slug>/            the lecture: always one whole build, its manifest vouching for every output
+    OUTPUT/.<slug>.lock       held while a build commits; a second build into the folder waits for it
+    OUTPUT/.<slug>.staging/   the next build, assembled beside the folder (just after the swap: the previous one)
+    OUTPUT/.<slug>.previous/  only where the file system cannot exchange two folders: the previous build
+
+The new folder is assembled in full beside the old one: the new files, then everything of the old
+folder that stays (other formats' outputs, files the user put there, and the user's hand-edited
+copies, kept under a new name), hard-linked rather than copied. Every file and folder is synced,
+then the two folders are exchanged atomically (Linux renameat2 RENAME_EXCHANGE) and the old one
+is removed. A disk that fills, or a process killed at any point, leaves the complete previous
+build or the complete new one in place; the leftover staging folder is removed by the next build,
+under the same lock, before anything else. Why not a journal: the staging folder *is* the
+journal, and it needs no replay, only removal.
+
+Where the file system cannot exchange (it answers EINVAL or ENOSYS), the old folder is renamed
+aside to .<slug>.previous and the new one renamed in; between the two renames the lecture's
+folder is missing, and the next build completes (removes .previous) or rolls back (renames it
+back) before doing anything else.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Mapping
+import shutil
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from generator.errors import UsageError
+from generator.errors import BuildError, UsageError
 
 MANIFEST = "manifest.json"
+# Folders of the operating system; writing a lecture into them could only do harm.
+SYSTEM_FOLDERS = tuple(Path(name) for name in ("/etc", "/proc", "/sys", "/dev", "/usr", "/boot", "/bin", "/sbin", "/lib"))
+# Room a first build needs at least (the default lecture's outputs take about 4 MB).
+FIRST_BUILD_BYTES = 8 * 1024 * 1024
+_RENAME_EXCHANGE = 2  # from linux/fs.h
+_AT_FDCWD = -100
 
 
-def check_output_dir(out_dir: Path, content_dir: Path) -> None:
-    """Refuse output folders whose files a build must never replace."""
+def check_output_dir(out_dir: Path, content_dir: Path, needed_bytes: int | None = None) -> None:
+    """Refuse output folders whose files a build must never replace, or cannot write, before any demo trains."""
     target = out_dir.resolve()
     forbidden = {Path("/"): "the root folder", Path.home().resolve(): "your home folder",
                  content_dir.resolve(): "the content file's own folder"}
     if target in forbidden:
         raise UsageError(f"refusing to write the lecture into {forbidden[target]} ({target}); choose another -o folder")
-    # Found now, before any demo runs, rather than as a failed write at the end.
-    for folder in (out_dir, *out_dir.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise UsageError(f"{folder} is a file, not a folder; choose another -o folder")
-            break
+    for system in SYSTEM_FOLDERS:
+        if target == system or target.is_relative_to(system):
+            raise UsageError(f"refusing to write the lecture into the system folder {system} ({target}); "
+                             "choose another -o folder")
+    existing = next((folder for folder in (out_dir, *out_dir.parents) if folder.exists()), Path("."))
+    if not existing.is_dir():
+        raise UsageError(f"{existing} is a file, not a folder; choose another -o folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write into {existing}: permission denied; choose another -o folder")
+    free = shutil.disk_usage(existing).free
+    needed = needed_bytes if needed_bytes is not None else _previous_build_bytes(out_dir) or FIRST_BUILD_BYTES
+    if free < needed:
+        raise UsageError(f"only {_megabytes(free)} free in {existing}, and a build needs about {_megabytes(needed)}; "
+                         "free some space or choose another -o folder")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB"
+
+
+def _previous_build_bytes(folder: Path) -> int:
+    """What the build last written to ``folder`` (a lecture's folder) took, by its manifest; 0 if unknown."""
+    return sum(int(entry.get("bytes", 0)) for entry in _outputs(folder).values())
+
+
+def _outputs(lecture_dir: Path) -> dict[str, dict[str, Any]]:
+    """The outputs the folder's manifest lists, by path; {} when there is none to read."""
     try:
-        with os.fdopen(handle, "wb") as stream:
+        manifest = json.loads((lecture_dir / MANIFEST).read_text())
+        return {entry["path"]: entry for entry in manifest.get("outputs", []) if isinstance(entry.get("path"), str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_outputs(
+    lecture_dir: Path,
+    files: Mapping[str, bytes],
+    manifest: dict[str, Any],
+    produced_by_this_build: Callable[[str], bool],
+    on_wait: Callable[[str], None] = lambda message: None,
+) -> list[str]:
+    """Replace ``lecture_dir`` with the new build in one step; the notes the user should read.
+
+    ``files`` are the new outputs; ``manifest`` gets their entries (and those of outputs kept from the
+    previous build) under "outputs". ``produced_by_this_build(path)`` says whether an output of the
+    previous build belongs to a format this build makes: if this build did not make it again it is
+    stale and goes; other formats' outputs stay.
+    """
+    parent = lecture_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(parent, error, lecture_dir) from None
+    with _locked(parent / f".{lecture_dir.name}.lock", lecture_dir, on_wait):
+        recover(lecture_dir)
+        staging = _staging(lecture_dir)
+        try:
+            notes = _assemble(staging, lecture_dir, files, manifest, produced_by_this_build)
+            _swap_in(staging, lecture_dir)
+        except _WriteFailed as failure:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _cannot_write(failure.path, failure.error, lecture_dir) from None
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+    return notes
+
+
+def recover(lecture_dir: Path) -> None:
+    """Settle a commit a killed build left half done: the folder ends up the previous or the new build."""
+    previous, staging = _previous(lecture_dir), _staging(lecture_dir)
+    if previous.exists():
+        if lecture_dir.exists():
+            shutil.rmtree(previous, ignore_errors=True)  # the new build got in
+        else:
+            os.rename(previous, lecture_dir)  # it did not: roll back
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)  # never swapped in, or the previous build swapped out
+
+
+def _staging(lecture_dir: Path) -> Path:
+    return lecture_dir.parent / f".{lecture_dir.name}.staging"
+
+
+def _previous(lecture_dir: Path) -> Path:
+    return lecture_dir.parent / f".{lecture_dir.name}.previous"
+
+
+@contextmanager
+def _locked(lock_path: Path, lecture_dir: Path, on_wait: Callable[[str], None]):
+    try:
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise _cannot_write(lock_path, error, lecture_dir) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(f"another build is writing {lecture_dir}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+class _WriteFailed(Exception):
+    def __init__(self, path: Path, error: OSError):
+        super().__init__(str(error))
+        self.path, self.error = path, error
+
+
+def _cannot_write(path: Path, error: OSError, lecture_dir: Path) -> BuildError:
+    reason = error.strerror.lower() if error.strerror else str(error)
+    return BuildError(f"cannot write {path}: {reason}; the previous build in {lecture_dir} is intact")
+
+
+def _assemble(staging: Path, lecture_dir: Path, files: Mapping[str, bytes], manifest: dict[str, Any],
+              produced_by_this_build: Callable[[str], bool]) -> list[str]:
+    previous = _outputs(lecture_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    _guarded(staging, staging.mkdir)
+    entries = [_entry(relative, data) for relative, data in files.items()]
+    for relative, data in files.items():
+        _write(staging / relative, data)
+    notes: list[str] = []
+    taken = set(files) | {MANIFEST}
+    for relative, source in _current_files(lecture_dir):
+        if relative == MANIFEST:
+            continue
+        written = previous.get(relative)
+        if relative not in files and any(name.startswith(relative + "/") for name in files):
+            continue  # a link where this build puts a folder of its own (figures/): replaced, never written through
+        if relative in files:
+            if written is None or written.get("sha256") != _file_sha256(source):
+                # Changed since lecturegen wrote it (or never written by it): the user's, kept beside the new one.
+                kept = _free_name(relative, taken, lecture_dir)
+                taken.add(kept)
+                _carry(source, staging / kept)
+                notes.append(f"{lecture_dir / relative} was changed since lecturegen wrote it; "
+                             f"your version is kept as {lecture_dir / kept}")
+            continue
+        if written is not None:
+            if produced_by_this_build(relative):
+                continue  # a stale output of a format this build makes: it goes
+            entries.append(written)  # another format's output: it stays, as the manifest knew it
+        taken.add(relative)
+        _carry(source, staging / relative)
+    manifest = {**manifest, "outputs": sorted(entries, key=lambda entry: entry["path"])}
+    _write(staging / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    _sync_folders(staging)
+    return notes
+
+
+def _entry(relative: str, data: bytes) -> dict[str, Any]:
+    return {"path": relative, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def _current_files(lecture_dir: Path):
+    """(relative path, path) of every file and link in the folder, links not followed; old temporaries left out."""
+    if not lecture_dir.is_dir():
+        return
+    for folder, directories, names in os.walk(lecture_dir):
+        here = Path(folder)
+        for name in [*names, *(d for d in directories if (here / d).is_symlink())]:
+            path = here / name
+            if name.startswith(".") and name.endswith(".tmp"):
+                continue  # a file an older lecturegen was writing when it was killed
+            yield path.relative_to(lecture_dir).as_posix(), path
+
+
+def _file_sha256(path: Path) -> str | None:
+    if path.is_symlink() or not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _free_name(relative: str, taken: set[str], lecture_dir: Path) -> str:
+    """slides.pptx -> slides.edited-1.pptx, the first number not taken and not in the folder."""
+    path = Path(relative)
+    number = 1
+    while True:
+        name = (path.parent / f"{path.stem}.edited-{number}{path.suffix}").as_posix()
+        if name not in taken and not (lecture_dir / name).exists():
+            return name
+        number += 1
+
+
+def _write(path: Path, data: bytes) -> None:
+    _guarded(path.parent, lambda: path.parent.mkdir(parents=True, exist_ok=True))
+
+    def write() -> None:
+        with open(path, "xb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    _guarded(path, write)
 
 
-def previous_outputs(lecture_dir: Path) -> set[str]:
+def _carry(source: Path, target: Path) -> None:
+    """The same file in the new folder: a hard link (no copy, no second disk's worth), a copy where links fail."""
+    _guarded(target.parent, lambda: target.parent.mkdir(parents=True, exist_ok=True))
+    if source.is_symlink():
+        _guarded(target, lambda: os.symlink(os.readlink(source), target))
+        return
     try:
-        manifest = json.loads((lecture_dir / MANIFEST).read_text())
-        return {entry["path"] for entry in manifest.get("outputs", [])}
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+        os.link(source, target)
+    except OSError:
+        _guarded(target, lambda: shutil.copy2(source, target))
 
 
-def remove_abandoned_temporaries(lecture_dir: Path, names: set[str]) -> None:
-    """Temporary files a killed build left beside the outputs it was replacing."""
-    for relative in names:
-        target = lecture_dir / relative
-        if target.parent.is_dir():
-            for leftover in target.parent.glob(f".{target.name}.*.tmp"):
-                leftover.unlink(missing_ok=True)
+def _guarded(path: Path, action: Callable[[], object]) -> None:
+    try:
+        action()
+    except OSError as error:
+        raise _WriteFailed(path, error) from None
 
 
-def write_outputs(lecture_dir: Path, files: Mapping[str, bytes], manifest: bytes) -> None:
-    """Write every file, then the manifest last (it vouches for the others)."""
-    remove_abandoned_temporaries(lecture_dir, set(files) | {MANIFEST})
-    stale = previous_outputs(lecture_dir) - set(files)
-    for relative, data in files.items():
-        write_atomically(lecture_dir / relative, data)
-    write_atomically(lecture_dir / MANIFEST, manifest)
-    for relative in sorted(stale):
-        candidate = (lecture_dir / relative).resolve()
-        # Only ever remove files inside this lecture's folder.
-        if candidate.is_relative_to(lecture_dir.resolve()) and candidate.is_file():
-            candidate.unlink()
+def _sync_folders(root: Path) -> None:
+    # A renamed-in folder must not come back after a power cut without the entries written into it.
+    for folder, _, _ in os.walk(root):
+        _guarded(Path(folder), lambda: _fsync_folder(Path(folder)))
+
+
+def _fsync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _swap_in(staging: Path, lecture_dir: Path) -> None:
+    if not lecture_dir.exists():
+        _guarded(lecture_dir, lambda: os.rename(staging, lecture_dir))
+    else:
+        try:
+            _exchange(staging, lecture_dir)
+        except OSError as error:
+            if error.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+                raise _WriteFailed(lecture_dir, error) from None
+            previous = _previous(lecture_dir)
+            _guarded(lecture_dir, lambda: os.rename(lecture_dir, previous))
+            _guarded(lecture_dir, lambda: os.rename(staging, lecture_dir))
+            shutil.rmtree(previous, ignore_errors=True)
+    _guarded(lecture_dir.parent, lambda: _fsync_folder(lecture_dir.parent))
+
+
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two folders' names in one atomic step (Linux 3.15+; most local file systems)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(second))

@@ -49,6 +49,8 @@ class OutputFormat:
     help: str
     default: bool
     render: Callable[[RenderRequest], Mapping[str, bytes]]
+    # The files it writes into the lecture's folder: a build of other formats leaves them in place.
+    files: tuple[str, ...] = ()
     preflight: Callable[[BuildTarget], None] | None = None
 
 
@@ -76,14 +78,24 @@ def default_formats() -> tuple[str, ...]:
     return tuple(name for name, output_format in _FORMATS.items() if output_format.default)
 
 
+FIGURES_FOLDER = "figures/"  # every build draws the figures its slides show
+
+
+def produced_by(names: Sequence[str]) -> Callable[[str], bool]:
+    """Whether an output file is one that a build of these formats makes (figures always are)."""
+    chosen = [_FORMATS[name] for name in names if name in _FORMATS]
+    files = {file for output_format in chosen for file in output_format.files}
+    return lambda path: path.startswith(FIGURES_FOLDER) or path in files
+
+
 def render_formats(request: RenderRequest, names: Sequence[str]) -> dict[str, bytes]:
     """Every file of the chosen formats, in the table's order, plus the figures' own files."""
     for name, output_format in _FORMATS.items():
         if name in names:
             request.files.update(output_format.render(request))
     for asset in request.deck.figures:
-        request.files[f"figures/{asset.file_stem}.png"] = asset.png
-        request.files[f"figures/{asset.file_stem}.svg"] = asset.svg.encode()
+        request.files[f"{FIGURES_FOLDER}{asset.file_stem}.png"] = asset.png
+        request.files[f"{FIGURES_FOLDER}{asset.file_stem}.svg"] = asset.svg.encode()
     return request.files
 
 
@@ -142,10 +154,10 @@ def _revealjs(request: RenderRequest) -> dict[str, bytes]:
     return {REVEALJS_OUTPUT: render_revealjs_html(request.deck, request.template_dirs, root).encode()}
 
 
-register_format(OutputFormat("pptx", "slides.pptx, an editable PowerPoint deck", True, _pptx))
-register_format(OutputFormat("html", "slides.html, a self-contained HTML slide deck", True, _html))
-register_format(OutputFormat("report", "report.html, long-form lecture notes", True, _report))
+register_format(OutputFormat("pptx", "slides.pptx, an editable PowerPoint deck", True, _pptx, ("slides.pptx",)))
+register_format(OutputFormat("html", "slides.html, a self-contained HTML slide deck", True, _html, ("slides.html",)))
+register_format(OutputFormat("report", "report.html, long-form lecture notes", True, _report, ("report.html",)))
 register_format(OutputFormat("pdf", "slides.pdf, the HTML deck printed by headless Chromium", False, _pdf,
-                             preflight=_check_chromium))
+                             ("slides.pdf",), preflight=_check_chromium))
 register_format(OutputFormat("revealjs", "slides.reveal.html, for reveal.js", False, _revealjs,
-                             preflight=_check_reveal_location))
+                             ("slides.reveal.html",), preflight=_check_reveal_location))

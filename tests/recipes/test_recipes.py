@@ -83,7 +83,7 @@ def _outline(request: RenderRequest) -> dict[str, bytes]:
 @pytest.fixture
 def outline_format():
     """The recipe's format: one function and one row."""
-    register_format(OutputFormat("outline", "outline.txt, the slide titles", False, _outline))
+    register_format(OutputFormat("outline", "outline.txt, the slide titles", False, _outline, ("outline.txt",)))
     yield
     unregister_format("outline")
 

@@ -21,6 +21,7 @@ import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -33,23 +34,51 @@ from generator.wording import count, did_you_mean
 
 SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
-# Bounds on what a content file can make the sandbox compute.
+# The budget of one expression: what a content file can make the sandbox compute. Each bound is far
+# above what a lecture needs (the default lecture's largest number has 6 digits, its longest field
+# 1,400 characters) and far below what would exhaust a machine. Loops, assignments and macros are
+# refused outright, so no expression runs more steps than it has nodes.
 MAX_POWER_EXPONENT = 1000
-MAX_SEQUENCE_PRODUCT = 100_000
+MAX_SEQUENCE_PRODUCT = 100_000  # characters (or items) all the `*` of one field may repeat text or lists to
+MAX_INTEGER_BITS = 4096  # about 1,233 decimal digits
+MAX_ARGUMENT = 10_000  # a width, count or number of digits handed to a filter or method
+MAX_DIGITS = 20  # decimals pct, fixed and sci may print
+MAX_OUTPUT_CHARS = 100_000  # what one field's text may become
+MAX_NESTING = 30  # brackets, operators and calls inside one another
+# Statements text has no use for, and the only ones that could run without bound ({% for %}) or
+# reach beyond the field (imports, includes): only {{ ... }} and {% if %} are allowed.
+REFUSED_STATEMENTS = {
+    nodes.For: "for", nodes.Assign: "set", nodes.AssignBlock: "set", nodes.Macro: "macro", nodes.CallBlock: "call",
+    nodes.FilterBlock: "filter", nodes.With: "with", nodes.Include: "include", nodes.Import: "import",
+    nodes.FromImport: "from", nodes.Extends: "extends", nodes.Block: "block",
+}
+# Jinja's built-in filters that content may use: none of them can make text or numbers grow without bound.
+BUILT_IN_FILTERS = ("default", "d", "round", "int", "float", "abs", "max", "min", "sum", "length", "join", "string",
+                    "upper", "lower", "title", "capitalize", "trim", "first", "last", "list", "sort", "unique",
+                    "reverse", "escape", "e")
+# Methods of text that pad or format it to a size the content chooses.
+REFUSED_METHODS = frozenset({"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "join",
+                             "replace", "encode", "translate", "maketrans"})
 
 
 class ExpressionError(ValueError):
     pass
 
 
+def _digits(digits: int) -> int:
+    if not 0 <= int(digits) <= MAX_DIGITS:
+        raise ValueError(f"give between 0 and {MAX_DIGITS} digits, not {digits}")
+    return int(digits)
+
+
 def pct(value: float, digits: int = 0) -> str:
     """0.25 -> '25%'."""
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    return f"{float(value) * 100:.{_digits(digits)}f}%"
 
 
 def fixed(value: float, digits: int = 2) -> str:
     """Fixed-point with ``digits`` decimals."""
-    return f"{float(value):.{int(digits)}f}"
+    return f"{float(value):.{_digits(digits)}f}"
 
 
 def thousands(value: float) -> str:
@@ -69,23 +98,79 @@ def sci(value: float, digits: int = 1) -> str:
         return f"{number:,.{decimals}f}"
     exponent = math.floor(math.log10(abs(number)))
     mantissa = number / 10**exponent
+    digits = _digits(digits)
     if round(mantissa, int(digits)) >= 10:  # 9.96e-7 rounds to 10.0
         mantissa, exponent = mantissa / 10, exponent + 1
     return f"{mantissa:.{int(digits)}f} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
 
 
 class _ContentSandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER_EXPONENT:
             raise SecurityError(f"exponent {right} is larger than {MAX_POWER_EXPONENT}")
+        if operator == "**" and _whole(left) and _whole(right) and left.bit_length() * right > MAX_INTEGER_BITS:
+            raise SecurityError(f"a power of a {len(str(abs(left))):,}-digit number to {right} would have more than "
+                                f"{_DIGITS_ALLOWED:,} digits")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
-                    if len(sequence) * count > MAX_SEQUENCE_PRODUCT:
-                        raise SecurityError("the repeated text would be too long")
+                    _spend(_size(sequence) * count)
+            if _whole(left) and _whole(right) and left.bit_length() + right.bit_length() > MAX_INTEGER_BITS:
+                raise SecurityError(f"the product would have more than {_DIGITS_ALLOWED:,} digits")
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("text formatting with % is not allowed; format numbers with pct, fixed, sci or thousands")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        name = getattr(__obj, "__name__", "")
+        if isinstance(getattr(__obj, "__self__", None), str) and name in REFUSED_METHODS:
+            raise SecurityError(f"the text method {name}() is not allowed in content")
+        _check_arguments(name or "the call", args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_DIGITS_ALLOWED = int(MAX_INTEGER_BITS * 0.30103)
+# What the field being rendered has repeated so far: every large text or list starts as a `*`, and
+# counting them all (not each alone) bounds what joining or concatenating them can make.
+_repeated: ContextVar[list[int] | None] = ContextVar("repeated", default=None)
+
+
+def _size(sequence: str | list | tuple) -> int:
+    if isinstance(sequence, str):
+        return len(sequence)
+    return sum(_size(item) if isinstance(item, (str, list, tuple)) else 1 for item in sequence)
+
+
+def _spend(size: int) -> None:
+    spent = _repeated.get()
+    total = size + (spent[0] if spent is not None else 0)
+    if total > MAX_SEQUENCE_PRODUCT:
+        raise SecurityError(f"the repeated text would be too long (more than {MAX_SEQUENCE_PRODUCT:,} characters)")
+    if spent is not None:
+        spent[0] = total
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_arguments(name: str, args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
+            raise SecurityError(f"{name} was given {value}, more than the {MAX_ARGUMENT:,} an expression may ask for")
+
+
+def _bounded(name: str, function: Callable) -> Callable:
+    """A filter whose extra arguments (widths, counts, digits) are held to the budget."""
+
+    @functools.wraps(function)
+    def checked(value, *args, **kwargs):
+        _check_arguments(f"the filter {name}", args, kwargs)
+        return function(value, *args, **kwargs)
+
+    return checked
 
 
 def _formatting(function: Callable) -> Callable:
@@ -116,6 +201,9 @@ class Missing(StrictUndefined):
 @lru_cache(maxsize=1)
 def _environment() -> _ContentSandbox:
     env = _ContentSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    built_in = {name: _bounded(name, env.filters[name]) for name in BUILT_IN_FILTERS}
+    env.filters.clear()
+    env.filters.update(built_in)
     env.filters.update({name: _formatting(function) for name, function in
                         dict(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count).items()})
     env.globals.clear()  # no range(), dict(), lipsum(), cycler()...: content needs none of them
@@ -191,10 +279,12 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
         return []
     env = _environment()
     try:
-        tree = env.parse(text)
-    except TemplateSyntaxError as error:
-        return [f"expression syntax error: {error.message} (line {error.lineno} of the text)"]
-    problems = []
+        tree = _parse(env, text)
+    except ExpressionError as error:
+        return [str(error)]
+    problems = _shape_problems(tree)
+    if problems:
+        return problems
     for name in sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - {"results"}):
         hint = did_you_mean(name, ["results"]) or "; expressions can only use `results.<demo>.<value>`"
         problems.append(f"unknown name {name!r} in an expression{hint}")
@@ -209,12 +299,76 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
                 problems.append(message)
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
-            problems.append(f"unknown filter {node.name!r}{did_you_mean(node.name, ['pct', 'fixed', 'sci', 'thousands', 'count', 'round'])}")
+            hint = did_you_mean(node.name, list(env.filters)) or f" (the filters: {', '.join(sorted(env.filters))})"
+            problems.append(f"unknown filter {node.name!r}{hint}")
         elif node.name in FILTER_USAGE:
             problems.extend(_filter_argument_problems(node, env.filters[node.name]))
     return problems
 
 
+def _parse(env: _ContentSandbox, text: str) -> nodes.Template:
+    try:
+        return env.parse(text)
+    except TemplateSyntaxError as error:
+        raise ExpressionError(f"expression syntax error: {error.message} (line {error.lineno} of the text)") from None
+    except RecursionError:
+        raise ExpressionError(_too_deep()) from None
+
+
+def _too_deep() -> str:
+    return f"an expression nests more than {MAX_NESTING} levels deep; split it into simpler ones"
+
+
+def _shape_problems(tree: nodes.Template) -> list[str]:
+    """What no value can make safe: statements, text methods that pad, nesting past the budget."""
+    problems = []
+    for kind, tag in REFUSED_STATEMENTS.items():
+        if any(True for _ in tree.find_all(kind)):
+            problems.append(f"{{% {tag} %}} is not allowed in content text: only {{{{ ... }}}} and {{% if %}}")
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Getattr) and call.node.attr in REFUSED_METHODS:
+            problems.append(f"the text method {call.node.attr}() is not allowed in content")
+    for modulo in tree.find_all(nodes.Mod):
+        if isinstance(modulo.left, nodes.Const) and isinstance(modulo.left.value, str):
+            problems.append("text formatting with % is not allowed; format numbers with pct, fixed, sci or thousands")
+    for power in tree.find_all(nodes.Pow):
+        if _constant_bits(power) > MAX_INTEGER_BITS:
+            problems.append(f"a power in the expression would have more than {_DIGITS_ALLOWED:,} digits")
+    for node in tree.find_all(nodes.Filter):
+        for argument in (*node.args, *(keyword.value for keyword in node.kwargs)):
+            if isinstance(argument, nodes.Const) and _whole(argument.value) and abs(argument.value) > MAX_ARGUMENT:
+                problems.append(f"the filter {node.name} was given {argument.value}, more than the "
+                                f"{MAX_ARGUMENT:,} an expression may ask for")
+    if _depth(tree) > MAX_NESTING:
+        problems.append(_too_deep())
+    return list(dict.fromkeys(problems))
+
+
+def _constant_bits(node: nodes.Node) -> float:
+    """About how many bits a whole-number constant expression takes: log2 of its size; 0 when not constant."""
+    if isinstance(node, nodes.Const) and _whole(node.value):
+        return float(max(abs(node.value).bit_length(), 1))
+    if isinstance(node, nodes.Pow):
+        base, exponent = _constant_bits(node.left), node.right
+        if base and isinstance(exponent, nodes.Const) and _whole(exponent.value):
+            return base * abs(exponent.value)
+        if base and isinstance(exponent, nodes.Pow) and _constant_bits(exponent):
+            return float("inf") if _constant_bits(exponent) > 64 else base * 2 ** _constant_bits(exponent)
+    if isinstance(node, (nodes.Mul,)):
+        return _constant_bits(node.left) + _constant_bits(node.right)
+    return 0.0
+
+
+def _depth(node: nodes.Node) -> int:
+    deepest, stack = 0, [(node, 0)]
+    while stack:  # iterative: the tree may be deeper than Python's recursion allows
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in current.iter_child_nodes())
+    return deepest
+
+
+DIGIT_FILTERS = ("pct", "fixed", "sci")
 # How each of our own filters is written; its arguments are checked before the demos run, so
 # `| count` without its noun is a `validate` error rather than a failure after training.
 FILTER_USAGE = {
@@ -227,6 +381,10 @@ FILTER_USAGE = {
 
 
 def _filter_argument_problems(node: nodes.Filter, function) -> list[str]:
+    if node.name in DIGIT_FILTERS:
+        for argument in (*node.args, *(keyword.value for keyword in node.kwargs)):
+            if isinstance(argument, nodes.Const) and _whole(argument.value) and not 0 <= argument.value <= MAX_DIGITS:
+                return [f"filter {node.name!r} takes 0 to {MAX_DIGITS} digits, not {argument.value}"]
     arguments = [None, *node.args]  # the filtered value comes first
     keywords = {keyword.key: keyword.value for keyword in node.kwargs}
     if node.dyn_args is not None or node.dyn_kwargs is not None:
@@ -246,7 +404,23 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
         return text
     env = _environment()
     try:
-        return env.from_string(text).render(results=_Results(results, "results"))
+        tree = _parse(env, text)
+        shape = _shape_problems(tree)
+        if shape:
+            raise ExpressionError(shape[0])
+        budget = _repeated.set([0])
+        try:
+            rendered = env.from_string(tree).render(results=_Results(results, "results"))
+        finally:
+            _repeated.reset(budget)
+        if len(rendered) > MAX_OUTPUT_CHARS:
+            raise ExpressionError(f"the text would be {len(rendered):,} characters long, more than "
+                                  f"the {MAX_OUTPUT_CHARS:,} one field may hold")
+        return rendered
+    except ExpressionError:
+        raise
+    except RecursionError:
+        raise ExpressionError(_too_deep()) from None
     except UndefinedError as error:
         raise ExpressionError(str(error)) from None
     except SecurityError as error:

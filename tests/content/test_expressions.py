@@ -105,5 +105,9 @@ def test_check_template_before_anything_runs():
     assert check_template("{{ os.system('ls') }}", {"act": None}) == [
         "unknown name 'os' in an expression; expressions can only use `results.<demo>.<value>`"
     ]
-    assert check_template("{{ results.act | nope }}", {"act": None}) == ["unknown filter 'nope'"]
+    assert check_template("{{ results.act | nope }}", {"act": None}) == [
+        "unknown filter 'nope' (the filters: abs, capitalize, count, d, default, e, escape, first, fixed, float, int, "
+        "join, last, length, list, lower, max, min, pct, reverse, round, sci, sort, string, sum, thousands, title, "
+        "trim, unique, upper)"
+    ]
     assert check_template("{{ results.act", {"act": None})[0].startswith("expression syntax error:")

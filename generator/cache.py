@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,11 +153,22 @@ class Cache:
         files = self._read("results", key)
         if files is None:
             return None
-        with np.load(io.BytesIO(files["arrays.npz"]), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        values = json.loads(files["values.json"])
-        provenance = json.loads(files["provenance.json"])
+        try:
+            with np.load(io.BytesIO(files["arrays.npz"]), allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
+            values = json.loads(files["values.json"])
+            provenance = json.loads(files["provenance.json"])
+        except (KeyError, ValueError, OSError, zipfile.BadZipFile):
+            # Damaged in a way its hashes do not show (someone fixed them by hand): recomputed like any other.
+            self._forget("results", key)
+            return None
+        if not isinstance(values, dict) or not isinstance(provenance, dict):
+            self._forget("results", key)
+            return None
         return CachedResult(DemoResult(values=values, arrays=arrays), provenance)
+
+    def _forget(self, area: str, key: str) -> None:
+        shutil.rmtree(self._entry(area, key), ignore_errors=True)
 
     def put_result(self, key: str, result: DemoResult, provenance: dict[str, Any]) -> None:
         buffer = io.BytesIO()
@@ -176,15 +188,19 @@ class Cache:
         files = self._read("figures", key)
         if files is None:
             return None
-        info = json.loads(files["figure.json"])
-        return FigureAsset(
-            name=name,
-            png=files["figure.png"],
-            svg=files["figure.svg"].decode(),
-            width_px=info["width_px"],
-            height_px=info["height_px"],
-            alt=info["alt"],
-        )
+        try:
+            info = json.loads(files["figure.json"])
+            return FigureAsset(
+                name=name,
+                png=files["figure.png"],
+                svg=files["figure.svg"].decode(),
+                width_px=int(info["width_px"]),
+                height_px=int(info["height_px"]),
+                alt=str(info["alt"]),
+            )
+        except (KeyError, ValueError, TypeError):
+            self._forget("figures", key)
+            return None
 
     def put_figure(self, key: str, asset: FigureAsset) -> None:
         info = {"width_px": asset.width_px, "height_px": asset.height_px, "alt": asset.alt}

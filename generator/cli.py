@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the build failed, 2 bad usage or bad content.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -47,8 +48,12 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; outputs written so far are complete, nothing is half-written", err=True)
+            click.echo("interrupted; the output folder holds the previous build, whole", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`lecturegen demos | head -1`): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
@@ -56,8 +61,15 @@ class _Group(click.Group):
             sys.exit(EXIT_BUILD_FAILED)
 
 
+def _remember_verbose(ctx, param, value: bool) -> bool:
+    # Read by _Group when an internal error needs its traceback, whichever command ran.
+    ctx.find_root().ensure_object(dict)["verbose"] = value
+    return value
+
+
 def _verbosity(function):
-    function = click.option("-v", "--verbose", is_flag=True, help="More detail; tracebacks on internal errors.")(function)
+    function = click.option("-v", "--verbose", is_flag=True, callback=_remember_verbose,
+                            help="More detail; tracebacks on internal errors.")(function)
     function = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")(function)
     return function
 
@@ -121,7 +133,6 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
     from generator.locations import default_lecture
     from generator.progress import Reporter
 
-    ctx.obj["verbose"] = verbose
     options = BuildOptions(
         content=content or default_lecture(),
         output_dir=output_dir,

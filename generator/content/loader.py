@@ -8,7 +8,9 @@ relative paths are resolved against. Anything wrong raises one
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 # A slide's outline (PowerPoint's paragraph levels 0 to 8); a deeper bullet has no level to go to.
 MAX_BULLET_LEVELS = 9
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+# Characters XML 1.0 (so .pptx and .html) cannot carry; tab, newline and carriage return are fine.
+# Control characters a TeX command turns into when YAML's double quotes read its backslash as an escape.
+_ESCAPES = {0x0C: "f", 0x08: "b", 0x0B: "v", 0x07: "a", 0x1B: "e"}
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ class _ReferenceChecker:
         self.problems.append(Problem(location, format_path(path), message))
 
     def check(self) -> list[Problem]:
+        self.check_characters(self.data, ())
         self.check_demos()
         self.check_profiles()
         self.check_pptx_template()
@@ -175,6 +182,23 @@ class _ReferenceChecker:
             return self.kinds.get(demo["kind"])
         return None
 
+    def check_characters(self, node: Any, path: DocPath) -> None:
+        """Text with characters no PowerPoint or HTML file can hold (U+FFFE, control characters, lone surrogates)."""
+        if isinstance(node, str):
+            found = _NOT_IN_XML.search(node)
+            if found:
+                code = ord(found.group())
+                hint = (f" (inside double quotes, YAML reads \\{_ESCAPES[code]} as this character: put text with "
+                        "TeX commands in single quotes)") if code in _ESCAPES else ""
+                self.add(path, f"the text holds U+{code:04X}, a character PowerPoint and HTML files cannot hold; "
+                               f"remove it{hint}")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                self.check_characters(value, path + (key,))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                self.check_characters(value, path + (index,))
+
     # -- demos and profiles -------------------------------------------------
     def check_demos(self) -> None:
         for name, demo in self.demos.items():
@@ -191,10 +215,20 @@ class _ReferenceChecker:
                 self.validate_params(kind.params, params, ("demos", name, "params"))
 
     def validate_params(self, model, params: dict, path: DocPath) -> None:
+        if self.non_finite(params, path):
+            return
         try:
             model.model_validate(params)
         except ValidationError as error:
             self.problems.extend(problems_from_validation_error(error, model, self.source, path))
+
+    def non_finite(self, node: Any, path: DocPath) -> bool:
+        """Report YAML's .nan and .inf in parameters: no parameter is meant to be one, and a run with it says nothing."""
+        if isinstance(node, float) and not math.isfinite(node):
+            self.add(path, f"expected a finite number, got {node}")
+            return True
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        return any([self.non_finite(value, path + (key,)) for key, value in children])
 
     def check_profiles(self) -> None:
         profiles = self.data.get("profiles")
@@ -213,7 +247,7 @@ class _ReferenceChecker:
                     continue
                 kind = self.kind_of(demo)
                 base = demo.get("params", {})
-                if kind is None or not isinstance(base, dict):
+                if kind is None or not isinstance(base, dict) or self.non_finite(override, path):
                     continue
                 try:
                     kind.params.model_validate({**base, **override})
@@ -398,8 +432,9 @@ class _ReferenceChecker:
         if not target.is_file():
             self.add(path, f"image file {image!r} not found (looked in {self.folder})")
             return
-        if image_media_type(target) is None:
-            self.add(path, f"{image!r} is not a PNG, JPEG or GIF image")
+        problem = image_problem(target)
+        if problem is not None:
+            self.add(path, f"{image!r} {problem}")
 
     # -- text: expressions and markup ---------------------------------------------
     def check_text_fields(self, node: Any, path: DocPath) -> None:
@@ -502,12 +537,49 @@ def _links_leaving(folder: Path, root: Path) -> str | None:
     return ""
 
 
+# A slide picture needs no more: 40 million pixels is a 7,700 x 5,200 photograph. Larger ones (or a
+# small file that claims to be huge) would cost gigabytes to decode, rotate and embed.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_BYTES = 50_000_000
+
+
 def image_media_type(path: Path) -> str | None:
+    """The picture's media type if it is a PNG, JPEG or GIF that decodes within the limits; else None."""
+    return None if image_problem(path) is not None else _image_format(path)
+
+
+def image_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a slide picture (said after the file's name), or None."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"is {size / 1e6:.0f} MB; a picture may be at most {MAX_IMAGE_BYTES / 1e6:.0f} MB"
     try:
-        with Image.open(path) as picture:
-            picture.verify()
-            return IMAGE_FORMATS.get(picture.format or "")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as picture:
+                width, height = picture.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    return (f"is {width:,} x {height:,} pixels; a picture may have at most "
+                            f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels: scale it down")
+                if IMAGE_FORMATS.get(picture.format or "") is None:
+                    return "is not a PNG, JPEG or GIF image"
+                picture.load()  # decoded in full: a truncated or damaged file fails here, not in the build
+    except Image.DecompressionBombError:
+        return (f"has more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels (a picture may have at most that): "
+                "scale it down")
+    except (UnidentifiedImageError, SyntaxError):
+        return "is not a PNG, JPEG or GIF image"
+    except (OSError, ValueError) as error:
+        return f"cannot be read as a picture ({error}); save it again from an image editor"
+    return None
+
+
+def _image_format(path: Path) -> str | None:
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        return IMAGE_FORMATS.get(picture.format or "")

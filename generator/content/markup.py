@@ -39,6 +39,24 @@ def check_link(href: str) -> None:
         raise MarkupError(f"link target {shown!r} is not allowed; use an http, https or mailto address")
 
 
+# Groups inside groups in one formula: a fraction of fractions ten deep is already unreadable on a slide,
+# and the typesetters recurse once per level.
+MAX_MATH_NESTING = 20
+
+
+def check_math_nesting(tex: str) -> None:
+    depth = deepest = 0
+    for character in tex:
+        if character == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character == "}":
+            depth -= 1
+    if deepest > MAX_MATH_NESTING:
+        raise MarkupError(f"the formula ${tex[:30]}...$ nests {deepest} groups deep, more than {MAX_MATH_NESTING}; "
+                          "split it into simpler formulas")
+
+
 def parse_inline(text: str) -> Inline:
     """Parse one text field into runs; raise MarkupError on a forbidden link."""
     runs: list[Run] = []
@@ -53,6 +71,7 @@ def parse_inline(text: str) -> Inline:
         elif kind == "code_inline":
             runs.append(Run(token.content, bold=bold > 0, italic=italic > 0, code=True, href=href))
         elif kind == "math_inline":
+            check_math_nesting(token.content)
             runs.append(Run(token.content, math=True, href=href))
         elif kind == "strong_open":
             bold += 1

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from generator.interface_words import LabelOverrides
 from generator.slide_layouts import CONTENT_LAYOUTS, LAYOUT_ORDER
@@ -31,6 +31,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+
+# Zip files (a .pptx is one) record dates from 1980 to 2107; the deck is stamped with the lecture's date.
+LAST_STAMPABLE_YEAR = 2107
+
+
+def _stampable(day: dt.date) -> dt.date:
+    if day.year > LAST_STAMPABLE_YEAR:
+        raise ValueError(f"the date must be in {LAST_STAMPABLE_YEAR} or before: the files are stamped with it, "
+                         f"and a zip file (a .pptx is one) records no later year")
+    return day
+
 class LectureMeta(Strict):
     """Who gives the lecture, and what it is based on."""
 
@@ -39,7 +50,8 @@ class LectureMeta(Strict):
     series: str = Field("", description="The series the lecture belongs to, e.g. 'AI Methods, Lecture 3'.")
     author: str = Field("", description="Who gives the lecture.")
     affiliation: str = Field("", description="The author's institution.")
-    date: dt.date | None = Field(None, description="The lecture's date (YYYY-MM-DD); also stamps the files.")
+    date: Annotated[dt.date, AfterValidator(_stampable)] | None = Field(
+        None, description="The lecture's date (YYYY-MM-DD); also stamps the files.")
     source: str = Field("", description="Credit for the material the lecture is based on; shown on the title slide.")
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag.")
     notes: str = Field("", description="Speaker notes of the title slide.")
@@ -92,7 +104,8 @@ class DemoInstance(Strict):
 
     kind: str = Field(description="A registered demo kind; `lecturegen demos` lists them.")
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the kind (see `lecturegen demos`).")
-    seed: int = Field(0, ge=0, description="Random seed; the same seed gives the same numbers.")
+    # numpy and torch seed generators with 32 bits; a larger seed would fail after the other demos trained.
+    seed: int = Field(0, ge=0, lt=2**32, description="Random seed; the same seed gives the same numbers.")
 
 
 def _bullet_from_string(value: Any) -> Any:

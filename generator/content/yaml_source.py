@@ -222,15 +222,19 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
         return None, Problem(Location(display), "", "no such file; check the path (`lecturegen init DIR` creates a lecture to start from)")
     if path.is_dir():
         return None, Problem(Location(display), "", "this is a folder; name the lecture's .yaml file inside it")
+    if not path.is_file():
+        # A device or a pipe (a link to /dev/zero) has no end to read to.
+        return None, Problem(Location(display), "", "this is not a regular file; name the lecture's .yaml file")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more, whatever stat said
+        if len(raw) > MAX_FILE_BYTES:
+            size = max(path.stat().st_size, len(raw))
             return None, Problem(
                 Location(display), "",
                 f"the file is {size / 1e6:.1f} MB; a content file may be at most {MAX_FILE_BYTES / 1e6:.0f} MB "
                 "(put large data in demos, not in the text)",
             )
-        raw = path.read_bytes()
     except OSError as error:
         return None, Problem(Location(display), "", f"cannot read the file: {error.strerror}")
     if b"\0" in raw[:8192]:

@@ -48,15 +48,24 @@ def font_file(face: Face) -> FontFile:
     return _matplotlib_match(face)
 
 
+# Characters a fontconfig pattern gives a meaning (size after "-", properties after ":", a list at ",").
+_PATTERN_SYNTAX = str.maketrans({"\\": "\\\\", "-": "\\-", ":": "\\:", ",": "\\,"})
+
+
 def _fc_match(face: Face) -> FontFile:
-    pattern = face.family + (":bold" if face.bold else "") + (":italic" if face.italic else "")
-    found = subprocess.run(
-        ["fc-match", "--format=%{family}\t%{file}\t%{index}", pattern],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    families, path, index = found.split("\t")
+    # The family is a name from the content or a template: escaped, and after "--" so no name reads as an option.
+    pattern = face.family.translate(_PATTERN_SYNTAX) + (":bold" if face.bold else "") + (":italic" if face.italic else "")
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{family}\t%{file}\t%{index}", "--", pattern],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
+        families, path, index = found.split("\t")
+    except (subprocess.SubprocessError, OSError, ValueError):
+        return _matplotlib_match(face)
     names = [name.strip() for name in families.split(",")]
     family = next((name for name in names if name.casefold() == face.family.casefold()), names[0])
     return FontFile(path, int(index or 0), family)

@@ -121,6 +121,7 @@ def open_template(data: bytes):
         raise TemplateError("it is not a zip archive, so not a .pptx or .potx file") from None
     if "[Content_Types].xml" not in names:
         raise TemplateError("it is a zip archive but not an Office file (no [Content_Types].xml)")
+    _check_parts(archive)
     content_types = archive.read("[Content_Types].xml")
     if TEMPLATE_MAIN.encode() in content_types:
         # python-pptx opens only presentations; a template differs in this one content type.
@@ -135,6 +136,31 @@ def open_template(data: bytes):
     if not names:
         raise TemplateError("it has no slide layouts")
     return prs
+
+
+# A template is a few megabytes of XML and pictures; more, or a part that inflates far beyond its packed
+# size, is a zip bomb, refused before anything is inflated.
+MAX_TEMPLATE_UNPACKED_BYTES = 200_000_000
+MAX_PART_RATIO = 200
+_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_TEMPLATE_UNPACKED_BYTES:
+        raise TemplateError(f"it unpacks to {total / 1e6:,.0f} MB; a template may unpack to at most "
+                            f"{MAX_TEMPLATE_UNPACKED_BYTES / 1e6:,.0f} MB")
+    for entry in entries:
+        if entry.file_size > 1_000_000 and entry.file_size > MAX_PART_RATIO * max(entry.compress_size, 1):
+            raise TemplateError(f"its part {entry.filename} inflates {entry.file_size // max(entry.compress_size, 1):,} "
+                                "times, as only a zip bomb does")
+        if entry.filename.endswith((".xml", ".rels")):
+            with archive.open(entry) as part:
+                head = part.read(4096)
+            if any(declaration in head for declaration in _XML_DECLARATIONS):
+                # Office never writes one; a DOCTYPE in a template is an attempt to read files or expand entities.
+                raise TemplateError(f"its part {entry.filename} declares a DOCTYPE, which Office files never do")
 
 
 def _with_content_types(archive: zipfile.ZipFile, content_types: bytes) -> bytes:

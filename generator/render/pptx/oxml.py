@@ -194,9 +194,13 @@ def replace_layouts(master, layout_documents: Sequence[bytes]) -> None:
         master.part.drop_rel(rel_id)
 
 
+# Templates come from users: their XML is parsed without DTDs, entities or network access.
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
 def set_theme(part, name: str, font: str, east_asian_font: str, colours: dict[str, str]) -> None:
     """The theme part's name, its major and minor fonts, and scheme colours ("a:accent1" -> "RRGGBB")."""
-    root = etree.fromstring(part.blob)
+    root = etree.fromstring(part.blob, _SAFE_PARSER)
     root.set("name", name)
     for scheme_font in root.iter(qn("a:majorFont"), qn("a:minorFont")):
         scheme_font.find(qn("a:latin")).set("typeface", font)
@@ -212,7 +216,7 @@ def set_theme(part, name: str, font: str, east_asian_font: str, colours: dict[st
 
 def theme_body_fonts(part) -> tuple[str, str]:
     """The body (minor) Latin and East Asian typefaces a theme part names; "" where it names none."""
-    scheme = etree.fromstring(part.blob).find(f".//{qn('a:fontScheme')}/{qn('a:minorFont')}")
+    scheme = etree.fromstring(part.blob, _SAFE_PARSER).find(f".//{qn('a:fontScheme')}/{qn('a:minorFont')}")
     if scheme is None:
         return "", ""
 

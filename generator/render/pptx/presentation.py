@@ -68,12 +68,18 @@ def _draw_slide(prs, deck: Deck, slide: Slide, number: int):
     return added
 
 
+LATEST_ZIP_EPOCH = int(dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc).timestamp())
+
+
 def _build_timestamp(meta: Meta) -> dt.datetime:
     """The time stamped into the file: SOURCE_DATE_EPOCH, else the lecture's date, else 1980."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         if not epoch.isdigit():
             raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}.")
+        if int(epoch) > LATEST_ZIP_EPOCH:
+            raise BuildError(f"SOURCE_DATE_EPOCH {epoch} falls after 2107, the last year a zip file (a .pptx is one) "
+                             "can record; unset it or give an earlier time.")
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
     if meta.date:
         day = dt.date.fromisoformat(meta.date[:10])

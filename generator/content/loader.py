@@ -34,6 +34,15 @@ if TYPE_CHECKING:
 # Picture formats both PowerPoint and browsers show.
 # A slide's outline (PowerPoint's paragraph levels 0 to 8); a deeper bullet has no level to go to.
 MAX_BULLET_LEVELS = 9
+# How much one lecture may hold. Within these a build takes seconds (bench/content_scale.py shows how it
+# grows); past them a slide is no longer readable, and fitting its text would take minutes.
+MAX_SLIDES = 1_000
+MAX_BULLETS_PER_SLIDE = 500  # they continue on "(cont.)" slides, about 20 to a slide
+MAX_TEXT_CHARS = 5_000  # one title, bullet, caption or table cell
+MAX_NOTES_CHARS = 50_000
+MAX_TABLE_ROWS = 100
+MAX_TABLE_COLUMNS = 20
+MAX_CODE_LINES = 2_000
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
 # Characters XML 1.0 (so .pptx and .html) cannot carry; tab, newline and carriage return are fine.
 # Control characters a TeX command turns into when YAML's double quotes read its backslash as an escape.
@@ -161,6 +170,11 @@ class _ReferenceChecker:
         self.check_html_templates()
         self.check_text_fields(self.data.get("lecture"), ("lecture",))
         sections = self.data.get("sections")
+        slides = sum(len(section["slides"]) for section in sections if isinstance(section, dict)
+                     and isinstance(section.get("slides"), list)) if isinstance(sections, list) else 0
+        if slides > MAX_SLIDES:
+            self.add(("sections",), f"the lecture has {slides:,} slides; a lecture may have at most {MAX_SLIDES:,}: "
+                                    "split it into several lectures", at_key=True)
         if isinstance(sections, list):
             for s, section in enumerate(sections):
                 if not isinstance(section, dict):
@@ -265,6 +279,7 @@ class _ReferenceChecker:
     # -- slides ---------------------------------------------------------------
     def check_slide(self, slide: dict[str, Any], path: DocPath) -> None:
         self.check_text_fields(slide, path)
+        self.check_sizes(slide, path)
         content_keys = [
             key for key in ("bullets", "figure", "image", "table", "code", "quote", "equation") if slide.get(key)
         ]
@@ -303,6 +318,27 @@ class _ReferenceChecker:
         layout = SLIDE_LAYOUTS.get(slide.get("layout")) if isinstance(slide.get("layout"), str) else None
         if layout is not None and layout.needs and not any(slide.get(key) for key in layout.needs):
             self.add(path + ("layout",), f"layout {layout.name!r} needs {' or '.join(layout.needs)} on the slide")
+
+    def check_sizes(self, slide: dict[str, Any], path: DocPath) -> None:
+        bullets = sum(1 for _ in _bullet_texts(slide.get("bullets"), ()))
+        if bullets > MAX_BULLETS_PER_SLIDE:
+            self.add(path + ("bullets",), f"the slide has {bullets:,} bullets; a slide may have at most "
+                     f"{MAX_BULLETS_PER_SLIDE:,} (they continue on further slides): split it into several", at_key=True)
+        table = slide.get("table")
+        if isinstance(table, dict):
+            rows, columns = table.get("rows"), table.get("columns")
+            if isinstance(rows, list) and len(rows) > MAX_TABLE_ROWS:
+                self.add(path + ("table", "rows"), f"the table has {len(rows):,} rows; a slide's table may have at most "
+                         f"{MAX_TABLE_ROWS}: split it, or show the data as a figure", at_key=True)
+            if isinstance(columns, list) and len(columns) > MAX_TABLE_COLUMNS:
+                self.add(path + ("table", "columns"), f"the table has {len(columns)} columns; a slide's table may have "
+                         f"at most {MAX_TABLE_COLUMNS}", at_key=True)
+        code = slide.get("code")
+        source = code.get("source") if isinstance(code, dict) else code
+        lines = len(source.splitlines()) if isinstance(source, str) else 0
+        if lines > MAX_CODE_LINES:
+            self.add(path + ("code",), f"the code has {lines:,} lines; a slide may show at most "
+                     f"{MAX_CODE_LINES:,}: show the part the slide is about", at_key=True)
 
     def check_equations(self, equation: Any, path: DocPath) -> None:
         from generator.render.math_text import display_math_problem
@@ -439,6 +475,11 @@ class _ReferenceChecker:
     # -- text: expressions and markup ---------------------------------------------
     def check_text_fields(self, node: Any, path: DocPath) -> None:
         for key, value in _text_fields(node, path):
+            limit = MAX_NOTES_CHARS if key[-1] == "notes" else MAX_TEXT_CHARS
+            if len(value) > limit:
+                self.add(key, f"the text is {len(value):,} characters long; it may be at most {limit:,}: shorten it "
+                              "or split it")
+                continue
             for message in check_template(value, self.reference_checks):
                 self.add(key, message)
             if not has_expression(value):

@@ -29,6 +29,8 @@ from generator.render.pptx.style import BODY_FLOOR_PT
 from generator.render.pptx.text import BULLET_TEXT, Overflow, Para, fits_at_floor, recording_overflows
 
 Draft = Callable[[Slide], object]
+# More one-line bullets than a 16:9 or 4:3 slide holds at the 16 pt floor (it holds about 20).
+MOST_LINES_ON_A_SLIDE = 48
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,11 @@ def _split(
     unfitted: list[Overflow] = []
     base = slide
     while lines:
-        share = len(lines)
+        # Never draft more lines than a slide could hold: drafting all that is left, part after part,
+        # made a long list cost the square of its length.
+        share = min(len(lines), MOST_LINES_ON_A_SLIDE)
         if part_count is not None:
-            share = -(-len(lines) // max(part_count - len(parts), 1))
+            share = min(share, -(-len(lines) // max(part_count - len(parts), 1)))
         count, overflows = _fitting_count(base, index, lines[:share], draft)
         if count < len(lines):
             count = _at_top_level_break(lines, count)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from child_build import run_measured
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = {"bullets": (62, 125, 250, 500), "rows": (12, 25, 50, 100), "code": (250, 500, 1000, 2000)}
@@ -39,18 +38,10 @@ def lecture_yaml(kind: str, size: int) -> str:
 def build_once(kind: str, size: int, workdir: Path) -> dict:
     content = workdir / f"{kind}-{size}.yaml"
     content.write_text(lecture_yaml(kind, size))
-    wrapper = ("import resource, runpy, sys; sys.argv = ['lecturegen', *sys.argv[1:]];"
-               "code = 0\ntry:\n    runpy.run_module('generator', run_name='__main__')\n"
-               "except SystemExit as e:\n    code = e.code or 0\n"
-               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
     arguments = ["build", str(content), "-o", str(workdir / "out"), "-q", "--format", "pptx,html",
                  "--cache-dir", str(workdir / "cache")]
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", wrapper, *arguments], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"build of {size} {kind} failed:\n{done.stderr}")
-    return {"kind": kind, "size": size, "seconds": seconds, "peak_rss_mib": int(done.stderr.split()[-1]) / 1024}
+    seconds, peak_mib = run_measured(arguments, f"build of {size} {kind}")
+    return {"kind": kind, "size": size, "seconds": seconds, "peak_rss_mib": peak_mib}
 
 
 def main() -> None:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from child_build import run_measured
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIGURES = ("functions", "derivatives", "chain_bound")
@@ -52,20 +51,9 @@ def lecture_yaml(slides: int) -> str:
 def build_once(slides: int, workdir: Path) -> dict:
     content = workdir / f"scale-{slides}.yaml"
     content.write_text(lecture_yaml(slides))
-    command = [sys.executable, "-m", "generator", "build", str(content), "-o", str(workdir / "out"), "-q",
-               "--cache-dir", str(workdir / f"cache-{slides}")]
-    # Measure the child alone: a tiny wrapper reports its own peak RSS after the build.
-    wrapper = ("import resource, runpy, sys; sys.argv = ['lecturegen', *sys.argv[1:]];"
-               "code = 0\ntry:\n    runpy.run_module('generator', run_name='__main__')\n"
-               "except SystemExit as e:\n    code = e.code or 0\n"
-               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", wrapper, *command[3:]], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"build of {slides} slides failed:\n{done.stderr}")
-    peak_kib = int(done.stderr.strip().splitlines()[-1])
-    return {"slides": slides, "figures": slides // 5, "seconds": seconds, "peak_rss_mib": peak_kib / 1024}
+    arguments = ["build", str(content), "-o", str(workdir / "out"), "-q", "--cache-dir", str(workdir / f"cache-{slides}")]
+    seconds, peak_mib = run_measured(arguments, f"build of {slides} slides")
+    return {"slides": slides, "figures": slides // 5, "seconds": seconds, "peak_rss_mib": peak_mib}
 
 
 def main() -> None:

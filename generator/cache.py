@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -54,6 +55,14 @@ def has_home() -> bool:
 
 def cache_falls_back_to_temporary_folder() -> bool:
     return not os.environ.get(CACHE_ENV) and not os.environ.get("XDG_CACHE_HOME") and not has_home()
+
+
+# What matplotlib's SVG never holds: scripts, event handlers, foreign objects, references out of the file.
+_UNSAFE_SVG = re.compile(rb"<script|<foreignObject|\son[a-z]+\s*=|(?:xlink:)?href\s*=\s*[\"'](?!#|data:image/)", re.I)
+
+
+def drawn_svg_is_plain(svg: bytes) -> bool:
+    return _UNSAFE_SVG.search(svg) is None
 
 
 def content_key(parts: dict[str, Any]) -> str:
@@ -187,6 +196,9 @@ class Cache:
     def get_figure(self, key: str, name: str) -> FigureAsset | None:
         files = self._read("figures", key)
         if files is None:
+            return None
+        if not drawn_svg_is_plain(files.get("figure.svg", b"")):
+            self._forget("figures", key)  # not what matplotlib writes: never copied into an output
             return None
         try:
             info = json.loads(files["figure.json"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -88,6 +89,13 @@ def main(ctx):
       lecturegen init my-lecture            # start from a copy of the default
     """
     ctx.ensure_object(dict)
+    # Stopped by a CI runner or `kill`: unwind like Ctrl-C, so no browser or temporary folder is left behind.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum, frame):
+    click.echo("terminated; the output folder holds the previous build, whole", err=True)
+    raise SystemExit(128 + signum)
 
 
 @main.command(short_help="Run the demos; write the slides and report.")
@@ -180,6 +188,8 @@ def validate(content, profile, quiet, verbose):
         summary = ", ".join(counted(number, noun) for number, noun in (
             (len(lecture.sections), "section"), (count, "content slide"), (len(lecture.demos), "demo")))
         click.echo(f"{content}: OK ({summary})")
+        for code in loaded.runs_code:
+            click.echo(f"note: this lecture brings code, trusted as such: {code}")
 
 
 @main.command(short_help="List the demo kinds: parameters, results and figures.")

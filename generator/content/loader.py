@@ -66,6 +66,13 @@ class LoadedLecture:
         return self.source.value(path)
 
     @property
+    def runs_code(self) -> list[str]:
+        """What this lecture brings that runs as code when it is built (said by `validate`)."""
+        if self.template_dir is None:
+            return []
+        return [f"theme.templates ({self.template_dir}): Jinja templates, which run with the build's rights"]
+
+    @property
     def template_dir(self) -> Path | None:
         """``theme.templates`` as a folder; the loader has checked that it stays inside :attr:`folder`."""
         name = self.lecture.theme.templates
@@ -458,7 +465,9 @@ class _ReferenceChecker:
         if escaping is None:
             self.add(path, f"templates folder {name!r} holds more than {MAX_TEMPLATE_ENTRIES:,} files and folders; name the folder that holds only the templates")
         elif escaping:
-            self.add(path, f"templates folder {name!r} holds {escaping!r}, a link to a place outside the content file's folder; copy the file in instead")
+            what = ("a link to a place outside the content file's folder" if (target / escaping).is_symlink() else
+                    "a hard link: the same file as one that may lie anywhere on the disk")
+            self.add(path, f"templates folder {name!r} holds {escaping!r}, {what}; copy the file in instead")
 
     def check_image(self, image: str, path: DocPath) -> None:
         target = resolve_inside(self.folder, image)
@@ -561,7 +570,7 @@ MAX_TEMPLATE_ENTRIES = 10_000
 
 
 def _links_leaving(folder: Path, root: Path) -> str | None:
-    """The first link under ``folder`` (as a path relative to it) that leads outside ``root``; "" if none.
+    """The first link under ``folder`` (as a path relative to it) that leads outside ``root``, or hard link; "" if none.
 
     None when the folder is too big to walk.
     """
@@ -573,6 +582,9 @@ def _links_leaving(folder: Path, root: Path) -> str | None:
                 return None
             entry = Path(parent) / name
             if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                return entry.relative_to(folder).as_posix()
+            # A hard link is the same file as one elsewhere, which may be anywhere on the disk.
+            if not entry.is_symlink() and entry.is_file() and entry.stat().st_nlink > 1:
                 return entry.relative_to(folder).as_posix()
         directories.sort()
     return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -53,14 +54,30 @@ def render_pdf(slides_html: str, date: str) -> bytes:
         page, pdf = Path(folder) / "slides.html", Path(folder) / "slides.pdf"
         page.write_text(slides_html, encoding="utf-8")
         command = [browser, *FLAGS, f"--user-data-dir={folder}/profile", f"--print-to-pdf={pdf}", page.as_uri()]
+        # A session of its own, so that Chromium and every helper process it starts end together with it.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
+            _, stderr = process.communicate(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
+            _end_session(process)
             raise BuildError(f"--format pdf: Chromium did not finish printing within {TIMEOUT_S} s") from None
-        if done.returncode != 0 or not pdf.is_file():
-            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        except BaseException:  # SIGTERM (as SystemExit), Ctrl-C: leave no browser behind, then the folder goes
+            _end_session(process)
+            raise
+        _end_session(process)  # helpers that outlive the browser
+        if process.returncode != 0 or not pdf.is_file():
+            detail = (stderr.strip().splitlines() or ["no output"])[-1]
             raise BuildError(f"--format pdf: Chromium ({browser}) failed to print the slides: {detail}")
         return fix_dates(pdf.read_bytes(), date)
+
+
+def _end_session(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def fix_dates(data: bytes, date: str) -> bytes:

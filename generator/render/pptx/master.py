@@ -9,6 +9,7 @@ slides it already holds.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from pptx import Presentation
@@ -161,6 +162,29 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
             if any(declaration in head for declaration in _XML_DECLARATIONS):
                 # Office never writes one; a DOCTYPE in a template is an attempt to read files or expand entities.
                 raise TemplateError(f"its part {entry.filename} declares a DOCTYPE, which Office files never do")
+        if entry.filename.endswith(".rels"):
+            _check_relationships(entry.filename, archive.read(entry))
+        if entry.filename.lower().endswith("vbaproject.bin"):
+            raise TemplateError("it carries macros (vbaProject.bin), which would go into every deck; save it as a "
+                                ".pptx or .potx without macros")
+
+
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
+
+
+def _check_relationships(name: str, rels: bytes) -> None:
+    """Refuse what would reach outside the deck when it is opened: linked pictures, objects, macros."""
+    for relationship in _RELATIONSHIP.findall(rels):
+        kind = re.search(rb'Type="([^"]*)"', relationship)
+        kind_name = kind.group(1).decode(errors="replace").rsplit("/", 1)[-1] if kind else "?"
+        if kind_name == "vbaProject":
+            raise TemplateError("it carries macros (vbaProject), which would go into every deck; save it as a "
+                                ".pptx or .potx without macros")
+        if b'TargetMode="External"' in relationship and kind_name != "hyperlink":
+            target = re.search(rb'Target="([^"]*)"', relationship)
+            shown = target.group(1).decode(errors="replace")[:80] if target else "?"
+            raise TemplateError(f"its part {name} links a {kind_name} from outside the file ({shown}), which every "
+                                "deck would fetch when opened; embed it instead")
 
 
 def _with_content_types(archive: zipfile.ZipFile, content_types: bytes) -> bytes:

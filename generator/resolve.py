@@ -23,6 +23,7 @@ from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
 from generator.interface_words import interface_words, words_left_in_english
+from generator.slide_blocks import block_kinds, check_value
 from generator.slide_layouts import choose_layout
 
 
@@ -146,6 +147,9 @@ class _Resolver:
             quote_path = path + ("quote",)
             blocks.append(d.Quote(self.inline(spec.quote.text, quote_path),
                                   self.inline(spec.quote.attribution, quote_path) if spec.quote.attribution else ()))
+        for key, value in spec.added_blocks.items():
+            added = block_kinds()[key]
+            blocks.append(added.build(check_value(added, value), lambda text, key=key: self.inline(text, path + (key,))))
         layout = "closing" if kind == "closing" else (spec.layout or choose_layout(spec))
         return d.Slide(
             kind=kind,

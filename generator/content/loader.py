@@ -25,6 +25,7 @@ from generator.content.validation import problems_from_validation_error
 from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
 from generator.demos.registry import demo_kinds
 from generator.errors import ContentError, Location, Problem, UsageError
+from generator.slide_blocks import block_kinds, check_value
 from generator.slide_layouts import LAYOUT_ORDER
 from generator.slide_layouts import LAYOUTS as SLIDE_LAYOUTS
 
@@ -287,11 +288,19 @@ class _ReferenceChecker:
     def check_slide(self, slide: dict[str, Any], path: DocPath) -> None:
         self.check_text_fields(slide, path)
         self.check_sizes(slide, path)
+        added = block_kinds()
         content_keys = [
-            key for key in ("bullets", "figure", "image", "table", "code", "quote", "equation") if slide.get(key)
+            key for key in ("bullets", "figure", "image", "table", "code", "quote", "equation", *added) if slide.get(key)
         ]
         if not content_keys and "title" in slide:
-            self.add(path, "a slide needs content: give bullets, figure, image, table, code, quote or equation")
+            offered = ", ".join(("bullets", "figure", "image", "table", "code", "quote", *added))
+            self.add(path, f"a slide needs content: give {offered} or equation")
+        for key, kind in added.items():
+            if key in slide:
+                try:
+                    check_value(kind, slide[key])
+                except ValidationError as error:
+                    self.problems.extend(problems_from_validation_error(error, kind.value, self.source, path + (key,)))
         self.check_equations(slide.get("equation"), path + ("equation",))
         if slide.get("figure") and slide.get("image"):
             self.add(path + ("image",), "give either `figure` or `image`, not both", at_key=True)

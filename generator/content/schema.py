@@ -15,9 +15,10 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from generator.interface_words import LabelOverrides
+from generator.slide_blocks import block_kinds
 from generator.slide_layouts import CONTENT_LAYOUTS, LAYOUT_ORDER
 
 # Identifiers the content uses to name demos and profiles: they appear in
@@ -189,6 +190,25 @@ class SlideSpec(Strict):
         min_length=1,
         description="A PowerPoint layout by name (the template's, or the built-in master's), overriding `layout`.",
     )
+    # The values of block kinds registered from outside (generator/slide_blocks.py), by key, as written.
+    _added_blocks: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _take_added_blocks(cls, data: Any, handler):
+        added = {}
+        if isinstance(data, dict):
+            keys = block_kinds()
+            added = {key: value for key, value in data.items() if key in keys}
+            data = {key: value for key, value in data.items() if key not in added}
+        spec = handler(data)
+        # Their values are checked by the loader, which knows the YAML lines to point at.
+        spec._added_blocks.update(added)
+        return spec
+
+    @property
+    def added_blocks(self) -> dict[str, Any]:
+        return dict(self._added_blocks)
 
 
 class SectionSpec(Strict):

@@ -99,3 +99,62 @@ def test_an_output_format_from_one_function_and_one_row_is_built_and_offered(tmp
     assert "outline (outline.txt, the slide titles)" in " ".join(run("build", "--help").output.split())
     assert "choose from pptx, html, report, pdf, revealjs, outline" in run(
         "build", str(MINIMAL), "--format", "outlines").stderr
+
+
+BLOCK_LECTURE = """\
+lecture: {title: Callouts, slug: callouts}
+demos:
+  act:
+    kind: activations
+sections:
+  - title: Remember
+    slides:
+      - title: One thing to keep
+        bullets:
+          - Gradients shrink through sigmoid layers
+        callout:
+          title: Remember
+          text: 'The sigmoid passes on at most {{ results.act.max_derivative.sigmoid | fixed(2) }} of a gradient'
+"""
+
+
+@pytest.fixture
+def callout_block():
+    """The recipe's block kind, registered through the public mechanism for one test."""
+    from generator.slide_blocks import unregister_block
+    from tests.recipes.callout_block import register
+
+    yield register()
+    unregister_block("callout")
+
+
+def test_a_slide_block_kind_from_one_module_builds_in_every_output(tmp_path, callout_block):
+    content = tmp_path / "callouts.yaml"
+    content.write_text(BLOCK_LECTURE)
+    result = run("build", str(content), "-o", str(tmp_path / "out"), "--format", "pptx,html,report", "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "callouts"
+    for page in ("slides.html", "report.html"):
+        text = (folder / page).read_text()
+        assert ('<aside class="callout"><strong>Remember</strong> The sigmoid passes on at most 0.25 of a '
+                "gradient</aside>") in text
+    prs = Presentation(io.BytesIO((folder / "slides.pptx").read_bytes()))
+    shapes = {shape.name: shape for slide in prs.slides for shape in slide.shapes}
+    assert shapes["Callout"].text_frame.text == "Remember\nThe sigmoid passes on at most 0.25 of a gradient"
+
+
+def test_a_block_kinds_value_is_checked_at_its_line(tmp_path, callout_block):
+    content = tmp_path / "callouts.yaml"
+    content.write_text(BLOCK_LECTURE.replace("          title: Remember\n", "          titel: Remember\n"))
+    result = run("validate", str(content))
+    assert result.exit_code == 2
+    assert "callouts.yaml:12:11: sections[0].slides[0].callout.titel: unknown key 'titel'; did you mean 'title'?" in \
+        result.stderr
+
+
+def test_without_its_registration_the_key_is_unknown(tmp_path):
+    content = tmp_path / "callouts.yaml"
+    content.write_text(BLOCK_LECTURE)
+    result = run("validate", str(content))
+    assert result.exit_code == 2
+    assert "sections[0].slides[0].callout: unknown key 'callout'" in result.stderr

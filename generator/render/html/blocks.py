@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import re
 
+from markupsafe import Markup
+
 from generator.deck import Block, Bullet, Bullets, Code, Equation, Figure, Image, Quote, Slide, Table, plain_text
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
@@ -12,6 +14,7 @@ from generator.render.html.inline import inline_html, tex_to_mathml
 from generator.render.html.page import highlight_code
 from generator.render.html.svg import inline_svg, svg_aspect
 from generator.render.html.views import (
+    AddedBlockView,
     BlockView,
     BulletsView,
     BulletView,
@@ -22,6 +25,7 @@ from generator.render.html.views import (
     TableView,
 )
 from generator.render.math_text import space_big_operators
+from generator.slide_blocks import kind_of_block
 
 IMAGE_MEDIA_TYPE = re.compile(r"^image/[a-z0-9][a-z0-9.+-]*$")
 
@@ -35,9 +39,12 @@ def slide_block_views(slide: Slide, position: int, labels: InterfaceWords) -> tu
 def block_view(block: Block, id_prefix: str, labels: InterfaceWords) -> BlockView:
     """The view of one block; ``id_prefix`` keeps inline-SVG ids unique in the page."""
     view = _BLOCK_VIEWS.get(type(block))
-    if view is None:
+    if view is not None:
+        return view(block, id_prefix, labels)
+    added = kind_of_block(block)
+    if added is None:
         raise BuildError(f"the HTML renderer does not know the block type {type(block).__name__}")
-    return view(block, id_prefix, labels)
+    return AddedBlockView(html=Markup(added.html(block)), key=added.key)
 
 
 def _figure_view(block: Figure, id_prefix: str, labels: InterfaceWords) -> FigureView:

@@ -88,12 +88,21 @@ class QuoteView:
 
 
 @dataclass(frozen=True)
+class AddedBlockView:
+    """A block of a kind registered from outside (generator/slide_blocks.py): its own markup."""
+
+    html: Markup
+    key: str
+    kind: str = "added"
+
+
+@dataclass(frozen=True)
 class EquationView:
     lines: tuple[Markup, ...]  # one <math display="block"> each
     kind: str = "equation"
 
 
-BlockView = BulletsView | FigureView | TableView | CodeView | QuoteView | EquationView
+BlockView = BulletsView | FigureView | TableView | CodeView | QuoteView | EquationView | AddedBlockView
 
 
 @dataclass(frozen=True)

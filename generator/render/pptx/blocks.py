@@ -61,6 +61,7 @@ from generator.render.pptx.style import (
     WHITE,
 )
 from generator.render.pptx.tables import plan_table, table_cells
+from generator.slide_blocks import kind_of_block
 from generator.slide_layouts import is_picture
 from generator.render.pptx.text import (
     BULLET_TEXT,
@@ -117,7 +118,7 @@ class ContentPainter:
         if isinstance(item, tuple):
             self._visual_row(item, box)
             return box.height
-        placer = _PLACERS.get(type(item))
+        placer = _PLACERS.get(type(item)) or (_place_added if kind_of_block(item) is not None else None)
         if placer is None:
             raise _unknown(item)
         used = placer(self, item, box)
@@ -315,10 +316,20 @@ def _natural_height(item, width: int, theme: Theme) -> int | None:
     """The height an item wants at that width; None for pictures, which take what is left."""
     if isinstance(item, tuple):
         return None
-    measure = _NATURAL_HEIGHTS.get(type(item))
+    measure = _NATURAL_HEIGHTS.get(type(item)) or (_added_height if kind_of_block(item) is not None else None)
     if measure is None:
         raise _unknown(item)
     return measure(item, width, theme)
+
+
+def _place_added(painter: ContentPainter, item, box: Box) -> None:
+    # A block kind registered from outside: its paragraphs in a text box, fitted like the other text.
+    added = kind_of_block(item)
+    add_text_shape(painter.slide, box, list(added.paragraphs(item)), painter.theme, added.key.capitalize())
+
+
+def _added_height(item, width: int, theme: Theme) -> int:
+    return pt(estimated_height_pt(list(kind_of_block(item).paragraphs(item)), width, PLAIN_TEXT, theme))
 
 
 def _unknown(item) -> BuildError:

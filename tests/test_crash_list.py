@@ -227,3 +227,13 @@ def test_validate_v_shows_the_traceback_its_message_promises(tmp_path, monkeypat
     loud = CliRunner().invoke(main, ["validate", "-v", str(MINIMAL)])
     assert isinstance(loud.exception, RuntimeError)  # raised: Python prints the traceback
 
+
+
+def test_a_figure_label_with_broken_math_is_text_not_a_crash(tmp_path):
+    content = tmp_path / "minimal.yaml"
+    content.write_text(MINIMAL.read_text().replace("theme:\n", "theme:\n  labels:\n    figure: 'Fig. $x^{$ {number}'\n", 1))
+    (tmp_path / "neuron.png").write_bytes((MINIMAL.parent / "neuron.png").read_bytes())
+    result = CliRunner().invoke(main, ["build", str(content), "-o", str(tmp_path / "out"), "--format", "pptx,html",
+                                       "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "Fig. $x^{$ 1" in (tmp_path / "out" / "minimal" / "slides.html").read_text()

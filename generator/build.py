@@ -22,7 +22,7 @@ from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
-from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job
+from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job, where_it_failed
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords, figure_words
 from generator.progress import Reporter, SilentReporter
@@ -186,7 +186,12 @@ def draw_figures(
                            "words": asdict(words)})
         asset = cache.get_figure(key, name)
         if asset is None:
-            asset = draw_figure(job.kind, figure, demo, cached.result, words)
+            try:
+                asset = draw_figure(job.kind, figure, demo, cached.result, words)
+            except Exception as error:  # noqa: BLE001 - a Display is the kind's code: say which figure failed, where
+                display = job.kind.figure(figure).display_class()
+                raise BuildError(f"{where_it_failed(error, display)}figure {name!r} (demo kind {job.kind.name!r}) "
+                                 f"failed to draw: {type(error).__name__}: {error}") from error
             cache.put_figure(key, asset)
         figures[name] = asset
     return figures

@@ -193,16 +193,28 @@ def validate(content, profile, quiet, verbose):
 
 
 @main.command(short_help="List the demo kinds: parameters, results and figures.")
+@click.argument("content", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def demos(as_json):
-    """List the demo kinds: their parameters (type, default), the results text
-    can quote (type, meaning) and their figures.
+def demos(content, as_json):
+    """List the demo kinds: where each comes from (built in, a lecture's
+    own file, an installed package), their parameters (type, default), the
+    results text can quote (type, meaning) and their figures. With CONTENT,
+    the kinds that lecture's `code:` files define are listed too.
 
     \b
     Example:
       lecturegen demos
+      lecturegen demos my-lecture/lecture.yaml
     """
     from generator.demos.catalogue import catalogue, catalogue_text
+
+    if content is not None:
+        from generator.content.loader import load_lecture
+
+        try:
+            load_lecture(content)
+        except ContentError as error:
+            raise error.as_check() from None
 
     if as_json:
         click.echo(json.dumps(catalogue(), indent=2))

@@ -31,7 +31,7 @@ def test_default_and_minimal_lectures_validate():
 def test_demos_lists_kinds_params_and_figures():
     result = CliRunner().invoke(main, ["demos"])
     assert result.exit_code == 0
-    assert "activations:" in result.output
+    assert "activations (built-in):" in result.output
     assert "    points (int, default 601): Number of evenly spaced inputs." in result.output
     assert "    chain_bound:" in result.output
     # A fixed-length parameter reads as the list it is written as, not "list of any, default (16, 32)".

@@ -23,7 +23,7 @@ from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import Lecture
 from generator.content.validation import problems_from_validation_error
 from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
-from generator.demos.registry import demo_kinds
+from generator.demos.registry import PACKAGE_PROBLEMS, demo_kinds
 from generator.errors import ContentError, Location, Problem, UsageError
 from generator.slide_blocks import block_kinds, check_value
 from generator.slide_layouts import LAYOUT_ORDER
@@ -69,9 +69,11 @@ class LoadedLecture:
     @property
     def runs_code(self) -> list[str]:
         """What this lecture brings that runs as code when it is built (said by `validate`)."""
-        if self.template_dir is None:
-            return []
-        return [f"theme.templates ({self.template_dir}): Jinja templates, which run with the build's rights"]
+        found = [f"code ({name}): Python that defines demo kinds, which runs with the build's rights"
+                 for name in self.lecture.code]
+        if self.template_dir is not None:
+            found.append(f"theme.templates ({self.template_dir}): Jinja templates, which run with the build's rights")
+        return found
 
     @property
     def template_dir(self) -> Path | None:
@@ -103,6 +105,7 @@ def load_lecture(path: Path | str, profile: str = "default") -> LoadedLecture:
         lecture = Lecture.model_validate(data)
     except ValidationError as error:
         problems.extend(p for p in problems_from_validation_error(error, Lecture, source) if p.path not in already)
+    problems.extend(_load_code(data, source, path.parent))
     problems.extend(_ReferenceChecker(data, source, path.parent, profile).check())
     if problems or lecture is None or parsed.problems:
         raise ContentError(_unique(problems))
@@ -125,6 +128,33 @@ def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> No
         f"--profile {profile}: {loaded.path} defines no such profile{did_you_mean(profile, choices)} "
         f"(available: {', '.join(choices)})"
     )
+
+
+def _load_code(data: dict[str, Any], source: SourceMap, folder: Path) -> list[Problem]:
+    """Run the lecture's own code files (its demo kinds register); the problems, at the YAML or in the file."""
+    from generator.demos.user_code import load_code_file
+
+    names = data.get("code")
+    if not isinstance(names, list):
+        return []  # the schema reports a value that is not a list
+    problems = []
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not name:
+            continue
+        path = ("code", index)
+        target = resolve_inside(folder, name)
+        if target is None:
+            problems.append(Problem(source.value(path), format_path(path), f"code file {name!r} is outside the content "
+                                    "file's folder; code files must be in that folder or below it"))
+        elif not target.is_file() or target.suffix != ".py":
+            what = "not found" if not target.exists() else "not a Python (.py) file"
+            problems.append(Problem(source.value(path), format_path(path), f"code file {name!r}: {what} "
+                                    f"(looked in {folder})"))
+        else:
+            problem = load_code_file(target, name)
+            if problem is not None:
+                problems.append(problem)
+    return problems
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -230,7 +260,10 @@ class _ReferenceChecker:
             if kind is None:
                 hint = did_you_mean(demo["kind"], list(self.kinds))
                 known = "`lecturegen demos` describes them" if hint else f"known kinds: {', '.join(self.kinds)}"
-                self.add(("demos", name, "kind"), f"unknown demo kind {demo['kind']!r}{hint} ({known})")
+                own = ("; a kind of your own comes from a file named under `code:`, or from an installed package: "
+                       "is it installed?")
+                broken = "".join(f"; {origin} failed to load: {why}" for origin, why in PACKAGE_PROBLEMS.items())
+                self.add(("demos", name, "kind"), f"unknown demo kind {demo['kind']!r}{hint} ({known}){own}{broken}")
                 continue
             params = demo.get("params", {})
             if isinstance(params, dict):

@@ -223,6 +223,11 @@ class Lecture(Strict):
 
     lecture: LectureMeta
     theme: Theme = Field(default_factory=Theme)
+    code: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description="Python files in the content file's folder that define demo kinds of the lecture's own "
+        "(docs/DEMOS.md). They run as code, with the build's rights: trust them as such.",
+    )
     demos: dict[Annotated[str, Field(pattern=IDENTIFIER)], DemoInstance] = Field(default_factory=dict)
     profiles: dict[
         Annotated[str, Field(pattern=IDENTIFIER)],

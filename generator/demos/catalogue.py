@@ -22,6 +22,7 @@ def describe_kind(kind: DemoKind) -> dict[str, Any]:
         params[param] = {"type": _type_text(spec), "default": default, "description": spec.get("description", "")}
     return {
         "summary": kind.summary,
+        "origin": kind.origin,
         "params": params,
         "results": dict(_result_lines(kind.results, "results.DEMO")),
         "figures": {figure.name: {"description": figure.description, "native_chart": figure.has_chart}
@@ -40,7 +41,7 @@ def _result_lines(results: dict[str, Result], prefix: str):
 def catalogue_text() -> str:
     lines = []
     for name, info in catalogue().items():
-        lines.append(f"{name}: {info['summary']}")
+        lines.append(f"{name} ({info['origin']}): {info['summary']}")
         lines.append("  params:")
         for param, spec in info["params"].items():
             lines.append(f"    {param} ({spec['type']}, default {spec['default']!r}): {spec['description']}")

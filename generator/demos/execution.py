@@ -7,6 +7,7 @@ computed without importing torch, so a fully cached build never loads it.
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
 import time
@@ -124,7 +125,8 @@ def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "") -
         ) from error
     except Exception as error:  # noqa: BLE001 - any failure of user-parameterised training is reported, not raised raw
         params = job.params.model_dump(mode="json")
-        raise BuildError(f"demo {job.name!r} ({job.kind.name}, params {params}) failed: {type(error).__name__}: {error}") from error
+        raise BuildError(f"{where_it_failed(error, job.kind.run)}demo {job.name!r} ({job.kind.name}, params {params}) "
+                         f"failed: {type(error).__name__}: {error}") from error
     wall = time.perf_counter() - started
     problems = job.kind.result_schema.problems(result.values, job.params, job.name)
     if problems:
@@ -142,6 +144,15 @@ def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "") -
         "wall_s": round(wall, 4),
     }
     return result, provenance
+
+
+def where_it_failed(error: BaseException, function) -> str:
+    """"demos/dropout.py:42: " for the line of ``function``'s file that the error passed last; "" if none."""
+    from generator.demos.user_code import line_in, shown_name
+
+    path = Path(inspect.getfile(function))
+    line = line_in(error, path)
+    return f"{shown_name(path)}:{line}: " if line else ""
 
 
 def _device_name(device: str) -> str:

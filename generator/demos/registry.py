@@ -9,15 +9,23 @@ everything the rest of lecturegen needs to know about it:
 - ``figures``: each figure's Display class, optional native chart and description;
 - ``smoke``: small parameters that run in seconds, which the tests use for every kind.
 
-Built-in kinds are the modules of ``generator.demos.kinds``; each calls
-``register`` when imported, and :func:`demo_kinds` imports them all, so adding
-one is adding its modules, never editing a list. Registering does not import
-torch or matplotlib: kinds import torch inside ``run``, and a figure's
-Display may be named as ``"module:Class"`` so it is imported only to draw.
+Kinds come from three places, all through ``register``:
+
+- built-in: the modules of ``generator.demos.kinds``, which :func:`demo_kinds` imports;
+- a lecture's own Python files, named under ``code:`` in the content file (generator/demos/user_code.py);
+- installed packages, through the ``lecturegen.demos`` entry point group: each entry names a
+  module that registers its kinds when imported, or a DemoKind.
+
+Registering does not import torch or matplotlib: kinds import torch inside ``run``, and a figure's
+Display may be named as ``"module:Class"`` so it is imported only to draw. docs/DEMOS.md is the
+guide to writing a kind; ``API_VERSION`` is what a kind states it was written for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import hashlib
 import importlib
 import inspect
@@ -70,15 +78,34 @@ class SilentProgress:
         pass
 
 
+# The version of what a kind is written against: DemoKind, RunContext, DemoResult, Figure and the result types.
+# A kind states the version it was written for; one written for another is refused with a clear message.
+API_VERSION = 1
+ENTRY_POINT_GROUP = "lecturegen.demos"
+
+
 @dataclass(frozen=True)
 class RunContext:
-    """What a demo needs besides its parameters."""
+    """What a demo's ``run`` gets besides its parameters.
 
-    device: str  # "cpu", "cuda" or "mps", already resolved
+    ``device``: "cpu", "cuda" or "mps", already chosen (put tensors there). ``seed``: the demo's seed;
+    Python's, numpy's and torch's generators are seeded with it before ``run``, and ``rng()`` gives a
+    numpy Generator of its own. ``progress``: report how far the run has got (``start``, ``advance``,
+    ``note``); it drives the progress bar on a terminal and the lines in CI. ``data_dir``: where
+    datasets are kept. ``should_stop()``: True once the build is being cancelled; a long run may
+    check it between epochs and return early.
+    """
+
+    device: str
     seed: int
     deterministic: bool = True
     progress: Progress = field(default_factory=SilentProgress)
-    data_dir: str = ""  # where downloadable datasets are kept
+    data_dir: str = ""
+    should_stop: Callable[[], bool] = lambda: False
+
+    def rng(self, offset: int = 0) -> np.random.Generator:
+        """A numpy generator seeded by the demo's seed (plus ``offset``, for independent streams)."""
+        return np.random.default_rng(self.seed + offset)
 
 
 @dataclass(frozen=True)
@@ -151,6 +178,10 @@ class DemoKind:
     smoke: Mapping[str, Any] = field(default_factory=dict)
     # Modules whose source changes the numbers; their text is part of the cache key.
     code_modules: tuple[str, ...] = ()
+    # The demo API this kind was written for (API_VERSION when it was written).
+    api_version: int = API_VERSION
+    # Where it comes from: "built-in", "file PATH" or "package NAME VERSION"; set by register.
+    origin: str = ""
 
     @property
     def figure_names(self) -> tuple[str, ...]:
@@ -168,11 +199,12 @@ class DemoKind:
 
     def code_hash(self) -> str:
         # The source does not change while the process runs: read and hash it once per kind.
-        return _code_hash(self.run, self.code_modules)
+        # A package's version is part of it too: an upgrade reruns its demos even if a file kept its text.
+        return _code_hash(self.run, self.code_modules, self.origin)
 
 
 @lru_cache(maxsize=None)
-def _code_hash(run: Callable, code_modules: tuple[str, ...]) -> str:
+def _code_hash(run: Callable, code_modules: tuple[str, ...], origin: str = "") -> str:
     from importlib.util import find_spec
 
     files = {Path(inspect.getfile(run))}
@@ -180,6 +212,8 @@ def _code_hash(run: Callable, code_modules: tuple[str, ...]) -> str:
         # find_spec locates the file without running it: the helpers import torch, which a cached build never needs.
         files.add(Path(find_spec(module_name).origin))
     digest = hashlib.sha256()
+    if origin.startswith("package "):
+        digest.update(origin.encode())
     for path in sorted(files):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -190,15 +224,40 @@ _KINDS: dict[str, DemoKind] = {}
 BUILT_IN_KINDS = "generator.demos.kinds"
 
 
+# Where the kinds being registered now come from (set while a lecture's file or a package loads).
+_registering_from: contextvars.ContextVar[str] = contextvars.ContextVar("registering_from", default="")
+
+
 def register(kind: DemoKind) -> DemoKind:
     """Make ``kind`` available to content files under ``kind.name``; returns it, for ``KIND = register(...)``."""
+    if kind.api_version != API_VERSION:
+        raise ValueError(f"demo kind {kind.name!r} was written for the lecturegen demo API version {kind.api_version}, "
+                         f"and this lecturegen offers version {API_VERSION}; update the kind (docs/DEMOS.md says "
+                         "what changed) or use a lecturegen that offers its version")
     problems = _declaration_problems(kind)
     if problems:
         raise ValueError(f"demo kind {kind.name!r} cannot be registered: " + "; ".join(problems))
-    if kind.name in _KINDS and _KINDS[kind.name] is not kind:
-        raise ValueError(f"demo kind {kind.name!r} is registered twice")
+    origin = kind.origin or _registering_from.get() or _origin_of(kind)
+    kind = dataclasses.replace(kind, origin=origin) if origin != kind.origin else kind
+    existing = _KINDS.get(kind.name)
+    if existing is not None and existing.origin != kind.origin:
+        raise ValueError(f"demo kind {kind.name!r} is registered twice: by {existing.origin} and by {kind.origin}")
     _KINDS[kind.name] = kind
     return kind
+
+
+def _origin_of(kind: DemoKind) -> str:
+    return "built-in" if kind.run.__module__.startswith(f"{BUILT_IN_KINDS}.") else f"module {kind.run.__module__}"
+
+
+@contextlib.contextmanager
+def registering_from(origin: str):
+    """Kinds registered inside this block come from ``origin`` (a lecture's file, a package)."""
+    token = _registering_from.set(origin)
+    try:
+        yield
+    finally:
+        _registering_from.reset(token)
 
 
 def unregister(name: str) -> None:
@@ -220,7 +279,28 @@ def _declaration_problems(kind: DemoKind) -> list[str]:
 
 def demo_kinds() -> Mapping[str, DemoKind]:
     _import_built_in_kinds()
+    _import_installed_kinds()
     return dict(sorted(_KINDS.items()))
+
+
+# Packages whose entry point could not be loaded, with why: said when a lecture names an unknown kind.
+PACKAGE_PROBLEMS: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _import_installed_kinds() -> None:
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        distribution = entry.dist
+        origin = f"package {distribution.name} {distribution.version}" if distribution else f"package {entry.value}"
+        try:
+            with registering_from(origin):
+                loaded = entry.load()
+                if isinstance(loaded, DemoKind):
+                    register(loaded)
+        except Exception as error:  # noqa: BLE001 - a broken package must not stop the built-in kinds
+            PACKAGE_PROBLEMS[origin] = f"{type(error).__name__}: {error}"
 
 
 @lru_cache(maxsize=1)

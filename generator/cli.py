@@ -222,30 +222,30 @@ def demos(content, as_json):
         click.echo(catalogue_text(), nl=False)
 
 
-@main.command(short_help="Start a lecture from a copy of the default.")
+@main.command(short_help="Start a lecture, or a demo kind of your own.")
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--demo", "demo_name", metavar="NAME", default=None,
+              help="Instead: write a working demo kind NAME (DIRECTORY/demos/NAME.py) and a lecture that uses it "
+                   "(DIRECTORY/NAME.yaml), to change into your own experiment.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIRECTORY.")
-def init(directory, force):
-    """Copy the default lecture into DIRECTORY to customize it.
+def init(directory, demo_name, force):
+    """Copy the default lecture into DIRECTORY to customize it; with --demo NAME,
+    start a demo kind of your own there instead (docs/DEMOS.md).
 
     \b
-    Example:
+    Examples:
       lecturegen init my-lecture && lecturegen build my-lecture/deep_learning.yaml
+      lecturegen init my-lecture --demo lr_race && lecturegen build my-lecture/lr_race.yaml
     """
-    from generator.locations import content_dir
+    from generator.starter import write_default_lecture, write_demo_starter
 
-    source = content_dir()
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} is a file, not a folder; name a new or existing folder")
-    target = directory / "deep_learning.yaml"
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; use --force to overwrite it")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source / "deep_learning.yaml", target)
-    except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}") from error
-    click.echo(f"wrote {target}; edit it, then run: lecturegen build {target}")
+    if demo_name is None:
+        written = write_default_lecture(directory, force)
+        click.echo(f"wrote {written[0]}; edit it, then run: lecturegen build {written[0]}")
+    else:
+        code, lecture = write_demo_starter(directory, demo_name, force)
+        click.echo(f"wrote {code} (the demo kind) and {lecture} (a lecture that uses it); "
+                   f"build it with: lecturegen build {lecture}")
 
 
 @main.command(short_help="Print the content format's JSON Schema.")

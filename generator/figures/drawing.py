@@ -73,11 +73,15 @@ def draw_figure(kind: DemoKind, figure: str, instance: str, result: DemoResult,
         png = style.to_png(display.figure_)
         svg = style.to_svg(display.figure_)
     width, height = (round(side * style.PNG_DPI) for side in style.FIGURE_SIZE_IN)
+    alt = display.alt_text()
+    if not isinstance(alt, str) or not alt.strip():
+        # A figure without it is a blank to a screen reader; every Display must say what it shows.
+        raise ValueError(f"{display_class.__name__}.alt_text() gave no text; say what the figure shows")
     return FigureAsset(
         name=f"{instance}.{figure}",
         png=png,
         svg=svg,
         width_px=width,
         height_px=height,
-        alt=display.alt_text(),
+        alt=alt,
     )

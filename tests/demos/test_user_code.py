@@ -191,6 +191,15 @@ def test_a_figure_that_raises_names_the_figure_and_the_line(lecture):
         result.stderr
 
 
+def test_a_figure_without_alt_text_is_refused_naming_it(lecture):
+    code = lecture.parent / "demos" / "coins.py"
+    code.write_text(KIND_FILE.replace('        return f"Line chart: the share of heads', '        return ""  # f"Line chart: the share of heads'))
+    result = build(lecture)
+    assert result.exit_code == 1
+    assert ("figure 'coins.heads' (demo kind 'coin_flips') failed to draw: ValueError: HeadsDisplay.alt_text() gave "
+            "no text; say what the figure shows") in result.stderr
+
+
 def test_a_code_file_outside_the_folder_is_refused(lecture, tmp_path):
     lecture.write_text(LECTURE.replace("code: [demos/coins.py]", "code: [../elsewhere.py]"))
     result = run("validate", lecture)
@@ -206,3 +215,24 @@ def test_an_unknown_kind_says_where_own_kinds_come_from(lecture):
     assert ("unknown demo kind 'dropout_sweep'; did you mean 'depth_sweep'? (`lecturegen demos` describes them); "
             "a kind of your own comes from a file named under `code:`, or from an installed package: is it installed?"
             ) in result.stderr
+
+
+def test_init_demo_writes_a_kind_and_a_lecture_that_validate_and_build(tmp_path, fresh_cache):
+    folder = tmp_path / "course"
+    try:
+        written = run("init", folder, "--demo", "lr_race")
+        assert written.exit_code == 0, written.output
+        code, lecture = folder / "demos" / "lr_race.py", folder / "lr_race.yaml"
+        assert code.is_file() and lecture.is_file()
+        checked = run("validate", lecture)
+        assert checked.exit_code == 0, checked.output
+        built = run("build", lecture, "-o", tmp_path / "out", "--format", "pptx,html", "--device", "cpu")
+        assert built.exit_code == 0, built.output
+        page = (tmp_path / "out" / "learning-rates" / "slides.html").read_text()
+        assert "Rate 1.1: diverged" in page and "Log-scale line chart of the loss at each step" in page
+        assert run("demos", lecture, "--json").exit_code == 0
+        again = run("init", folder, "--demo", "lr_race")
+        assert again.exit_code == 2 and "already exist; use --force to overwrite" in again.stderr
+        assert run("init", folder, "--demo", "Bad-Name").exit_code == 2
+    finally:
+        unregister("lr_race")

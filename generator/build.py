@@ -283,8 +283,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
         reporter.warn(warning)
     lap("resolve")
 
-    deck = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
-    deck, layout_problems = paginate(deck)
+    unsplit = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
+    deck, layout_problems = paginate(unsplit)
     if options.strict and layout_problems:
         raise ContentError(layout_problems)
     for problem in layout_problems:
@@ -296,7 +296,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     # --templates first, then the content's theme.templates; the built-in templates come last.
     content_templates = (loaded.template_dir,) if loaded.template_dir else ()
     request = RenderRequest(deck, (*options.template_dirs, *content_templates), options.output_dir / deck.meta.slug,
-                            options.revealjs_url)
+                            options.revealjs_url, unsplit_deck=unsplit)
     files = render_formats(request, options.formats)
     if options.strict and request.problems:
         raise ContentError(request.problems)

@@ -433,3 +433,13 @@ def test_pdf_without_chromium_says_how_to_get_it(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "apt-get install chromium" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_report_reads_an_overfull_slide_whole_while_the_slides_continue_it(tmp_path):
+    content = FIXTURES / "good" / "overfull.yaml"
+    result = build(str(content), "-o", str(tmp_path), "--format", "html,report")
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "overfull" / "report.html").read_text()
+    slides = (tmp_path / "overfull" / "slides.html").read_text()
+    assert "Thirty points (cont.)" in slides and "(cont.)" not in report
+    assert all(f"Point {i:02d}:" in report for i in range(1, 31))

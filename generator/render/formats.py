@@ -40,6 +40,8 @@ class RenderRequest:
     lecture_dir: Path  # OUTPUT/<slug>: relative links in the outputs start here
     revealjs_url: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # rendered so far, by earlier formats
+    # The Deck before overfull slides were split: the report reads each topic whole, with no "(cont.)".
+    unsplit_deck: Deck | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings a renderer has for the user
 
 
@@ -135,7 +137,7 @@ def _pdf(request: RenderRequest) -> dict[str, bytes]:
 def _report(request: RenderRequest) -> dict[str, bytes]:
     from generator.render.html import render_report_html
 
-    return {"report.html": render_report_html(request.deck, request.template_dirs).encode()}
+    return {"report.html": render_report_html(request.unsplit_deck or request.deck, request.template_dirs).encode()}
 
 
 def _check_reveal_location(target: BuildTarget) -> None:

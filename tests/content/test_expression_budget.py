@@ -24,13 +24,11 @@ from tests.conftest import REPO
 HOSTILE = {
     "nested loops": ("{% for a in 'x'*100000 %}{% for b in 'x'*100000 %}{% endfor %}{% endfor %}",
                      "{% for %} is not allowed in content text", "{% for %} is not allowed"),
-    "centred to a gigabyte": ("{{ 'x'|center(1000000000) }}", "the filter center was given 1000000000",
-                              "the filter center was given 1000000000"),
-    "an unknown padding filter": ("{{ 'x'|center(10) }}", "unknown filter 'center'", "No filter named 'center'"),
+    "centred to a gigabyte": ("{{ 'x'|center(1000000000) }}", "unknown filter 'center'", "No filter named 'center'"),
     "printf width": ("{{ '%0999999999d' % 1 }}", "text formatting with % is not allowed",
                      "text formatting with % is not allowed"),
-    "fixed digits": ("{{ 1 | fixed(999999999) }}", "the filter fixed was given 999999999, more than the 10,000",
-                     "the filter fixed was given 999999999"),
+    "fixed digits": ("{{ 1 | fixed(999999999) }}", "filter 'fixed' takes 0 to 20 digits, not 999999999",
+                     "give between 0 and 20 digits"),
     "too many digits": ("{{ 1 | fixed(25) }}", "filter 'fixed' takes 0 to 20 digits, not 25",
                         "give between 0 and 20 digits"),
     "format width": ("{{ '{:>999999999}'.format(1) }}", "the text method format() is not allowed",
@@ -90,6 +88,8 @@ def test_the_budget_leaves_room_for_real_lectures():
     assert render_text("{{ (16 * 28 * 28) | thousands }} {{ (0.25 ** 10) | sci }} {{ 2 ** 64 }}", {}) == (
         "12,544 9.5 × 10⁻⁷ 18446744073709551616")
     assert render_text("{{ ('ab' * 50000) | length }} {{ 0.5 | pct(2) }} {{ 'x'.upper() }}", {}) == "100000 50.00% X"
+    assert render_text("{{ results.a.b | default(20000) }} {{ [20000, 3] | max }} {{ results.a.get('c', 50000) }}",
+                       {"a": {"b": None}}) == "20000 20000 50000"
 
 
 def test_validate_names_the_field_of_a_hostile_expression(tmp_path):

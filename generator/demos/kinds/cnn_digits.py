@@ -189,7 +189,7 @@ KIND = register(
                    display=f"{FIGURES}:FeatureMapsDisplay"),
             Figure("confusion_matrix", "Which digits the first seed's CNN mistakes for which, on the test images.",
                    display=f"{FIGURES}:ConfusionMatrixDisplay"),
-            Figure("cnn_vs_dense", "Test accuracy (mean over seeds) and parameter count of the two networks.",
+            Figure("cnn_vs_dense", "Test error (mean over seeds), as bars from zero, and parameter count of the two networks.",
                    display=f"{FIGURES}:CnnVsDenseDisplay", chart=f"{FIGURES}:chart_cnn_vs_dense"),
         ),
         smoke={"channels": [2, 4], "epochs": 1, "seeds": [0]},

@@ -260,6 +260,11 @@ def registering_from(origin: str):
         _registering_from.reset(token)
 
 
+def registered_names() -> set[str]:
+    """The names registered so far, without importing anything more (demo_kinds() imports the built-in kinds)."""
+    return set(_KINDS)
+
+
 def unregister(name: str) -> None:
     """Forget a kind (for tests that register kinds of their own)."""
     _KINDS.pop(name, None)

@@ -231,9 +231,6 @@ class ResultSchema:
 
     results: Mapping[str, Result] = field(default_factory=dict)
 
-    def names(self) -> list[str]:
-        return list(self.results)
-
     def problems(self, values: Mapping[str, Any], params: Any, demo: str) -> list[str]:
         """Where the values a run returned differ from this schema."""
         root = f"results.{demo}"

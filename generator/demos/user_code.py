@@ -32,7 +32,7 @@ def load_code_file(path: Path, shown: str) -> Problem | None:
     for name in known[1] if known is not None else ():
         registry.unregister(name)
     registry.demo_kinds()  # the built-in and installed kinds first, so a name taken by them is reported
-    before = set(registry._KINDS)
+    before = registry.registered_names()
     module_name = f"lecturegen_code_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}_{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
@@ -46,10 +46,10 @@ def load_code_file(path: Path, shown: str) -> Problem | None:
         return Problem(Location(shown, error.lineno or 0, error.offset or 0), "", f"SyntaxError: {error.msg}")
     except Exception as error:  # noqa: BLE001 - the user's code may raise anything; say where, in their file
         sys.modules.pop(module_name, None)
-        for name in set(registry._KINDS) - before:
+        for name in registry.registered_names() - before:
             registry.unregister(name)
         return Problem(Location(shown, line_in(error, path)), "", f"{type(error).__name__}: {error}")
-    _LOADED[path] = (digest, tuple(sorted(set(registry._KINDS) - before)))
+    _LOADED[path] = (digest, tuple(sorted(registry.registered_names() - before)))
     _SHOWN[path.resolve()] = shown
     return None
 

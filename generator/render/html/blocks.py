@@ -49,33 +49,21 @@ def block_view(block: Block, id_prefix: str, labels: InterfaceWords) -> BlockVie
 
 def _figure_view(block: Figure, id_prefix: str, labels: InterfaceWords) -> FigureView:
     asset = block.asset
-    return FigureView(
-        number=block.number,
-        label=labels.figure_label(block.number),
-        separator=labels.caption_separator,
-        caption=inline_html(block.caption),
-        alt=asset.alt,
-        svg=inline_svg(asset.svg, id_prefix, asset.alt, asset.language),
-        src=None,
-        width_px=asset.width_px,
-        height_px=asset.height_px,
-        aspect=_aspect(svg_aspect(asset.svg) or _ratio(asset.width_px, asset.height_px)),
-    )
+    return _picture_view(block, labels, alt=asset.alt, svg=inline_svg(asset.svg, id_prefix, asset.alt, asset.language),
+                         src=None, width_px=asset.width_px, height_px=asset.height_px,
+                         aspect=_aspect(svg_aspect(asset.svg) or _ratio(asset.width_px, asset.height_px)))
 
 
 def _image_view(block: Image, id_prefix: str, labels: InterfaceWords) -> FigureView:
-    return FigureView(
-        number=block.number,
-        label=labels.figure_label(block.number),
-        separator=labels.caption_separator,
-        caption=inline_html(block.caption),
-        alt=block.alt,
-        svg=None,
-        src=image_data_uri(block.data, block.media_type),
-        width_px=block.width_px,
-        height_px=block.height_px,
-        aspect=_aspect(_ratio(block.width_px, block.height_px)),
-    )
+    return _picture_view(block, labels, alt=block.alt, svg=None, src=image_data_uri(block.data, block.media_type),
+                         width_px=block.width_px, height_px=block.height_px,
+                         aspect=_aspect(_ratio(block.width_px, block.height_px)))
+
+
+def _picture_view(block: Figure | Image, labels: InterfaceWords, **media) -> FigureView:
+    """A drawn figure and a picture file are shown alike: numbered, labelled, captioned."""
+    return FigureView(number=block.number, label=labels.figure_label(block.number),
+                      separator=labels.caption_separator, caption=inline_html(block.caption), **media)
 
 
 def _equation_view(block: Equation, id_prefix: str, labels: InterfaceWords) -> EquationView:

@@ -24,7 +24,8 @@ from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
 from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job, where_it_failed
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
-from generator.figures.words import FigureWords, figure_words
+from generator.figures.words import FigureWords
+from generator.interface_words import figure_words
 from generator.progress import Reporter, SilentReporter
 from generator.render.formats import (
     BuildTarget,
@@ -267,7 +268,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     results = runner.results(jobs)
     lap("demos")
 
-    words = figure_words(loaded.lecture.theme.labels)
+    words = figure_words(loaded.lecture.lecture.language, loaded.lecture.theme.labels)
     figures = draw_figures(loaded, jobs, results, cache, words)
     charts = chart_specs(loaded, jobs, results, words)
     lap("figures")

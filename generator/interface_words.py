@@ -8,6 +8,10 @@ language tag), and any of them replaced by name through ``theme.labels`` in the 
 
 Resolve picks the words once and puts them on the Deck's metadata, so every output says the same.
 
+The words drawn into the figures and native charts (axis titles, legends, notes: FigureWords, in
+generator/figures/words.py) are translated here too, in FIGURE_TRANSLATIONS beside BUILT_IN, and chosen
+by the same language tag (``figure_words``); the build hands them to every Display and chart.
+
 Figure labels are formats with ``{number}``. European languages keep a space between the label
 and the caption; Chinese and Japanese captions conventionally put an ideographic space (U+3000)
 there and no full stop after the number ("图 1　训练曲线"), so the separator is a word too.
@@ -16,12 +20,13 @@ there and no full stop after the number ("图 1　训练曲线"), so the separat
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FigureWords
+from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FIGURE_WORD_NAMES, FigureWords
 
 
 def _word(english: str, description: str) -> Any:
@@ -324,6 +329,483 @@ BUILT_IN: dict[str, InterfaceWords] = {
     ),
 }
 
+# The words drawn into the figures and native charts (FigureWords, generator/figures/words.py) in each
+# language of BUILT_IN but English, by FigureWords name. Every language gives every name, even where it
+# is spelt as in English: a test holds each language to all of them, so a word added to FigureWords fails
+# it until it is translated here. Kept as the literature writes them: Xavier, He, CNN, and the sigmoid
+# bound; ReLU and sigmoid stay in Latin script in Chinese, Japanese and Korean too.
+# Terms are those of the standard textbooks in each language. The d2l.ai glossaries (TERMINOLOGY.md of
+# d2l-zh and d2l-ko) were checked term by term; the books are the references the terms follow:
+#   zh-Hans  d2l.ai zh《动手学深度学习》(迭代周期 epoch, 准确率 accuracy, 隐藏层, 激活函数, 交叉熵, 全连接, 发散);
+#            Goodfellow, Bengio & Courville《深度学习》(人民邮电出版社, 2017); 邱锡鹏《神经网络与深度学习》(2020)
+#   zh-Hant  Taiwan usage (網路, 準確率, 隱藏層, 範數, 預設); Géron《精通機器學習：使用 Scikit-Learn, Keras 與
+#            TensorFlow》(歐萊禮, 2020)
+#   ja       斎藤康毅『ゼロから作る Deep Learning』(オライリー・ジャパン, 2016: 隠れ層, 活性化関数, 勾配, Xavier
+#            と He の初期値); Goodfellow ほか『深層学習』(KADOKAWA, 2018)
+#   ko       d2l.ai ko (에포크, 은닉층, 정확도, 활성화 함수, 파라미터); Géron『핸즈온 머신러닝』(박해선 옮김,
+#            한빛미디어, 2020: 그레이디언트, 훈련 손실, 특성 맵, 합성곱)
+#   de       Goodfellow u. a., „Deep Learning. Das umfassende Handbuch“ (mitp, 2018); Géron, „Praxiseinstieg
+#            Machine Learning mit Scikit-Learn, Keras und TensorFlow“ (O’Reilly, 2020)
+#   fr       Goodfellow et al., « L’apprentissage profond » (Massot, 2018); Géron, « Deep Learning avec Keras
+#            et TensorFlow » (Dunod, 2020); "exactitude" for accuracy, as "précision" is precision
+#   es       Géron, «Aprende Machine Learning con Scikit-Learn, Keras y TensorFlow» (Anaya, 2020); "exactitud"
+#   pt       Géron, "Mãos à Obra: Aprendizado de Máquina com Scikit-Learn, Keras & TensorFlow" (Alta Books,
+#            2021); Brazilian Portuguese ("acurácia"), as the interface words above
+#   ru       Гудфеллоу и др. «Глубокое обучение» (ДМК Пресс, 2018); Николенко, Кадурин, Архангельская «Глубокое
+#            обучение» (Питер, 2018); accuracy is "доля верных ответов", as "точность" is also precision
+#   it, nl   the terms of university course material (no one standard textbook); Dutch writes "epoch" and
+#            "parameters" as English does
+FIGURE_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "de": {
+        "epoch_axis": "Epoche",
+        "hidden_layers_axis": "verborgene Schichten",
+        "layer_axis": "Schicht (1 = nach der Eingabe, {output} = Ausgabe)",
+        "test_accuracy_axis": "Testgenauigkeit (%)",
+        "test_error_axis": "Testfehlerrate (%)",
+        "training_loss_axis": "Trainingsverlust (Kreuzentropie)",
+        "weight_gradient_axis": "Gradientennorm \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "rückpropagierter Gradient \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "Eingabe x",
+        "output_axis": "Ausgabe f(x)",
+        "derivative_axis": "Ableitung f\u2032(x)",
+        "layer_count_axis": "Anzahl der Schichten n",
+        "chain_factor_axis": "größter Gradientenfaktor  max|f\u2032|\u207f",
+        "predicted_digit_axis": "vorhergesagte Ziffer",
+        "true_digit_axis": "tatsächliche Ziffer",
+        "hidden_layers_title": "{depth} verborgene Schichten",
+        "at_initialisation": "bei der Initialisierung",
+        "after_epoch": "nach Epoche {epoch}",
+        "activation_legend": "Aktivierungsfunktion",
+        "initialisation_legend": "Initialisierung",
+        "initial_weights_legend": "Anfangsgewichte",
+        "default_init": "Standard",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "Zufallsniveau",
+        "guessing": "Raten (ln 10)",
+        "weight_scale": "{scale}\u00d7 die stabile Skala",
+        "diverged_note": "{scale}\u00d7: Verlust divergiert in Epoche {epoch}",
+        "diverged_series": "{series}, divergiert in Epoche {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "vollständig verbundenes Netz",
+        "parameter_count": "{count} Parameter",
+        "wrong": "falsch",
+        "right": "richtig",
+        "filters_title": "Filter der ersten Schicht (rot: positives Gewicht, blau: negatives)",
+        "input_digit_title": "Eingabeziffer",
+        "feature_maps_title": "Merkmalskarten nach der ersten Faltung und ReLU",
+    },
+    "fr": {
+        "epoch_axis": "époque",
+        "hidden_layers_axis": "couches cachées",
+        "layer_axis": "couche (1 = après l’entrée, {output} = sortie)",
+        "test_accuracy_axis": "exactitude sur le test (%)",
+        "test_error_axis": "taux d’erreur sur le test (%)",
+        "training_loss_axis": "perte d’entraînement (entropie croisée)",
+        "weight_gradient_axis": "norme du gradient \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "gradient rétropropagé \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "entrée x",
+        "output_axis": "sortie f(x)",
+        "derivative_axis": "dérivée f\u2032(x)",
+        "layer_count_axis": "nombre de couches n",
+        "chain_factor_axis": "plus grand facteur du gradient  max|f\u2032|\u207f",
+        "predicted_digit_axis": "chiffre prédit",
+        "true_digit_axis": "chiffre réel",
+        "hidden_layers_title": "{depth} couches cachées",
+        "at_initialisation": "à l’initialisation",
+        "after_epoch": "après l’époque {epoch}",
+        "activation_legend": "fonction d’activation",
+        "initialisation_legend": "initialisation",
+        "initial_weights_legend": "poids initiaux",
+        "default_init": "par défaut",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "niveau du hasard",
+        "guessing": "réponse au hasard (ln 10)",
+        "weight_scale": "{scale}\u00d7 l’échelle stable",
+        "diverged_note": "{scale}\u00d7\u00a0: la perte diverge à l’époque {epoch}",
+        "diverged_series": "{series}, diverge à l’époque {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "réseau dense",
+        "parameter_count": "{count} paramètres",
+        "wrong": "d’erreurs",
+        "right": "de réussite",
+        "filters_title": "filtres de la première couche (rouge\u00a0: poids positif, bleu\u00a0: négatif)",
+        "input_digit_title": "chiffre en entrée",
+        "feature_maps_title": "cartes de caractéristiques après la première convolution et la ReLU",
+    },
+    "es": {
+        "epoch_axis": "época",
+        "hidden_layers_axis": "capas ocultas",
+        "layer_axis": "capa (1 = junto a la entrada, {output} = salida)",
+        "test_accuracy_axis": "exactitud en la prueba (%)",
+        "test_error_axis": "tasa de error en la prueba (%)",
+        "training_loss_axis": "pérdida de entrenamiento (entropía cruzada)",
+        "weight_gradient_axis": "norma del gradiente \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "gradiente retropropagado \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "entrada x",
+        "output_axis": "salida f(x)",
+        "derivative_axis": "derivada f\u2032(x)",
+        "layer_count_axis": "número de capas n",
+        "chain_factor_axis": "mayor factor del gradiente  max|f\u2032|\u207f",
+        "predicted_digit_axis": "dígito predicho",
+        "true_digit_axis": "dígito real",
+        "hidden_layers_title": "{depth} capas ocultas",
+        "at_initialisation": "en la inicialización",
+        "after_epoch": "tras la época {epoch}",
+        "activation_legend": "función de activación",
+        "initialisation_legend": "inicialización",
+        "initial_weights_legend": "pesos iniciales",
+        "default_init": "por defecto",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "nivel de azar",
+        "guessing": "adivinar al azar (ln 10)",
+        "weight_scale": "{scale}\u00d7 la escala estable",
+        "diverged_note": "{scale}\u00d7: la pérdida diverge en la época {epoch}",
+        "diverged_series": "{series}, diverge en la época {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "red densa",
+        "parameter_count": "{count} parámetros",
+        "wrong": "de error",
+        "right": "de acierto",
+        "filters_title": "filtros de la primera capa (rojo: peso positivo, azul: negativo)",
+        "input_digit_title": "dígito de entrada",
+        "feature_maps_title": "mapas de características tras la primera convolución y la ReLU",
+    },
+    "it": {
+        "epoch_axis": "epoca",
+        "hidden_layers_axis": "strati nascosti",
+        "layer_axis": "strato (1 = dopo l’ingresso, {output} = uscita)",
+        "test_accuracy_axis": "accuratezza sul test (%)",
+        "test_error_axis": "tasso di errore sul test (%)",
+        "training_loss_axis": "perdita di addestramento (entropia incrociata)",
+        "weight_gradient_axis": "norma del gradiente \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "gradiente retropropagato \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "ingresso x",
+        "output_axis": "uscita f(x)",
+        "derivative_axis": "derivata f\u2032(x)",
+        "layer_count_axis": "numero di strati n",
+        "chain_factor_axis": "massimo fattore del gradiente  max|f\u2032|\u207f",
+        "predicted_digit_axis": "cifra prevista",
+        "true_digit_axis": "cifra reale",
+        "hidden_layers_title": "{depth} strati nascosti",
+        "at_initialisation": "all’inizializzazione",
+        "after_epoch": "dopo l’epoca {epoch}",
+        "activation_legend": "funzione di attivazione",
+        "initialisation_legend": "inizializzazione",
+        "initial_weights_legend": "pesi iniziali",
+        "default_init": "predefinita",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "livello casuale",
+        "guessing": "risposta a caso (ln 10)",
+        "weight_scale": "{scale}\u00d7 la scala stabile",
+        "diverged_note": "{scale}\u00d7: la perdita diverge all’epoca {epoch}",
+        "diverged_series": "{series}, diverge all’epoca {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "rete densa",
+        "parameter_count": "{count} parametri",
+        "wrong": "errate",
+        "right": "corrette",
+        "filters_title": "filtri del primo strato (rosso: peso positivo, blu: negativo)",
+        "input_digit_title": "cifra in ingresso",
+        "feature_maps_title": "mappe di caratteristiche dopo la prima convoluzione e la ReLU",
+    },
+    "pt": {
+        "epoch_axis": "época",
+        "hidden_layers_axis": "camadas ocultas",
+        "layer_axis": "camada (1 = junto à entrada, {output} = saída)",
+        "test_accuracy_axis": "acurácia no teste (%)",
+        "test_error_axis": "taxa de erro no teste (%)",
+        "training_loss_axis": "perda de treinamento (entropia cruzada)",
+        "weight_gradient_axis": "norma do gradiente \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "gradiente retropropagado \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "entrada x",
+        "output_axis": "saída f(x)",
+        "derivative_axis": "derivada f\u2032(x)",
+        "layer_count_axis": "número de camadas n",
+        "chain_factor_axis": "maior fator do gradiente  max|f\u2032|\u207f",
+        "predicted_digit_axis": "dígito previsto",
+        "true_digit_axis": "dígito real",
+        "hidden_layers_title": "{depth} camadas ocultas",
+        "at_initialisation": "na inicialização",
+        "after_epoch": "após a época {epoch}",
+        "activation_legend": "função de ativação",
+        "initialisation_legend": "inicialização",
+        "initial_weights_legend": "pesos iniciais",
+        "default_init": "padrão",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "nível do acaso",
+        "guessing": "palpite aleatório (ln 10)",
+        "weight_scale": "{scale}\u00d7 a escala estável",
+        "diverged_note": "{scale}\u00d7: a perda diverge na época {epoch}",
+        "diverged_series": "{series}, diverge na época {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "rede densa",
+        "parameter_count": "{count} parâmetros",
+        "wrong": "de erro",
+        "right": "de acerto",
+        "filters_title": "filtros da primeira camada (vermelho: peso positivo, azul: negativo)",
+        "input_digit_title": "dígito de entrada",
+        "feature_maps_title": "mapas de características após a primeira convolução e a ReLU",
+    },
+    "nl": {
+        "epoch_axis": "epoch",
+        "hidden_layers_axis": "verborgen lagen",
+        "layer_axis": "laag (1 = na de invoer, {output} = uitvoer)",
+        "test_accuracy_axis": "nauwkeurigheid op de testset (%)",
+        "test_error_axis": "foutpercentage op de testset (%)",
+        "training_loss_axis": "trainingsverlies (kruisentropie)",
+        "weight_gradient_axis": "gradiëntnorm \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "teruggepropageerde gradiënt \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "invoer x",
+        "output_axis": "uitvoer f(x)",
+        "derivative_axis": "afgeleide f\u2032(x)",
+        "layer_count_axis": "aantal lagen n",
+        "chain_factor_axis": "grootste gradiëntfactor  max|f\u2032|\u207f",
+        "predicted_digit_axis": "voorspeld cijfer",
+        "true_digit_axis": "werkelijk cijfer",
+        "hidden_layers_title": "{depth} verborgen lagen",
+        "at_initialisation": "bij initialisatie",
+        "after_epoch": "na epoch {epoch}",
+        "activation_legend": "activatiefunctie",
+        "initialisation_legend": "initialisatie",
+        "initial_weights_legend": "begingewichten",
+        "default_init": "standaard",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "kansniveau",
+        "guessing": "gokken (ln 10)",
+        "weight_scale": "{scale}\u00d7 de stabiele schaal",
+        "diverged_note": "{scale}\u00d7: verlies divergeert in epoch {epoch}",
+        "diverged_series": "{series}, divergeert in epoch {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "volledig verbonden netwerk",
+        "parameter_count": "{count} parameters",
+        "wrong": "fout",
+        "right": "goed",
+        "filters_title": "filters van de eerste laag (rood: positief gewicht, blauw: negatief)",
+        "input_digit_title": "invoercijfer",
+        "feature_maps_title": "kenmerkkaarten na de eerste convolutie en ReLU",
+    },
+    "ru": {
+        "epoch_axis": "эпоха",
+        "hidden_layers_axis": "скрытые слои",
+        "layer_axis": "слой (1 = у входа, {output} = выходной)",
+        "test_accuracy_axis": "доля верных ответов на тесте (%)",
+        "test_error_axis": "доля ошибок на тесте (%)",
+        "training_loss_axis": "потери на обучении (перекрёстная энтропия)",
+        "weight_gradient_axis": "норма градиента \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "обратно распространённый градиент \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "вход x",
+        "output_axis": "выход f(x)",
+        "derivative_axis": "производная f\u2032(x)",
+        "layer_count_axis": "число слоёв n",
+        "chain_factor_axis": "наибольший множитель градиента  max|f\u2032|\u207f",
+        "predicted_digit_axis": "предсказанная цифра",
+        "true_digit_axis": "истинная цифра",
+        "hidden_layers_title": "скрытых слоёв: {depth}",
+        "at_initialisation": "при инициализации",
+        "after_epoch": "после эпохи {epoch}",
+        "activation_legend": "функция активации",
+        "initialisation_legend": "инициализация",
+        "initial_weights_legend": "начальные веса",
+        "default_init": "по умолчанию",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "уровень угадывания",
+        "guessing": "угадывание (ln 10)",
+        "weight_scale": "{scale}\u00d7 устойчивый масштаб",
+        "diverged_note": "{scale}\u00d7: потери расходятся на эпохе {epoch}",
+        "diverged_series": "{series}, расходится на эпохе {epoch}",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "полносвязная сеть",
+        "parameter_count": "параметров: {count}",
+        "wrong": "ошибок",
+        "right": "верно",
+        "filters_title": "фильтры первого слоя (красный: положительный вес, синий: отрицательный)",
+        "input_digit_title": "входная цифра",
+        "feature_maps_title": "карты признаков после первой свёртки и ReLU",
+    },
+    "zh-Hans": {
+        "epoch_axis": "迭代周期",
+        "hidden_layers_axis": "隐藏层数",
+        "layer_axis": "层（1 = 紧接输入，{output} = 输出层）",
+        "test_accuracy_axis": "测试准确率（%）",
+        "test_error_axis": "测试错误率（%）",
+        "training_loss_axis": "训练损失（交叉熵）",
+        "weight_gradient_axis": "梯度范数 \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "反向传播的梯度 \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "输入 x",
+        "output_axis": "输出 f(x)",
+        "derivative_axis": "导数 f\u2032(x)",
+        "layer_count_axis": "层数 n",
+        "chain_factor_axis": "最大梯度因子  max|f\u2032|\u207f",
+        "predicted_digit_axis": "预测数字",
+        "true_digit_axis": "真实数字",
+        "hidden_layers_title": "{depth} 个隐藏层",
+        "at_initialisation": "初始化时",
+        "after_epoch": "第 {epoch} 个迭代周期后",
+        "activation_legend": "激活函数",
+        "initialisation_legend": "初始化",
+        "initial_weights_legend": "初始权重",
+        "default_init": "默认",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "随机猜测",
+        "guessing": "随机猜测（ln 10）",
+        "weight_scale": "稳定尺度的 {scale} 倍",
+        "diverged_note": "{scale}\u00d7：损失在第 {epoch} 个迭代周期发散",
+        "diverged_series": "{series}，第 {epoch} 个迭代周期发散",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "全连接网络",
+        "parameter_count": "{count} 个参数",
+        "wrong": "错误",
+        "right": "正确",
+        "filters_title": "第一层的卷积核（红：正权重，蓝：负权重）",
+        "input_digit_title": "输入数字",
+        "feature_maps_title": "第一次卷积和 ReLU 之后的特征图",
+    },
+    "zh-Hant": {
+        "epoch_axis": "訓練週期",
+        "hidden_layers_axis": "隱藏層數",
+        "layer_axis": "層（1 = 緊接輸入，{output} = 輸出層）",
+        "test_accuracy_axis": "測試準確率（%）",
+        "test_error_axis": "測試錯誤率（%）",
+        "training_loss_axis": "訓練損失（交叉熵）",
+        "weight_gradient_axis": "梯度範數 \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "反向傳播的梯度 \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "輸入 x",
+        "output_axis": "輸出 f(x)",
+        "derivative_axis": "導數 f\u2032(x)",
+        "layer_count_axis": "層數 n",
+        "chain_factor_axis": "最大梯度因子  max|f\u2032|\u207f",
+        "predicted_digit_axis": "預測數字",
+        "true_digit_axis": "真實數字",
+        "hidden_layers_title": "{depth} 個隱藏層",
+        "at_initialisation": "初始化時",
+        "after_epoch": "第 {epoch} 個訓練週期後",
+        "activation_legend": "激活函數",
+        "initialisation_legend": "初始化",
+        "initial_weights_legend": "初始權重",
+        "default_init": "預設",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "隨機猜測",
+        "guessing": "隨機猜測（ln 10）",
+        "weight_scale": "穩定尺度的 {scale} 倍",
+        "diverged_note": "{scale}\u00d7：損失在第 {epoch} 個訓練週期發散",
+        "diverged_series": "{series}，第 {epoch} 個訓練週期發散",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "全連接網路",
+        "parameter_count": "{count} 個參數",
+        "wrong": "錯誤",
+        "right": "正確",
+        "filters_title": "第一層的卷積核（紅：正權重，藍：負權重）",
+        "input_digit_title": "輸入數字",
+        "feature_maps_title": "第一次卷積與 ReLU 之後的特徵圖",
+    },
+    "ja": {
+        "epoch_axis": "エポック",
+        "hidden_layers_axis": "隠れ層の数",
+        "layer_axis": "層（1 = 入力の次、{output} = 出力層）",
+        "test_accuracy_axis": "テスト精度（%）",
+        "test_error_axis": "テスト誤り率（%）",
+        "training_loss_axis": "訓練損失（交差エントロピー）",
+        "weight_gradient_axis": "勾配ノルム \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "逆伝播された勾配 \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "入力 x",
+        "output_axis": "出力 f(x)",
+        "derivative_axis": "導関数 f\u2032(x)",
+        "layer_count_axis": "層数 n",
+        "chain_factor_axis": "最大の勾配係数  max|f\u2032|\u207f",
+        "predicted_digit_axis": "予測した数字",
+        "true_digit_axis": "正解の数字",
+        "hidden_layers_title": "隠れ層 {depth} 層",
+        "at_initialisation": "初期化時",
+        "after_epoch": "{epoch} エポック後",
+        "activation_legend": "活性化関数",
+        "initialisation_legend": "初期化",
+        "initial_weights_legend": "重みの初期値",
+        "default_init": "デフォルト",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "チャンスレベル",
+        "guessing": "ランダムな推測（ln 10）",
+        "weight_scale": "安定なスケールの {scale} 倍",
+        "diverged_note": "{scale}\u00d7：{epoch} エポック目で損失が発散",
+        "diverged_series": "{series}、{epoch} エポック目で発散",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "全結合ネットワーク",
+        "parameter_count": "パラメータ {count} 個",
+        "wrong": "誤り",
+        "right": "正解",
+        "filters_title": "第 1 層のフィルタ（赤：正の重み、青：負の重み）",
+        "input_digit_title": "入力の数字",
+        "feature_maps_title": "最初の畳み込みと ReLU の後の特徴マップ",
+    },
+    "ko": {
+        "epoch_axis": "에포크",
+        "hidden_layers_axis": "은닉층 수",
+        "layer_axis": "층 (1 = 입력 바로 다음, {output} = 출력층)",
+        "test_accuracy_axis": "테스트 정확도 (%)",
+        "test_error_axis": "테스트 오류율 (%)",
+        "training_loss_axis": "훈련 손실 (크로스 엔트로피)",
+        "weight_gradient_axis": "그레이디언트 노름 \u2016\u2202L/\u2202W\u2016",
+        "signal_gradient_axis": "역전파된 그레이디언트 \u2016\u2202L/\u2202z\u2016",
+        "input_axis": "입력 x",
+        "output_axis": "출력 f(x)",
+        "derivative_axis": "도함수 f\u2032(x)",
+        "layer_count_axis": "층 수 n",
+        "chain_factor_axis": "최대 그레이디언트 배율  max|f\u2032|\u207f",
+        "predicted_digit_axis": "예측한 숫자",
+        "true_digit_axis": "실제 숫자",
+        "hidden_layers_title": "은닉층 {depth}개",
+        "at_initialisation": "초기화 시점",
+        "after_epoch": "에포크 {epoch} 이후",
+        "activation_legend": "활성화 함수",
+        "initialisation_legend": "초기화",
+        "initial_weights_legend": "초기 가중치",
+        "default_init": "기본값",
+        "xavier_init": "Xavier",
+        "he_init": "He",
+        "chance": "무작위 추측",
+        "guessing": "무작위 추측 (ln 10)",
+        "weight_scale": "안정 스케일의 {scale}배",
+        "diverged_note": "{scale}\u00d7: 에포크 {epoch}에서 손실 발산",
+        "diverged_series": "{series}, 에포크 {epoch}에서 발산",
+        "sigmoid_bound": "sigmoid\u2032 \u2264 {bound} = 1/4",
+        "cnn": "CNN",
+        "dense_network": "완전 연결 네트워크",
+        "parameter_count": "파라미터 {count}개",
+        "wrong": "오답",
+        "right": "정답",
+        "filters_title": "첫 번째 층의 필터 (빨강: 양의 가중치, 파랑: 음의 가중치)",
+        "input_digit_title": "입력 숫자",
+        "feature_maps_title": "첫 번째 합성곱과 ReLU 이후의 특성 맵",
+    },
+}
+
+# A word missing from a language is drawn in English, and a name FigureWords no longer has is ignored;
+# tests/figures/test_figure_languages.py names both.
+FIGURE_BUILT_IN: dict[str, FigureWords] = {
+    "en": FIGURE_ENGLISH,
+    **{key: replace(FIGURE_ENGLISH, **{name: word for name, word in words.items() if name in FIGURE_WORD_NAMES})
+       for key, words in FIGURE_TRANSLATIONS.items()},
+}
+
 # Chinese regions whose conventional script is Traditional, where a tag names a region but no script.
 TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
 
@@ -340,25 +822,57 @@ def built_in_key(language: str) -> str:
     return primary if primary in BUILT_IN else "en"
 
 
-def words_left_in_english(language: str, overrides: LabelOverrides | None = None) -> list[str]:
-    """The names of the words that a lecture in ``language`` would show in English: none where the
-    language is English or has built-in words, else every word `theme.labels` does not give (the
-    caption separator aside: a space suits most scripts)."""
+def _given(overrides: LabelOverrides | None) -> dict[str, str]:
+    """The words the content's `theme.labels` gives, by name."""
+    return {} if overrides is None else {name: value for name, value in overrides.model_dump().items() if value is not None}
+
+
+def _left_in_english(language: str, overrides: LabelOverrides | None, names: Iterable[str]) -> list[str]:
     primary = language.lower().replace("_", "-").split("-")[0]
     if primary == "en" or built_in_key(language) != "en":
         return []
-    given = set() if overrides is None else {name for name, value in overrides.model_dump().items() if value is not None}
-    return [word.name for word in fields(InterfaceWords) if word.name not in given and word.name != "caption_separator"]
+    given = _given(overrides)
+    return [name for name in names if name not in given]
+
+
+def words_left_in_english(language: str, overrides: LabelOverrides | None = None) -> list[str]:
+    """The names of the words around the content that a lecture in ``language`` would show in English:
+    none where the language is English or has built-in words, else every word `theme.labels` does not
+    give (the caption separator aside: a space suits most scripts)."""
+    return _left_in_english(language, overrides, (word.name for word in fields(InterfaceWords)
+                                                   if word.name != "caption_separator"))
+
+
+# Figure words every built-in language writes as English does (Xavier, He, CNN, the sigmoid bound): names,
+# not words left untranslated, so a lecture in another language is not told to translate them.
+FIGURE_WORDS_KEPT_AS_NAMES = frozenset(
+    name for name in FIGURE_WORD_NAMES
+    if all(words.get(name) == getattr(FIGURE_ENGLISH, name) for words in FIGURE_TRANSLATIONS.values())
+)
+
+
+def figure_words_left_in_english(language: str, overrides: LabelOverrides | None = None) -> list[str]:
+    """The names of the words drawn into figures and charts that a lecture in ``language`` would show in
+    English: none where the language is English or has built-in words, else every one `theme.labels`
+    does not give (the names every language keeps aside)."""
+    return _left_in_english(language, overrides,
+                            (name for name in FIGURE_WORD_NAMES if name not in FIGURE_WORDS_KEPT_AS_NAMES))
 
 
 def interface_words(language: str, overrides: LabelOverrides | None = None) -> InterfaceWords:
     """The built-in words for ``language`` with the content's `theme.labels` laid over them."""
     words = BUILT_IN[built_in_key(language)]
-    if overrides is None:
-        return words
     own = {word.name for word in fields(InterfaceWords)}  # theme.labels also holds the figures' words
-    given = {name: value for name, value in overrides.model_dump().items() if value is not None and name in own}
-    return replace(words, **given)
+    given = {name: value for name, value in _given(overrides).items() if name in own}
+    return replace(words, **given) if given else words
+
+
+def figure_words(language: str, overrides: LabelOverrides | None = None) -> FigureWords:
+    """The words drawn into figures and native charts for ``language`` (its built-in ones, chosen as the
+    interface words are, else English) with the content's `theme.labels` laid over them."""
+    words = FIGURE_BUILT_IN.get(built_in_key(language), FIGURE_ENGLISH)
+    given = {name: value for name, value in _given(overrides).items() if name in FIGURE_WORD_NAMES}
+    return replace(words, **given) if given else words
 
 
 # ----------------------------------------------------------------------------------------------
@@ -392,7 +906,7 @@ LabelOverrides: type[BaseModel] = create_model(
     "LabelOverrides",
     __config__=ConfigDict(extra="forbid", frozen=True),
     __doc__="Words the outputs add, replacing the built-in ones for the lecture's language, by name; "
-    "also the words drawn into the figures (English unless given here).",
+    "also the words drawn into the figures and native charts.",
     __validators__={"placeholders": field_validator(*PLACEHOLDERS, *FIGURE_PLACEHOLDERS)(_check_placeholder)},
     **{item.name: _override_field(item.name, item.metadata["description"])
        for item in (*fields(InterfaceWords), *fields(FigureWords))},

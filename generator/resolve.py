@@ -22,7 +22,7 @@ from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
-from generator.interface_words import interface_words, words_left_in_english
+from generator.interface_words import figure_words_left_in_english, interface_words, words_left_in_english
 from generator.slide_blocks import block_kinds, check_value
 from generator.slide_layouts import choose_layout
 
@@ -271,22 +271,31 @@ def resolve_deck(
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
-    return ResolvedDeck(deck, (*r.warnings, *_language_warnings(loaded), *_template_aspect_warnings(loaded, deck.theme)))
+    warnings = (*r.warnings, *_language_warnings(loaded, draws_figures=bool(r.used_figures)),
+                *_template_aspect_warnings(loaded, deck.theme))
+    return ResolvedDeck(deck, warnings)
 
 
-def _language_warnings(loaded: LoadedLecture) -> list[Problem]:
-    """A language without built-in interface words silently got English words around its own text; say so."""
+def _language_warnings(loaded: LoadedLecture, *, draws_figures: bool) -> list[Problem]:
+    """A language without built-in words silently got English words around its own text, and in its
+    figures when it draws any; say so, once for each."""
     language = loaded.lecture.lecture.language
-    english = words_left_in_english(language, loaded.lecture.theme.labels)
-    if not english:
-        return []
+    labels = loaded.lecture.theme.labels
+    left = [(words_left_in_english(language, labels), "it adds around the content")]
+    if draws_figures:
+        left.append((figure_words_left_in_english(language, labels), "it draws into the figures and charts"))
     path = ("lecture", "language")
-    shown = ", ".join(english[:4]) + (", ..." if len(english) > 4 else "")
-    message = (
-        f"lecturegen has no built-in words for {language!r}, so {count(len(english), 'word')} it adds around the "
-        f"content will be English ({shown}); translate them in theme.labels (the README lists their names)"
-    )
-    return [Problem(loaded.where(path), format_path(path), message)]
+    problems = []
+    for english, where in left:
+        if not english:
+            continue
+        shown = ", ".join(english[:4]) + (", ..." if len(english) > 4 else "")
+        message = (
+            f"lecturegen has no built-in words for {language!r}, so {count(len(english), 'word')} {where} "
+            f"will be English ({shown}); translate them in theme.labels (the README lists their names)"
+        )
+        problems.append(Problem(loaded.where(path), format_path(path), message))
+    return problems
 
 
 def _template_aspect_warnings(loaded: LoadedLecture, theme: d.Theme) -> list[Problem]:

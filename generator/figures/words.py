@@ -1,11 +1,14 @@
 """The words lecturegen draws into its figures and native charts.
 
-Axis titles, legend titles, series names and notes inside the figures are
-English by default. The content's `theme.labels` replaces any of them by the
-names below (the same place that holds the words the outputs add around the
-content, generator/interface_words.py), so a lecture in another language, or
-with other terms ("Glorot" for "Xavier"), can have its figures say so. The
-words are part of each figure's cache key.
+Axis titles, legend titles, series names and notes inside the figures. The
+English words are the defaults below; their translations, chosen by the
+lecture's language as the words the outputs add around the content are, live
+beside those in generator/interface_words.py (FIGURE_TRANSLATIONS, one entry
+per language; a word added here must be translated there, which a test checks),
+and `figure_words(language, labels)` there picks them. The content's
+`theme.labels` replaces any of them by the names below, so a lecture can have
+other terms ("Glorot" for "Xavier"). The words are part of each figure's cache
+key.
 
 The alt texts stay English: they are sentences built from the data, not
 words to swap. The HTML pages mark each drawn figure `lang="en"` for that.
@@ -13,7 +16,7 @@ words to swap. The HTML pages mark each drawn figure `lang="en"` for that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -108,11 +111,3 @@ FIGURE_PLACEHOLDERS = {
     "parameter_count": "{count}",
 }
 FIGURE_WORD_NAMES = tuple(word.name for word in fields(FigureWords))
-
-
-def figure_words(overrides: Any = None) -> FigureWords:
-    """The English words with the content's `theme.labels` (a LabelOverrides, or None) laid over them."""
-    if overrides is None:
-        return FIGURE_ENGLISH
-    given = {name: getattr(overrides, name) for name in FIGURE_WORD_NAMES if getattr(overrides, name) is not None}
-    return replace(FIGURE_ENGLISH, **given)

@@ -15,8 +15,8 @@ from generator.figures import style
 from generator.figures.depth_sweep import GradientNormsDisplay
 from generator.demos.registry import get_kind
 from generator.figures.drawing import chart_for
-from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FigureWords, figure_words
-from generator.interface_words import LabelOverrides
+from generator.figures.words import FIGURE_ENGLISH, FIGURE_PLACEHOLDERS, FigureWords
+from generator.interface_words import LabelOverrides, figure_words
 from tests.smoke import charted_figures, drawn_figures, smoke_results
 
 PLACEHOLDER = re.compile(r"\{[a-z]+\}")
@@ -90,10 +90,10 @@ def test_placeholders_are_filled_with_the_figures_numbers(results):
     assert any(re.fullmatch(r"CNN \([\d,]+ Parameter\)", text) for text in cnn)
 
 
-def test_english_is_what_a_lecture_without_labels_gets():
-    assert figure_words(None) == FIGURE_ENGLISH
-    assert figure_words(LabelOverrides(figure="Abb. {number}")) == FIGURE_ENGLISH
-    assert figure_words(LabelOverrides(epoch_axis="Epoche")).epoch_axis == "Epoche"
+def test_english_is_what_an_english_lecture_without_labels_gets():
+    assert figure_words("en", None) == FIGURE_ENGLISH
+    assert figure_words("en-GB", LabelOverrides(figure="Abb. {number}")) == FIGURE_ENGLISH
+    assert figure_words("en", LabelOverrides(epoch_axis="Epoche")).epoch_axis == "Epoche"
 
 
 @pytest.mark.parametrize("name", sorted(FIGURE_PLACEHOLDERS))

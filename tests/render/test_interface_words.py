@@ -225,6 +225,8 @@ def test_a_lecture_in_a_language_without_built_in_words_is_warned_at_its_languag
         rf"lecture\.yaml:{line}:\d+: lecture\.language: lecturegen has no built-in words for 'ar', so 17 words it adds "
         r"around the content will be English \(figure, continued, contents, skip_to_text, \.\.\.\); "
         r"translate them in theme\.labels \(the README lists their names\)", result.output), result.output
+    # A lecture that draws no figure is not told about the figures' words (tests/figures/test_figure_languages.py).
+    assert "draws into the figures" not in result.output
     # Translated in theme.labels, nothing is left to warn about.
     translated = {word.name: "ع {number} {title}" for word in fields(InterfaceWords) if word.name != "caption_separator"}
     (tmp_path / "lecture.yaml").write_text(german(language="ar", theme=theme_labels(**translated)), encoding="utf-8")

@@ -91,7 +91,8 @@ def batched_vs_loop(params: DepthSweepParams, depths, device: str, loop: bool, r
     on a shared machine other work only ever adds time, and it comes and goes within a run.
     """
     data = tensors(device)
-    members = [Member(a, i, s) for a in params.activations for i in params.inits for s in params.seeds]
+    members = [Member(a, i, s, lr=lr) for a in params.activations for i in params.inits for lr in params.lrs
+               for s in params.seeds]
     engines = {"batched_s": lambda config: train_ensemble(members, config, *data)}
     if device == "cuda":
         engines["eager_s"] = lambda config: train_ensemble(members, config, *data, cuda_graphs=False)
@@ -100,7 +101,7 @@ def batched_vs_loop(params: DepthSweepParams, depths, device: str, loop: bool, r
     times = {"batched_s": 0.0, "loop_s": None, "eager_s": None} | {name: 0.0 for name in engines}
     for depth in depths:
         config = TrainConfig(depth=depth, width=params.width, epochs=params.epochs, batch_size=params.batch_size,
-                             lr=params.lr, momentum=params.momentum, grad_norm_epochs=(0,))
+                             lr=params.lrs[0], momentum=params.momentum, grad_norm_epochs=(0,))
         best = dict.fromkeys(engines, math.inf)
         for _ in range(repeats):
             for name, train in engines.items():

@@ -22,7 +22,8 @@ from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
 from generator.demos.data import default_data_dir
-from generator.demos.execution import DemoJob, package_versions, plan_jobs, resolve_device, run_job, where_it_failed
+from generator.demos.execution import (DemoJob, package_versions, plan_jobs, resolve_device, run_job, stop_on_signal,
+                                       where_it_failed)
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords
 from generator.interface_words import figure_words
@@ -151,8 +152,8 @@ class _DemoRunner:
         device = self.device
         key = job.key(device, self.data_dir)
         self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
-        with self.reporter.demo_progress(job.name) as progress:
-            result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir))
+        with self.reporter.demo_progress(job.name) as progress, stop_on_signal(self.reporter.warn) as stop:
+            result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir), stop=stop)
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
         return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)

@@ -60,6 +60,31 @@ class Split:
         return images.reshape(len(images), -1)
 
 
+@dataclass(frozen=True)
+class HeldOut:
+    """A split whose training images are divided once more: ``fit`` to train on, ``validation`` to choose with.
+
+    Hyper-parameters (a learning rate) chosen on the validation images never saw the test images, so
+    the test accuracy at the chosen setting is still an honest estimate.
+    """
+
+    fit: Split  # the same test images; fewer training images
+    validation_images: np.ndarray
+    validation_labels: np.ndarray
+
+
+def hold_out(split: Split, fraction: float, split_seed: int = 0) -> HeldOut:
+    """Carve a stratified, seeded ``fraction`` of ``split``'s training images off as a validation set."""
+    from sklearn.model_selection import train_test_split
+
+    fit_x, val_x, fit_y, val_y = train_test_split(
+        split.train_images, split.train_labels, test_size=fraction, random_state=split_seed,
+        stratify=split.train_labels,
+    )
+    fit = Split(fit_x, fit_y, split.test_images, split.test_labels, classes=split.classes, name=split.name)
+    return HeldOut(fit, val_x, val_y)
+
+
 @lru_cache(maxsize=4)
 def digits(test_fraction: float = 0.25, split_seed: int = 0) -> Split:
     from sklearn.datasets import load_digits

@@ -43,6 +43,7 @@ class Member:
     init: str
     seed: int
     weight_scale: float = 1.0  # multiplies the initial weights (the exploding-gradient demo)
+    lr: float | None = None  # its own learning rate (a rate grid); None: the config's
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class History:
     test_accuracy: np.ndarray  # (members, epochs)
     final_train_accuracy: np.ndarray  # (members,)
     final_test_accuracy: np.ndarray  # (members,)
+    final_validation_accuracy: np.ndarray  # (members,); NaN if no validation set was given
     grad_norms: np.ndarray  # (members, len(grad_norm_epochs), depth + 1); layer 0 is nearest the input
     diverged_epoch: np.ndarray  # (members,); -1 if the member never diverged
 
@@ -99,6 +101,10 @@ def init_layer(member: Member, fan_in: int, fan_out: int, generator: torch.Gener
 def init_member(member: Member, sizes: Sequence[tuple[int, int]]) -> list[tuple[torch.Tensor, torch.Tensor]]:
     generator = torch.Generator().manual_seed(member.seed)
     return [init_layer(member, fan_in, fan_out, generator) for fan_in, fan_out in sizes]
+
+
+def member_rate(member: Member, config: TrainConfig) -> float:
+    return config.lr if member.lr is None else member.lr
 
 
 def batch_order(member: Member, train_size: int, config: TrainConfig) -> torch.Tensor:
@@ -202,11 +208,16 @@ def train_ensemble(
     test_y: torch.Tensor,
     on_epoch: Callable[[int], None] = lambda epoch: None,
     cuda_graphs: bool | None = None,
+    validation: tuple[torch.Tensor, torch.Tensor] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> History:
     """Train every member with SGD + momentum on the same budget; inputs are flat and on the device.
 
-    ``cuda_graphs``: record the training step once and replay it (see
-    :mod:`generator.demos.cuda_graphs`); by default, on CUDA.
+    Each member steps at its own learning rate (``Member.lr``, else ``config.lr``). ``validation``:
+    held-out training images, scored after the last epoch, on which a rate may be chosen without
+    looking at the test set. ``cuda_graphs``: record the training step once and replay it (see
+    :mod:`generator.demos.cuda_graphs`); by default, on CUDA. ``should_stop``: checked after each
+    epoch; when it says so, training ends early (the caller discards the history).
     """
     device = train_x.device
     graphed = graphs_wanted(device, cuda_graphs)
@@ -214,8 +225,12 @@ def train_ensemble(
     model = StackedMLP(members, sizes, str(device))
     count = len(members)
     orders = torch.stack([batch_order(member, len(train_x), config) for member in members]).to(device)
+    # SGD with momentum is linear in the gradient: stepping at rate 1 on gradients scaled by each member's
+    # rate moves every member exactly as SGD at its own rate would. A retired member's factor is 0.
+    rates = torch.tensor([member_rate(member, config) for member in members], device=device)
+    step_scale = rates.clone().view(-1, 1, 1)
     # foreach: one fused update over all stacked tensors instead of a loop of small ops per tensor.
-    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, foreach=True)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0, momentum=config.momentum, foreach=True)
     probe_x, probe_y = train_x[: config.probe_size], train_y[: config.probe_size]
 
     alive = torch.ones(count, dtype=torch.bool, device=device)
@@ -230,9 +245,6 @@ def train_ensemble(
             grad_norms[:, config.grad_norm_epochs.index(epoch)] = norms.cpu().numpy()
 
     record_grad_norms(0)
-    # Known on the host, updated once per epoch: testing ``alive`` itself every step would make the
-    # CPU wait for the GPU at each step instead of queueing work ahead.
-    everyone_alive = True
     # Updated in place, never rebound: a recorded step keeps reading and adding to these very tensors.
     epoch_loss = torch.zeros(count, device=device)
 
@@ -240,9 +252,8 @@ def train_ensemble(
         losses = per_member_loss(model.forward(batch_x), batch_y)
         optimizer.zero_grad()
         losses.sum().backward()
-        # A recording is made once, so it always holds the freeze (a no-op while every member lives).
-        if graphed or not everyone_alive:
-            _freeze(model, alive)
+        for parameter in model.parameters():
+            parameter.grad.mul_(step_scale)
         optimizer.step()
         epoch_loss.add_(losses.detach())
 
@@ -257,28 +268,28 @@ def train_ensemble(
             step(epoch_x[index], epoch_y[index])
         epoch_loss /= steps
         _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch)
-        everyone_alive = bool((diverged_epoch < 0).all())
+        # In place: a recorded step reads this very tensor.
+        step_scale.copy_((rates * alive).view(-1, 1, 1))
         train_loss[:, epoch] = torch.where(alive, epoch_loss, torch.nan).cpu().numpy()
         test_accuracy[:, epoch] = torch.where(alive, accuracy(model, test_x, test_y), torch.nan).cpu().numpy()
         record_grad_norms(epoch + 1)
         on_epoch(epoch + 1)
+        if should_stop():
+            break
 
     final_train = torch.where(alive, accuracy(model, train_x, train_y), torch.nan).cpu().numpy()
+    final_validation = np.full(count, np.nan)
+    if validation is not None:
+        final_validation = torch.where(alive, accuracy(model, *validation), torch.nan).cpu().numpy()
     return History(
         train_loss=train_loss,
         test_accuracy=test_accuracy,
         final_train_accuracy=final_train,
         final_test_accuracy=test_accuracy[:, -1].copy(),
+        final_validation_accuracy=final_validation,
         grad_norms=grad_norms,
         diverged_epoch=diverged_epoch,
     )
-
-
-def _freeze(model: StackedMLP, alive: torch.Tensor) -> None:
-    # A retired member gets no gradient, so SGD leaves its zeroed weights alone. masked_fill with a
-    # broadcast mask, not boolean indexing: indexing has to count the rows first, a GPU round trip.
-    for parameter in model.parameters():
-        parameter.grad.masked_fill_(~alive.view(-1, *[1] * (parameter.dim() - 1)), 0.0)
 
 
 def _retire_diverged(model, optimizer, alive, epoch_loss, diverged_epoch, epoch) -> None:
@@ -317,7 +328,7 @@ def train_reference(
     layers = [(w.to(train_x.device).requires_grad_(True), b.to(train_x.device).requires_grad_(True))
               for w, b in init_member(member, sizes)]
     parameters = [tensor for layer in layers for tensor in layer]
-    optimizer = torch.optim.SGD(parameters, lr=config.lr, momentum=config.momentum)
+    optimizer = torch.optim.SGD(parameters, lr=member_rate(member, config), momentum=config.momentum)
     order = batch_order(member, len(train_x), config).to(train_x.device)
     function = ACTIVATIONS[member.activation]
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 import inspect
 import os
 import platform
+import signal
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -109,12 +113,66 @@ def seed_everything(seed: int, deterministic: bool) -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "") -> tuple[DemoResult, dict[str, Any]]:
-    """Run one demo; return its result and provenance. Errors name the demo."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def stop_on_signal(notify: Callable[[str], None]) -> Iterator[threading.Event]:
+    """While a demo trains, the first Ctrl-C (or SIGTERM) asks it to stop; the second stops it at once.
+
+    The event it yields is what ``RunContext.should_stop()`` reads: a demo that checks it between
+    epochs ends at a clean point instead of in the middle of an update. When the block ends, a
+    requested stop is carried out as the signal's usual handler would (Ctrl-C: KeyboardInterrupt),
+    so nothing the stopped demo returned is kept or cached. Outside the main thread, where Python
+    delivers no signals, the event is simply never set.
+    """
+    requested = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield requested
+        return
+    received: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+
+    def ask_to_stop(signum, frame):
+        if requested.is_set():
+            _usual_handling(previous[signum], signum, frame)
+            return
+        received.append(signum)
+        requested.set()
+        notify("stopping at the demo's next check; press Ctrl-C again to stop at once")
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, ask_to_stop)
+    try:
+        yield requested
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        _usual_handling(previous[received[0]], received[0], None)
+
+
+def _usual_handling(handler, signum: int, frame) -> None:
+    """Do what ``handler`` (as signal.getsignal gave it) does for ``signum``."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+
+def run_job(job: DemoJob, device: str, progress: Progress, data_dir: str = "",
+            stop: threading.Event | None = None) -> tuple[DemoResult, dict[str, Any]]:
+    """Run one demo; return its result and provenance. Errors name the demo.
+
+    ``stop``: once set, ``ctx.should_stop()`` says so, and the run may end early.
+    """
     import torch
 
     seed_everything(job.seed, deterministic=True)
-    context = RunContext(device=device, seed=job.seed, deterministic=True, progress=progress, data_dir=data_dir)
+    context = RunContext(device=device, seed=job.seed, deterministic=True, progress=progress, data_dir=data_dir,
+                         should_stop=stop.is_set if stop is not None else (lambda: False))
     started = time.perf_counter()
     try:
         result = job.kind.run(job.params, context)

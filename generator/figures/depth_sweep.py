@@ -108,12 +108,18 @@ class GradientNormsDisplay:
 
 @dataclass
 class AccuracyVsDepthDisplay:
+    """Accuracy against depth at each network's chosen learning rate; how much the rate mattered, shaded."""
+
     depths: list[int]
     activations: list[str]
     inits: list[str]
-    mean: np.ndarray  # (A, I, D)
-    low: np.ndarray
+    mean: np.ndarray  # (A, I, D): mean over seeds at the chosen rate
+    low: np.ndarray  # (A, I, D): lowest seed at the chosen rate
     high: np.ndarray
+    rate_low: np.ndarray  # (A, I, D): the worst rate of the grid (mean over seeds)
+    rate_high: np.ndarray  # the best rate of the grid, on the test images
+    rates: list[float]
+    seeds: int
     chance: float
     words: FigureWords = FIGURE_ENGLISH
 
@@ -121,17 +127,26 @@ class AccuracyVsDepthDisplay:
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> AccuracyVsDepthDisplay:
         values = result.values
         accuracy = result.arrays["test_acc"]  # (A, I, D, S)
+        per_rate = nan_mean(result.arrays["test_acc_by_lr"], axis=4)  # (A, I, D, L)
         return cls(list(values["depths"]), values["activations"], values["inits"], nan_mean(accuracy, axis=3),
                    nan_extreme(accuracy, axis=3, largest=False), nan_extreme(accuracy, axis=3, largest=True),
-                   values["chance"], words)
+                   nan_extreme(per_rate, axis=3, largest=False), nan_extreme(per_rate, axis=3, largest=True),
+                   list(values["lrs"]), int(values["seeds"]), values["chance"], words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        _plot_each(ax, self.depths, self.mean * 100, self.activations, self.inits, self.words, marker="o", markersize=5)
         for a, activation in enumerate(self.activations):
-            for i in range(len(self.inits)):
-                ax.fill_between(self.depths, self.low[a, i] * 100, self.high[a, i] * 100,
-                                color=ACTIVATION_COLOURS.get(activation), alpha=0.12, lw=0)
+            colour = ACTIVATION_COLOURS.get(activation)
+            for i, init in enumerate(self.inits):
+                if len(self.rates) > 1:
+                    ax.fill_between(self.depths, self.rate_low[a, i] * 100, self.rate_high[a, i] * 100,
+                                    color=colour, alpha=0.08, lw=0)
+                ax.plot(self.depths, self.mean[a, i] * 100, color=colour, ls=INIT_LINESTYLES.get(init, "-"), marker="o",
+                        markersize=5, label=_label(activation, init, self.words))
+                # Bars from the lowest to the highest seed at the chosen rate.
+                spread = np.stack([self.mean[a, i] - self.low[a, i], self.high[a, i] - self.mean[a, i]])
+                ax.errorbar(self.depths, self.mean[a, i] * 100, yerr=np.abs(spread) * 100, fmt="none", ecolor=colour,
+                            capsize=3, elinewidth=1.2)
         ax.axhline(self.chance * 100, color=NEUTRAL, ls="--", lw=1.5)
         ax.annotate(self.words.chance, xy=(self.depths[0], self.chance * 100), xytext=(0, 4), textcoords="offset points",
                     color=NEUTRAL)
@@ -142,6 +157,9 @@ class AccuracyVsDepthDisplay:
         ax.set_xlabel(self.words.hidden_layers_axis)
         ax.set_ylabel(self.words.test_accuracy_axis)
         _legends(ax, self.activations, self.inits, self.words)
+        if len(self.rates) > 1:
+            ax.set_title(self.words.say("best_rate_title", rates=", ".join(f"{rate:g}" for rate in self.rates)),
+                         loc="left")
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -157,8 +175,13 @@ class AccuracyVsDepthDisplay:
                     parts.append(f"{_label(activation, init)} is near chance at every depth")
                 else:
                     parts.append(f"{_label(activation, init)} falls to chance from depth {failing[0]}")
-        return (f"Line chart of test accuracy against depth ({', '.join(map(str, self.depths))} hidden layers): "
-                + "; ".join(parts) + f". Chance is {self.chance:.0%}.")
+        rates = ""
+        if len(self.rates) > 1:
+            rates = (f" Each network is shown at the learning rate, of {', '.join(f'{rate:g}' for rate in self.rates)}, "
+                     "that scored best on held-out validation images; a shaded band spans the accuracy at every rate.")
+        return (f"Line chart of test accuracy against depth ({', '.join(map(str, self.depths))} hidden layers), "
+                f"mean over {self.seeds} seed{'s' if self.seeds != 1 else ''} with bars from the lowest to the highest seed: "
+                + "; ".join(parts) + f". Chance is {self.chance:.0%}." + rates)
 
 
 @dataclass

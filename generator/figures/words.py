@@ -60,6 +60,10 @@ class FigureWords:
     xavier_init: str = _word("Xavier", "Name of the Xavier (Glorot) initialisation in legends.")
     he_init: str = _word("He", "Name of the He (Kaiming) initialisation in legends.")
     chance: str = _word("chance", "Label of the chance line in accuracy charts.")
+    best_rate_title: str = _word(
+        "at each network's best learning rate of {rates}; shaded: every rate",
+        "Title of accuracy against depth when a rate grid was swept; {rates} lists the rates.",
+    )
     guessing: str = _word("guessing (ln 10)", "Label of the loss of uniform guessing in the exploding-gradients loss chart.")
     weight_scale: str = _word("{scale}\u00d7 the stable scale", "A weight scale's series name; {scale} is the factor.")
     diverged_note: str = _word(
@@ -103,6 +107,7 @@ FIGURE_ENGLISH = FigureWords()
 FIGURE_PLACEHOLDERS = {
     "layer_axis": "{output}",
     "hidden_layers_title": "{depth}",
+    "best_rate_title": "{rates}",
     "after_epoch": "{epoch}",
     "weight_scale": "{scale}",
     "diverged_note": "{epoch}",

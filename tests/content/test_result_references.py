@@ -21,7 +21,7 @@ demos:
     params: {{depths: [1, 2], seeds: [0], epochs: 1, width: 8, activations: [relu], inits: [he]}}
   explode:
     kind: exploding_gradients
-    params: {{scales: [0.5, 3.0], depth: 6, width: 16, epochs: 2, lr: 0.5}}
+    params: {{scales: [0.5, 3.0], depth: 6, width: 16, epochs: 2, lrs: [0.5]}}
 profiles:
   deeper:
     sweep: {{depths: [1, 2, 16]}}

@@ -68,3 +68,24 @@ def test_scaled_weights_make_the_backpropagated_signal_grow_geometrically(data):
     norms = layer_gradient_norms(model, train_x[:256], train_y[:256], wrt="activations").numpy()
     growth = norms[:, 0] / norms[:, -1]
     assert growth[0] < 1e-2 and 0.2 < growth[1] < 5 and growth[2] > 1e2
+
+
+def test_members_at_their_own_learning_rates_each_follow_the_reference_at_that_rate(data):
+    members = [Member("tanh", "xavier", 1, lr=rate) for rate in (0.005, 0.02, 0.08)]
+    history = train_ensemble(members, CONFIG, *data)
+    for index, member in enumerate(members):
+        loss, _ = train_reference(member, CONFIG, *data)
+        np.testing.assert_allclose(history.train_loss[index], loss, rtol=1e-4)
+    # The rates do differ in effect: a larger step got further in three epochs.
+    assert history.train_loss[0, -1] > history.train_loss[2, -1]
+
+
+def test_validation_images_are_scored_after_the_last_epoch(data):
+    train_x, train_y, test_x, test_y = data
+    validation = (train_x[:300], train_y[:300])
+    history = train_ensemble(MEMBERS, CONFIG, *data, validation=validation)
+    assert np.all((history.final_validation_accuracy >= 0) & (history.final_validation_accuracy <= 1))
+    # Scoring the test images as "validation" gives exactly the final test accuracy: the same model, scored once.
+    again = train_ensemble(MEMBERS, CONFIG, *data, validation=(test_x, test_y))
+    np.testing.assert_array_equal(again.final_validation_accuracy, again.final_test_accuracy)
+    assert np.isnan(train_ensemble(MEMBERS, CONFIG, *data).final_validation_accuracy).all()

@@ -140,10 +140,11 @@ def test_the_cnn_trains_on_the_supplied_files(files):
 def test_the_depth_sweep_and_exploding_gradients_train_on_the_supplied_files(files):
     context = RunContext(device="cpu", seed=0, data_dir=str(files.roots["unpacked"]))
     sweep = run_sweep(
-        DepthSweepParams(dataset="mnist", activations=["relu"], inits=["he"], depths=[2], seeds=[0], width=8, epochs=1),
+        DepthSweepParams(dataset="mnist", activations=["relu"], inits=["he"], depths=[2], seeds=[0], width=8, epochs=1,
+                         lrs=[0.01]),
         context,
     )
-    assert sweep.values["train_images"] == TRAIN_COUNT
+    assert sweep.values["train_images"] + sweep.values["validation_images"] == TRAIN_COUNT
     assert sweep.values["test_images"] == TEST_COUNT
     assert 0.0 <= sweep.values["test_acc"]["relu"]["he"]["2"] <= 1.0
     exploding = run_exploding(ExplodingParams(dataset="mnist", scales=[1.0], depth=2, width=8, epochs=1), context)

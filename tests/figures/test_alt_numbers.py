@@ -34,7 +34,10 @@ def test_exploding_gradients_alt_text_lists_each_scale_with_its_factor():
 
 def test_a_network_at_chance_at_every_depth_is_said_to_be_so():
     mean = np.array([[[0.1, 0.1]], [[0.95, 0.93]]])  # (activations, inits, depths)
-    display = AccuracyVsDepthDisplay([8, 16], ["sigmoid", "relu"], ["default"], mean, mean, mean, chance=0.1)
+    display = AccuracyVsDepthDisplay([8, 16], ["sigmoid", "relu"], ["default"], mean, mean, mean, mean, mean,
+                                     rates=[0.01, 0.1], seeds=3, chance=0.1)
     text = display.alt_text()
     assert "sigmoid (default init) is near chance at every depth" in text
     assert "ReLU (default init) stays at or above 93% up to depth 16" in text
+    assert "mean over 3 seeds" in text
+    assert "the learning rate, of 0.01, 0.1, that scored best on held-out validation images" in text

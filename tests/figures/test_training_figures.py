@@ -34,7 +34,7 @@ def sweep():
 
 @pytest.fixture(scope="module")
 def exploding():
-    return run_exploding(ExplodingParams(scales=[0.5, 1.0, 3.0], depth=6, width=16, epochs=2, lr=0.5), CPU)
+    return run_exploding(ExplodingParams(scales=[0.5, 1.0, 3.0], depth=6, width=16, epochs=2, lrs=[0.5]), CPU)
 
 
 @pytest.fixture(scope="module")

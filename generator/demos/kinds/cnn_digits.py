@@ -117,6 +117,8 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
             "seeds": len(params.seeds),
             "cnn_test_acc": float(np.mean(cnn_acc[:, -1])),
             "dense_test_acc": float(np.mean(dense_acc[:, -1])),
+            "cnn_test_acc_range": {"low": float(cnn_acc[:, -1].min()), "high": float(cnn_acc[:, -1].max())},
+            "dense_test_acc_range": {"low": float(dense_acc[:, -1].min()), "high": float(dense_acc[:, -1].max())},
             "cnn_params": count_parameters(first_cnn),
             "dense_params": count_parameters(denses[0]),
             "dense_hidden": hidden,
@@ -144,6 +146,11 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
 
 ONE_SEED = "the first seed's CNN (seed confusion_seed)"
 
+SEED_RANGE = Record({
+    "low": Result(Fraction(), "The lowest seed's value."),
+    "high": Result(Fraction(), "The highest seed's value."),
+})
+
 RESULTS = {
     "dataset": Result(Text(), "The data trained on: digits (8x8, scikit-learn) or mnist (28x28)."),
     "side": Result(Integer(), "Image height and width in pixels."),
@@ -154,6 +161,8 @@ RESULTS = {
     "seeds": Result(Integer(), "How many seeds each network was trained with."),
     "cnn_test_acc": Result(Fraction(), "CNN's final test accuracy, mean over seeds."),
     "dense_test_acc": Result(Fraction(), "Dense network's final test accuracy, mean over seeds."),
+    "cnn_test_acc_range": Result(SEED_RANGE, "The CNN's lowest and highest final test accuracy over the seeds."),
+    "dense_test_acc_range": Result(SEED_RANGE, "The dense network's lowest and highest final test accuracy over the seeds."),
     "cnn_params": Result(Integer(), "Parameters of the CNN."),
     "dense_params": Result(Integer(), "Parameters of the dense network (its width is chosen to match the CNN)."),
     "dense_hidden": Result(Integer(), "Hidden units of the dense network."),

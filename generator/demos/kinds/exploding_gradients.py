@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.demos.rate_grid import rate_key
 from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
-from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Result, Text
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Record, Result, Text
 from generator.wording import count as counted
 
 
@@ -32,7 +32,7 @@ class ExplodingParams(BaseModel):
     init: Literal["default", "xavier", "he"] = Field("he", description="The initialisation the scales multiply.")
     depth: int = Field(16, ge=1, le=128, description="Hidden layers.")
     width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
-    seeds: DistinctSeeds = Field(default_factory=lambda: [0], min_length=1, description="Seeds per scale.")
+    seeds: DistinctSeeds = Field(default_factory=lambda: [0, 1], min_length=1, description="Seeds per scale.")
     epochs: int = Field(20, ge=1, le=1000, description="Training epochs (the depth sweep's budget).")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     # Lower than the depth sweep's grid: a blown-up gradient is the one a smaller step might still tame.
@@ -105,7 +105,8 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
     diverged_by_lr = history.diverged_epoch.reshape(grid)
     chosen = chosen[0, 0]
 
-    growth, per_layer, accuracy, divergences, chosen_lr, accuracy_by_lr, divergences_by_lr = ({} for _ in range(7))
+    growth, per_layer, accuracy, accuracy_range, divergences, chosen_lr, accuracy_by_lr, divergences_by_lr = (
+        {} for _ in range(8))
     for k, scale in enumerate(params.scales):
         key = scale_key(scale)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -114,6 +115,8 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
         growth[key] = float(np.exp(np.log(finite).mean())) if finite.size else None
         per_layer[key] = float(growth[key] ** (1 / params.depth)) if growth[key] else None
         accuracy[key] = _mean(test_acc[k])
+        finite = test_acc[k][np.isfinite(test_acc[k])]
+        accuracy_range[key] = {"low": float(finite.min()), "high": float(finite.max())} if finite.size else None
         divergences[key] = int((diverged[k] >= 0).sum())
         chosen_lr[key] = float(params.lrs[chosen[k]])
         accuracy_by_lr[key] = {rate_key(lr): _mean(test_acc_by_lr[k, r]) for r, lr in enumerate(params.lrs)}
@@ -134,6 +137,7 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
             "per_layer_factor": per_layer,
             "chosen_lr": chosen_lr,
             "test_acc": accuracy,
+            "test_acc_range": accuracy_range,
             "diverged": divergences,
             "test_acc_by_lr": accuracy_by_lr,
             "diverged_by_lr": divergences_by_lr,
@@ -188,6 +192,10 @@ RESULTS = {
                                "growth to the power 1/depth: what each layer multiplies the gradient by."),
     "test_acc": Result(_per_scale(Optional(Fraction(), EVERY_SEED_DIVERGED)),
                        f"Final test accuracy {AT_CHOSEN}, mean over the seeds that did not diverge."),
+    "test_acc_range": Result(_per_scale(Optional(Record({
+        "low": Result(Fraction(), "The lowest seed's test accuracy."),
+        "high": Result(Fraction(), "The highest seed's test accuracy."),
+    }), EVERY_SEED_DIVERGED)), f"Lowest and highest test accuracy over the seeds {AT_CHOSEN}."),
     "diverged": Result(_per_scale(Integer()), f"How many seeds at that scale diverged (loss not finite), {AT_CHOSEN}."),
     "test_acc_by_lr": Result(_per_scale(_per_rate(Optional(Fraction(), EVERY_SEED_DIVERGED))),
                              "Final test accuracy at every rate, mean over the seeds that did not diverge."),

@@ -148,8 +148,9 @@ def stop_on_signal(notify: Callable[[str], None]) -> Iterator[threading.Event]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    if received:
-        _usual_handling(previous[received[0]], received[0], None)
+        if received:
+            # Also when the stopped run raised (it may have returned half a result): the stop is what happened.
+            _usual_handling(previous[received[0]], received[0], None)
 
 
 def _usual_handling(handler, signum: int, frame) -> None:

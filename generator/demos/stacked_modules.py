@@ -84,11 +84,13 @@ def train_stacked(
     data: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor],
     on_epoch: Callable[[], None] = lambda: None,
     cuda_graphs: bool | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[StackedModules, np.ndarray, np.ndarray]:
     """Adam on cross-entropy for every member at once: (model, train loss, test accuracy), (members, epochs).
 
     ``cuda_graphs``: record the training step once and replay it (see
-    :mod:`generator.demos.cuda_graphs`); by default, on CUDA.
+    :mod:`generator.demos.cuda_graphs`); by default, on CUDA. ``should_stop``: checked after each
+    epoch; when it says so, training ends early (the caller discards what it returns).
     """
     train_x, train_y, test_x, test_y = data
     graphed = graphs_wanted(train_x.device, cuda_graphs)
@@ -120,6 +122,8 @@ def train_stacked(
         losses[:, epoch] = (total / len(order)).cpu().numpy()
         accuracies[:, epoch] = (model.predict(test_x) == test_y).float().mean(dim=1).cpu().numpy()
         on_epoch()
+        if should_stop():
+            break
     return model, losses, accuracies
 
 

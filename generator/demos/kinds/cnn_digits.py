@@ -90,8 +90,12 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
     # Each seed's two networks see the same batches: both draw them from a generator seeded alike.
     budget = TrainBudget(epochs=params.epochs, batch_size=params.batch_size, lr=params.lr)
     batch_seeds = [ctx.seed + seed for seed in params.seeds]
-    cnn_model, cnn_loss, cnn_acc = train_stacked(cnns, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
-    _, dense_loss, dense_acc = train_stacked(denses, batch_seeds, budget, data, on_epoch=ctx.progress.advance)
+    cnn_model, cnn_loss, cnn_acc = train_stacked(cnns, batch_seeds, budget, data, on_epoch=ctx.progress.advance,
+                                                 should_stop=ctx.should_stop)
+    if ctx.should_stop():
+        return DemoResult(values={}, arrays={})  # the build throws a stopped run's result away
+    _, dense_loss, dense_acc = train_stacked(denses, batch_seeds, budget, data, on_epoch=ctx.progress.advance,
+                                             should_stop=ctx.should_stop)
 
     # One network is looked at closely (its filters, feature maps and confusion matrix): the first seed's.
     # Stacking copied the parameters out, so the module still holds its initial weights: load the trained ones.

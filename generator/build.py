@@ -20,7 +20,7 @@ from generator import __version__
 from generator.cache import Cache, CachedResult, cache_falls_back_to_temporary_folder, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
-from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset
+from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset, Theme
 from generator.demos.data import default_data_dir
 from generator.demos.execution import (DemoJob, package_versions, plan_jobs, resolve_device, run_job, stop_on_signal,
                                        where_it_failed)
@@ -36,7 +36,8 @@ from generator.render.formats import (
     produced_by,
     render_formats,
 )
-from generator.resolve import cited_charts, cited_figures, resolve_deck
+from generator.figure_boxes import boxes_to_draw
+from generator.resolve import cited_charts, deck_theme, resolve_deck
 from generator.writer import check_output_dir, write_outputs
 
 # Device types a cached result may come from when the user lets us choose.
@@ -176,26 +177,32 @@ def draw_figures(
     results: dict[str, tuple[CachedResult, DemoRecord]],
     cache: Cache,
     words: FigureWords,
+    theme: Theme,
 ) -> dict[str, FigureAsset]:
+    """Each figure the slides show, drawn for every box it is shown in (figure_boxes.py): the first
+    slide's drawing, with the others (other slides' boxes, the report's column) in its ``others``."""
     from generator.figures.drawing import draw_figure, figure_code_hash
 
     figures = {}
-    for name in cited_figures(loaded):
+    for name, boxes in boxes_to_draw(loaded.lecture, theme).items():
         demo, figure = name.split(".", 1)
         job = jobs[demo]
         cached, record = results[demo]
-        key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind),
-                           "words": asdict(words)})
-        asset = cache.get_figure(key, name)
-        if asset is None:
-            try:
-                asset = draw_figure(job.kind, figure, demo, cached.result, words)
-            except Exception as error:  # noqa: BLE001 - a Display is the kind's code: say which figure failed, where
-                display = job.kind.figure(figure).display_class()
-                raise BuildError(f"{where_it_failed(error, display)}figure {name!r} (demo kind {job.kind.name!r}) "
-                                 f"failed to draw: {type(error).__name__}: {error}") from error
-            cache.put_figure(key, asset)
-        figures[name] = asset
+        drawings = []
+        for box in boxes:
+            key = content_key({"result": record.key, "figure": figure, "code": figure_code_hash(job.kind),
+                               "words": asdict(words), "box": asdict(box)})
+            asset = cache.get_figure(key, name)
+            if asset is None:
+                try:
+                    asset = draw_figure(job.kind, figure, demo, cached.result, words, box)
+                except Exception as error:  # noqa: BLE001 - a Display is the kind's code: say which figure failed, where
+                    display = job.kind.figure(figure).display_class()
+                    raise BuildError(f"{where_it_failed(error, display)}figure {name!r} (demo kind {job.kind.name!r}) "
+                                     f"failed to draw: {type(error).__name__}: {error}") from error
+                cache.put_figure(key, asset)
+            drawings.append(replace(asset, box=box))
+        figures[name] = replace(drawings[0], others=tuple(drawings[1:]))
     return figures
 
 
@@ -270,7 +277,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     lap("demos")
 
     words = figure_words(loaded.lecture.lecture.language, loaded.lecture.theme.labels)
-    figures = draw_figures(loaded, jobs, results, cache, words)
+    figures = draw_figures(loaded, jobs, results, cache, words, deck_theme(loaded))
     charts = chart_specs(loaded, jobs, results, words)
     lap("figures")
 

@@ -9,7 +9,7 @@ cannot change what the other one sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from generator.errors import Location
@@ -52,8 +52,18 @@ class Bullets:
 
 
 @dataclass(frozen=True)
+class FigureBox:
+    """The box a figure fills, by physical size: a figure is drawn at this size, so its text in
+    points is its size at slide scale (generator/figure_boxes.py computes the boxes)."""
+
+    name: str  # what the box is: "full" (a figure slide), "beside" (next to bullets), "report"
+    width_in: float
+    height_in: float
+
+
+@dataclass(frozen=True)
 class FigureAsset:
-    """A drawn figure: the same picture as PNG (PowerPoint) and SVG (HTML)."""
+    """A drawn figure: the same picture as PNG (PowerPoint) and SVG (HTML), drawn for one box."""
 
     name: str  # "<demo>.<figure>", e.g. "act.derivatives"
     png: bytes
@@ -64,13 +74,27 @@ class FigureAsset:
     # The language of the figure's own words (axis titles, legends) and of its alt text: lecturegen
     # writes them in English whatever the lecture's language, and the HTML says so for screen readers.
     language: str = "en"
+    box: FigureBox | None = None  # the box it was drawn for; None: drawn at the default size
+    # The same figure drawn for the other boxes it is shown in (the build draws one per box).
+    others: tuple[FigureAsset, ...] = ()
 
     @property
     def file_stem(self) -> str:
         return self.name.replace(".", "-")
 
+    def for_box(self, box: FigureBox | None) -> FigureAsset:
+        """The drawing made for ``box``; this one when there is none for it (a figure drawn once)."""
+        for drawing in (self, *self.others):
+            if drawing.box == box:
+                return replace(drawing, others=())
+        return replace(self, others=())
 
-LineStyle = Literal["solid", "dashed", "dotted"]
+
+LineStyle = Literal["solid", "dashed", "dotted", "dashdot"]
+MarkerShape = Literal["circle", "square", "triangle", "diamond", "x", "star", "plus"]
+# The order in which a chart gives series of different colours their markers when they name none:
+# the figures' own order (generator/figures/style.MARKERS), so a chart's marks match its figure's.
+MARKER_ORDER: tuple[MarkerShape, ...] = ("circle", "square", "triangle", "diamond", "x", "star", "plus")
 
 
 @dataclass(frozen=True)
@@ -81,7 +105,10 @@ class ChartSeries:
     values: tuple[float | None, ...]  # one per category; None where there is no number (a diverged run)
     colour: str  # "#RRGGBB"
     line_style: LineStyle = "solid"
+    # Whether the figure marks each point. A chart still draws markers on a series whose line style
+    # alone would not tell it from another one: series are never told apart by colour alone.
     markers: bool = True
+    marker: MarkerShape | None = None  # None: one shape per colour, in MARKER_ORDER
     point_colours: tuple[str, ...] = ()  # bars coloured one by one, as the figure colours them
     # A spread around each value (the range over seeds), drawn as error bars; empty for none.
     low: tuple[float | None, ...] = ()
@@ -111,6 +138,8 @@ class Figure:
     number: int  # figure numbers run through the whole lecture: "Figure 3"
     caption: Inline
     chart: ChartSpec | None = None  # set when the slide asks for `chart: native`
+    # The same figure drawn for the report's column; None: the report shows ``asset``.
+    report_asset: FigureAsset | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
 from generator.errors import ContentError, Problem
+from generator.figure_boxes import place_of, report_box, slide_box
 from generator.interface_words import figure_words_left_in_english, interface_words, words_left_in_english
 from generator.slide_blocks import block_kinds, check_value
 from generator.slide_layouts import choose_layout
@@ -37,6 +38,7 @@ class _Resolver:
     figure_count: int = 0
     used_figures: dict[str, d.FigureAsset] = field(default_factory=dict)
     charts: Mapping[str, d.ChartSpec] = field(default_factory=dict)  # for slides with `chart: native`
+    theme: d.Theme | None = None  # the deck's, which gives the slides' figure boxes
 
     def problem(self, path: DocPath, message: str) -> None:
         self.problems.append(Problem(self.loaded.where(path), format_path(path), message))
@@ -77,13 +79,18 @@ class _Resolver:
         self.figure_count += 1
         return self.figure_count
 
-    def figure(self, spec: SlideSpec, path: DocPath) -> d.Figure:
-        asset = self.figures[spec.figure]
+    def figure(self, spec: SlideSpec, path: DocPath, closing: bool) -> d.Figure:
+        drawn = self.figures[spec.figure]
+        asset, report_asset = drawn, None
+        if drawn.others:
+            # Drawn for each box it is shown in: the slide shows the drawing for its place, the report its own.
+            asset = drawn.for_box(slide_box(self.theme, place_of(spec, closing)))
+            report_asset = drawn.for_box(report_box())
         self.used_figures.setdefault(asset.name, asset)
         caption = self.inline(spec.caption, path + ("caption",)) if spec.caption else ()
         # Without a computed chart (a caller that passes none) the slide keeps the picture.
         chart = self.charts.get(spec.figure) if spec.chart == "native" else None
-        return d.Figure(asset=asset, number=self.next_number(), caption=caption, chart=chart)
+        return d.Figure(asset=asset, number=self.next_number(), caption=caption, chart=chart, report_asset=report_asset)
 
     def image(self, spec: SlideSpec, path: DocPath) -> d.Image:
         target = resolve_inside(self.loaded.folder, spec.image)
@@ -136,7 +143,7 @@ class _Resolver:
         if spec.equation:
             blocks.append(d.Equation(tuple(tex.strip() for tex in spec.equation)))
         if spec.figure:
-            blocks.append(self.figure(spec, path))
+            blocks.append(self.figure(spec, path, closing=kind == "closing"))
         if spec.image:
             blocks.append(self.image(spec, path))
         if spec.table:
@@ -210,7 +217,8 @@ def resolve_deck(
     (``cited_charts``) of the slides that ask for them."""
     lecture = loaded.lecture
     meta_spec = lecture.lecture
-    r = _Resolver(loaded, results, figures, charts=charts or {})
+    theme = deck_theme(loaded)
+    r = _Resolver(loaded, results, figures, charts=charts or {}, theme=theme)
 
     def meta_text(name: str) -> str:
         value = getattr(meta_spec, name)
@@ -267,7 +275,7 @@ def resolve_deck(
     numbered = tuple(_with_number(slide, n) for n, slide in enumerate(slides, start=1))
     deck = d.Deck(
         meta=meta,
-        theme=_theme(loaded),
+        theme=theme,
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
@@ -319,7 +327,8 @@ def _template_aspect_warnings(loaded: LoadedLecture, theme: d.Theme) -> list[Pro
     return [Problem(loaded.where(path), format_path(path), message)]
 
 
-def _theme(loaded: LoadedLecture) -> d.Theme:
+def deck_theme(loaded: LoadedLecture) -> d.Theme:
+    """The Deck's theme: the content's, with the template's bytes and typefaces."""
     theme = loaded.lecture.theme
     # Read here so the renderer gets bytes, like images; the loader checked the file.
     template = resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b""

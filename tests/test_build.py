@@ -306,7 +306,7 @@ def test_a_text_edit_reuses_cached_results_and_figures(tmp_path, fresh_cache):
     out = tmp_path / "out"
     assert build(str(TWO_DEMOS), "-o", str(out)).exit_code == 0
     figures_before = sorted(p.name for p in fresh_cache.glob("figures/*/*"))
-    assert len(figures_before) == 2
+    assert len(figures_before) == 4  # two figures, each drawn for its slide's box and the report's
     edited = tmp_path / "edited.yaml"
     edited.write_text(TWO_DEMOS.read_text().replace("The narrow range.", "The narrow range, reworded."))
     assert build(str(edited), "-o", str(out)).exit_code == 0

@@ -14,7 +14,7 @@ import numpy as np
 
 from generator.demos.registry import DemoResult
 from generator.figures.alt_numbers import spoken
-from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, BOUND_COLOUR, new_axes
+from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, ACTIVATION_MARKERS, BOUND_COLOUR, new_axes
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
@@ -52,20 +52,17 @@ class ActivationCurvesDisplay:
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         for name, values in self.curves.items():
-            ax.plot(self.x, values, color=ACTIVATION_COLOURS.get(name), label=_label(name))
+            # A marker every few centimetres tells the curves apart without colour; the curves are dense.
+            ax.plot(self.x, values, color=ACTIVATION_COLOURS.get(name), linestyle="-",
+                    marker=ACTIVATION_MARKERS.get(name), markevery=0.08, label=_label(name))
         ax.set_xlabel(self.words.input_axis)
         ax.set_ylabel(self.words.derivative_axis if self.derivative else self.words.output_axis)
         if self.sigmoid_bound is not None:
-            ax.axhline(self.sigmoid_bound, color=BOUND_COLOUR, linestyle="--", linewidth=2)
-            ax.annotate(
-                self.words.say("sigmoid_bound", bound=f"{self.sigmoid_bound:.2f}"),
-                xy=(self.x[-1], self.sigmoid_bound),
-                xytext=(0, 8),
-                textcoords="offset points",
-                ha="right",
-                color=BOUND_COLOUR,
-            )
-        ax.legend(loc="upper left", frameon=False)
+            # Named in the legend rather than beside the line, where it would cross the curves.
+            ax.axhline(self.sigmoid_bound, color=BOUND_COLOUR, linestyle="--", linewidth=2,
+                       label=self.words.say("sigmoid_bound", bound=f"{self.sigmoid_bound:.2f}"))
+        # Left, where the curves are flat and low; the derivatives' peaks leave its middle free.
+        ax.legend(loc="center left" if self.derivative else "upper left", frameon=False)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -113,7 +110,8 @@ class ChainBoundDisplay:
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         for name, values in self.bounds.items():
-            ax.plot(self.depth, values, color=ACTIVATION_COLOURS.get(name), label=_label(name), marker="o", markersize=4)
+            ax.plot(self.depth, values, color=ACTIVATION_COLOURS.get(name), label=_label(name), linestyle="-",
+                    marker=ACTIVATION_MARKERS.get(name))
         ax.set_yscale("log")
         ax.set_xlabel(self.words.layer_count_axis)
         ax.set_ylabel(self.words.chain_factor_axis)

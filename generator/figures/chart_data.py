@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from matplotlib.colors import to_hex
 
-# matplotlib's line styles as the renderer-neutral names a ChartSeries uses.
-LINE_STYLES = {"-": "solid", "--": "dashed", ":": "dotted"}
+# matplotlib's line styles and markers as the renderer-neutral names a ChartSeries uses.
+LINE_STYLES = {"-": "solid", "--": "dashed", ":": "dotted", "-.": "dashdot"}
+MARKER_SHAPES = {"o": "circle", "s": "square", "^": "triangle", "D": "diamond", "X": "x", "x": "x", "*": "star",
+                 "P": "plus", "+": "plus"}
 
 
 def chart_values(values: Iterable[float]) -> tuple[float | None, ...]:
@@ -26,6 +28,11 @@ def hex_colour(colour) -> str:
 
 def line_style(matplotlib_style: str) -> str:
     return LINE_STYLES.get(matplotlib_style, "solid")
+
+
+def marker_shape(matplotlib_marker: str) -> str | None:
+    """The chart's name for a matplotlib marker; None for one a chart cannot draw (it then picks one)."""
+    return MARKER_SHAPES.get(matplotlib_marker)
 
 
 def category_labels(values: Iterable) -> tuple[str, ...]:

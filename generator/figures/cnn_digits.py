@@ -6,15 +6,24 @@ from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from generator.wording import count as counted
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
-from generator.figures.chart_data import category_labels, chart_values
+from generator.figures.chart_data import category_labels, chart_values, line_style, marker_shape
 from generator.figures.seed_summary import nan_mean
-from generator.figures.style import FIGURE_SIZE_IN, MODEL_COLOURS, new_axes
+from generator.figures.style import (
+    MIN_TEXT_PT,
+    MODEL_COLOURS,
+    MODEL_LINESTYLES,
+    MODEL_MARKERS,
+    SMALLEST_TEXT_PT,
+    figure_size_in,
+    new_axes,
+    new_figure,
+)
+from generator.render.contrast import text_colour_on
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
@@ -43,7 +52,8 @@ class TrainingCurvesDisplay:
         figure, ax = new_axes(ax)
         for name, series in self.accuracy.items():
             epochs = np.arange(1, len(series) + 1)
-            ax.plot(epochs, series * 100, color=MODEL_COLOURS[name], label=_named(name, self.params[name], self.words))
+            ax.plot(epochs, series * 100, color=MODEL_COLOURS[name], linestyle=MODEL_LINESTYLES[name],
+                    marker=MODEL_MARKERS[name], label=_named(name, self.params[name], self.words))
         ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(self.words.test_accuracy_axis)
@@ -57,6 +67,10 @@ class TrainingCurvesDisplay:
         parts = [f"the {_named(name, self.params[name], FIGURE_ENGLISH)} ends at {series[-1]:.1%}"
                  for name, series in self.accuracy.items()]
         return f"Line chart of test accuracy per epoch over {counted(len(self.accuracy['cnn']), 'epoch')}: " + "; ".join(parts) + "."
+
+
+TITLE_ROOM_IN = 0.5  # a panel's title line above its tiles
+MAPS_WIDTH_RATIO = 2.4  # the feature maps' panel against the input digit's
 
 
 def grid_columns(count: int, width: float, height: float) -> int:
@@ -99,15 +113,16 @@ class FiltersDisplay:
     def plot(self, ax=None):
         # One tiled image, like the feature maps: an axes per filter left 512 filters a blank figure
         # (constrained layout gives up) after seconds of drawing.
-        figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
-        width, height = FIGURE_SIZE_IN
+        figure = new_figure()
+        width, height = figure_size_in()
         tiles = figure.add_subplot()
-        tiled = tile(self.filters, grid_columns(len(self.filters), width=width, height=height - 0.5))
+        # Less the title's line above the tiles.
+        tiled = tile(self.filters, grid_columns(len(self.filters), width=width, height=height - TITLE_ROOM_IN))
         limit = float(np.abs(self.filters).max()) or 1.0
         palette = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
         tiles.imshow(tiled, cmap=palette, vmin=-limit, vmax=limit)
         tiles.set_axis_off()
-        tiles.set_title(self.words.filters_title)
+        tiles.set_title(self.words.filters_title, wrap=True)
         self.figure_, self.axes_ = figure, np.array([tiles])
         return self
 
@@ -133,20 +148,23 @@ class FeatureMapsDisplay:
                    int(result.values["example_label"]), words)
 
     def plot(self, ax=None):
-        figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
-        left, right = figure.subfigures(1, 2, width_ratios=[1, 2.4])
+        figure = new_figure()
+        width, height = figure_size_in()
+        left, right = figure.subfigures(1, 2, width_ratios=[1, MAPS_WIDTH_RATIO])
         digit = left.add_subplot()
         digit.imshow(self.image, cmap="gray_r")
         digit.set_axis_off()
-        digit.set_title(self.words.input_digit_title)
+        digit.set_title(self.words.input_digit_title, wrap=True)
         # One tiled image rather than an axes per map: separate axes of fixed aspect leave wide
-        # gaps between rows, and the maps should sit together. The right panel is about 7 x 5.2 inches.
-        maps = tile(self.maps, grid_columns(len(self.maps), width=7.0, height=5.2))
+        # gaps between rows, and the maps should sit together. The grid is chosen for the right panel's
+        # share of the figure, less the title's line.
+        panel_width = width * MAPS_WIDTH_RATIO / (1 + MAPS_WIDTH_RATIO)
+        maps = tile(self.maps, grid_columns(len(self.maps), width=panel_width, height=height - TITLE_ROOM_IN))
         tiles = right.add_subplot()
         palette = matplotlib.colormaps["magma"].with_extremes(bad="white")
         tiles.imshow(maps, cmap=palette, vmin=0, vmax=float(np.nanmax(maps)) or 1.0)
         tiles.set_axis_off()
-        tiles.set_title(self.words.feature_maps_title)
+        tiles.set_title(self.words.feature_maps_title, wrap=True)
         self.figure_, self.axes_ = figure, np.array([digit, tiles])
         return self
 
@@ -177,15 +195,17 @@ class ConfusionMatrixDisplay:
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         classes = len(self.matrix)
-        ax.imshow(self.matrix, cmap="Blues")
+        image = ax.imshow(self.matrix, cmap="Blues")
         ax.grid(False)
-        threshold = self.matrix.max() / 2
+        size = _count_size_pt(int(self.matrix.max()), classes, figure.get_size_inches())
         for true in range(classes):
             for predicted in range(classes):
                 count = self.matrix[true, predicted]
                 if count:
-                    ax.text(predicted, true, str(count), ha="center", va="center", fontsize=12,
-                            color="white" if count > threshold else "black")
+                    # Text: black or white, whichever reads at 4.5:1 or more on the cell's own colour.
+                    cell = tuple(round(channel * 255) for channel in image.to_rgba(count)[:3])
+                    colour = "#%02x%02x%02x" % text_colour_on(cell)
+                    ax.text(predicted, true, str(count), ha="center", va="center", fontsize=size, color=colour)
         ax.set_xticks(range(classes))
         ax.set_yticks(range(classes))
         ax.set_xlabel(self.words.predicted_digit_axis)
@@ -205,6 +225,19 @@ class ConfusionMatrixDisplay:
             times = int(off[true, predicted])
             text += f"; the most common are {true}s read as {predicted}s ({times} time{'' if times == 1 else 's'})"
         return text + "."
+
+
+# The room the axis labels and tick labels take beside and below the confusion matrix, in inches.
+MATRIX_LABEL_ROOM_IN = 0.9
+DIGIT_WIDTH_EM = 0.64  # a digit's advance in DejaVu Sans
+
+
+def _count_size_pt(largest: int, classes: int, figure_size_in) -> float:
+    """The size of the counts in the cells: the figures' smallest text where the largest count fits its
+    cell, else the least size text may have (a count may then run to its cell's edge)."""
+    cell_pt = min(side - MATRIX_LABEL_ROOM_IN for side in figure_size_in) / classes * 72
+    width_em = len(str(largest)) * DIGIT_WIDTH_EM
+    return SMALLEST_TEXT_PT if width_em * SMALLEST_TEXT_PT <= 0.85 * cell_pt else MIN_TEXT_PT
 
 
 @dataclass
@@ -255,7 +288,7 @@ def chart_training_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLIS
         categories=category_labels(range(1, epochs + 1)),
         series=tuple(
             ChartSeries(_named(name, display.params[name], words), chart_values(series * 100), MODEL_COLOURS[name],
-                        markers=False)
+                        line_style(MODEL_LINESTYLES[name]), marker=marker_shape(MODEL_MARKERS[name]))
             for name, series in display.accuracy.items()
         ),
         x_title=words.epoch_axis,

@@ -1,38 +1,82 @@
-"""One look for every figure: colours, fonts, sizes, and reproducible files.
+"""One look for every figure: colours, markers, fonts, sizes, and reproducible files.
 
-Colours are from the Okabe-Ito palette (safe for the common forms of colour
-blindness) and each activation keeps its colour in every figure and chart.
-Sizes are chosen for a projected 16:9 slide: a 16:9 canvas whose text is
-still readable when the picture fills two thirds of the slide.
+Figures are drawn for the box they fill, not drawn once and scaled: the draw stage
+(drawing.py) opens ``figure_style(box)`` with the box's physical size in inches (the
+PowerPoint picture region of a layout, or the report's column), and ``new_axes`` and
+``new_figure`` make figures of that size. Sizes in points are then sizes at slide scale:
+every text is set at ``MIN_TEXT_PT`` (12 pt, 16 px on a 1280x720 screen) or more, with
+room to spare (``SMALLEST_TEXT_PT``) for a picture fitted a little smaller than its box.
+
+Colours: Okabe-Ito (safe for the common forms of colour blindness), the light ones darkened
+(in HSL lightness, as render/contrast.py darkens accents) until every mark reaches WCAG's
+non-text contrast of 3:1 on the white background, and colours drawn as text reach 4.5:1.
+Series are told apart by line style and marker as well as colour, so they survive
+greyscale and colour-vision deficiencies: each activation keeps its colour and marker in
+every figure and chart, and series drawn without a style of their own take the palette's
+colour, line style and marker in turn (the axes' property cycle).
 """
 
 from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: figures only go to files
 
 import matplotlib.pyplot as plt  # noqa: E402
+from cycler import cycler  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-ACTIVATION_COLOURS = {
-    "sigmoid": "#D55E00",  # vermillion
-    "tanh": "#009E73",  # bluish green
-    "relu": "#0072B2",  # blue
-}
+from generator.deck import FigureBox  # noqa: E402
+from generator.render.contrast import NON_TEXT_CONTRAST, WHITE, contrast_ratio, hex_to_rgb  # noqa: E402
+
+# -- colours -----------------------------------------------------------------------------------
+# Okabe-Ito; those lighter than 3:1 on white darkened to about 3.3:1 (contrast.darkened), which
+# keeps their hue. Contrast on white in the comments; tests/figures/test_figure_legibility.py checks them.
+BLUE = "#0072B2"  # 5.2:1
+VERMILLION = "#D55E00"  # 3.9:1
+BLUISH_GREEN = "#009E73"  # 3.4:1
+REDDISH_PURPLE = "#C870A1"  # 3.3:1 (#CC79A7 darkened)
+ORANGE = "#BD8200"  # 3.3:1 (#E69F00 darkened)
+SKY_BLUE = "#1C95D9"  # 3.3:1 (#56B4E9 darkened): blue's hue, lighter; beside orange only (MODEL_COLOURS)
+OLIVE = "#998F0C"  # 3.3:1 (the yellow #F0E442 darkened)
+INDIGO = "#332288"  # 12:1, from Paul Tol's muted scheme: a seventh hue Okabe-Ito lacks once sky blue is out
+# Series in turn, no two of one hue.
+PALETTE = (BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, INDIGO, OLIVE)
+# Markers and line styles that go with the palette's colours, in turn: no two series share both.
+MARKERS = ("o", "s", "^", "D", "X", "*", "P")
+LINESTYLES = ("-", "--", "-.", ":", "-", "--", "-.")
+
+ACTIVATION_COLOURS = {"sigmoid": VERMILLION, "tanh": BLUISH_GREEN, "relu": BLUE}
+ACTIVATION_MARKERS = {"sigmoid": "o", "tanh": "s", "relu": "^"}
 ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
-# The two networks of the CNN demo (Okabe-Ito orange and sky blue).
-MODEL_COLOURS = {"cnn": "#E69F00", "dense": "#56B4E9"}
+# The two networks of the CNN demo.
+MODEL_COLOURS = {"cnn": ORANGE, "dense": SKY_BLUE}
+MODEL_MARKERS = {"cnn": "o", "dense": "s"}
+MODEL_LINESTYLES = {"cnn": "-", "dense": "--"}
 # Initialisations are told apart by line style, so colour stays the activation's.
 INIT_LINESTYLES = {"default": "-", "xavier": "--", "he": ":"}
-NEUTRAL = "#555555"
-BOUND_COLOUR = "#CC79A7"  # reddish purple, for reference lines and bounds
+NEUTRAL = "#555555"  # 7.5:1: reference lines and their labels
+BOUND_COLOUR = "#BC4F8B"  # 4.5:1 (reddish purple darkened): a bound and its label, which is text
+# A sequential colormap for series (one colour per weight scale, say) keeps only the part of its
+# range that reaches this contrast on white: viridis' yellow end would vanish on a projector.
+SERIES_CONTRAST = NON_TEXT_CONTRAST
 
-FIGURE_SIZE_IN = (10.0, 5.625)  # 16:9
-PNG_DPI = 160  # 1600 x 900 pixels
+# -- sizes --------------------------------------------------------------------------------------
+MIN_TEXT_PT = 12  # at slide scale: 16 px on a 1280x720 screen, and on the report's page
+# The smallest size a figure sets, above MIN_TEXT_PT so that a picture fitted up to 14% smaller
+# than the box it was drawn for (a long caption, the HTML deck's slightly different columns) still
+# shows its text at 12 pt or more.
+SMALLEST_TEXT_PT = 14
+LABEL_PT = 15  # axis titles
+TITLE_PT = 16  # axes titles
+# A figure drawn outside any box (a plain ``new_axes()``: a notebook, a test) is this size.
+FIGURE_SIZE_IN = (8.0, 5.0)
+PNG_DPI = 160  # a full-width slide figure (about 12 x 4.5 in) is about 1940 pixels wide
 
 # DejaVu Sans ships with matplotlib; the CJK font is used, where installed,
 # for glyphs DejaVu lacks (matplotlib's per-glyph font fallback).
@@ -40,39 +84,97 @@ FONT_FAMILY = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"]
 
 RC = {
     "font.family": FONT_FAMILY,
-    "font.size": 16,
-    "axes.titlesize": 18,
-    "axes.labelsize": 17,
-    "legend.fontsize": 15,
-    "xtick.labelsize": 14,
-    "ytick.labelsize": 14,
+    "font.size": SMALLEST_TEXT_PT,  # annotations and anything else that sets no size
+    "axes.titlesize": TITLE_PT,
+    "axes.labelsize": LABEL_PT,
+    "figure.titlesize": TITLE_PT,
+    "legend.fontsize": SMALLEST_TEXT_PT,
+    "legend.title_fontsize": SMALLEST_TEXT_PT,
+    "xtick.labelsize": SMALLEST_TEXT_PT,
+    "ytick.labelsize": SMALLEST_TEXT_PT,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "text.color": "black",
+    "axes.labelcolor": "black",
+    "xtick.color": "black",
+    "ytick.color": "black",
+    "axes.edgecolor": "black",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
-    "grid.alpha": 0.3,
-    "lines.linewidth": 3.0,
+    "grid.alpha": 0.3,  # a guide, not data: the one mark kept faint on purpose
+    "lines.linewidth": 2.5,
+    "lines.markersize": 7,
+    "axes.prop_cycle": cycler(color=PALETTE, linestyle=LINESTYLES, marker=MARKERS),
     "svg.hashsalt": "lecturegen",  # fixed ids in SVG output, so files are reproducible
     "svg.fonttype": "path",  # text as paths: the SVG looks the same without the fonts
     "path.simplify": True,
 }
 
+_box: ContextVar[FigureBox | None] = ContextVar("figure_box", default=None)
+
 
 @contextmanager
-def figure_style():
+def figure_style(box: FigureBox | None = None):
+    """Draw in the lecture's look, at the size of ``box`` (the default size without one)."""
     import logging
 
     # A missing CJK fallback font is normal on Latin-only machines; do not warn.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with plt.rc_context(RC):
-        yield
+    token = _box.set(box)
+    try:
+        with plt.rc_context(RC):
+            yield
+    finally:
+        _box.reset(token)
+
+
+def figure_box() -> FigureBox | None:
+    """The box being drawn for, inside ``figure_style(box)``; None outside one."""
+    return _box.get()
+
+
+def figure_size_in() -> tuple[float, float]:
+    """Width and height, in inches, of the figure to draw: the box's, else the default."""
+    box = _box.get()
+    return (box.width_in, box.height_in) if box is not None else FIGURE_SIZE_IN
+
+
+def new_figure() -> Figure:
+    """An empty figure the size of the box being drawn for (constrained layout)."""
+    return Figure(figsize=figure_size_in(), layout="constrained")
 
 
 def new_axes(ax=None):
-    """The axes to draw on: the caller's, or a fresh 16:9 figure's."""
+    """The axes to draw on: the caller's, or a fresh figure's, the size of the box being drawn for."""
     if ax is not None:
         return ax.figure, ax
-    figure = Figure(figsize=FIGURE_SIZE_IN, layout="constrained")
+    figure = new_figure()
     return figure, figure.add_subplot()
+
+
+def sequential_colours(count: int, colormap: str = "viridis", contrast: float = SERIES_CONTRAST) -> list[str]:
+    """``count`` colours in order along ``colormap``, from the part of it that reaches ``contrast`` on white.
+
+    Its longest stretch of at least that contrast is kept (viridis loses its light green and yellow
+    end), so every series stays visible and their order still reads dark to light, in greyscale too.
+    """
+    palette = matplotlib.colormaps[colormap]
+    samples = [to_hex(palette(index / 255)) for index in range(256)]
+    readable = [contrast_ratio(hex_to_rgb(colour), WHITE) >= contrast for colour in samples]
+    best, start = (0, -1), None
+    for index, ok in enumerate([*readable, False]):
+        if ok and start is None:
+            start = index
+        elif not ok and start is not None:
+            best = max(best, (index - start, start))
+            start = None
+    length, first = best
+    if length == 0:
+        raise ValueError(f"no part of the colormap {colormap!r} reaches {contrast}:1 on white")
+    last = first + length - 1
+    return [samples[round(first + (last - first) * index / max(1, count - 1))] for index in range(count)]
 
 
 def to_png(figure: Figure) -> bytes:

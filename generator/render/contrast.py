@@ -14,6 +14,7 @@ import colorsys
 RGB = tuple[int, int, int]
 
 WHITE: RGB = (255, 255, 255)
+BLACK: RGB = (0, 0, 0)
 TEXT_CONTRAST = 4.5  # WCAG AA for body text
 NON_TEXT_CONTRAST = 3.0  # WCAG's minimum for marks, rules and other graphics
 
@@ -36,6 +37,12 @@ def relative_luminance(rgb: RGB) -> float:
 def contrast_ratio(a: RGB, b: RGB) -> float:
     lighter, darker = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(background: RGB) -> RGB:
+    """Black or white, whichever reads better on ``background``: one of them always reaches 4.5:1
+    (the better of the two is at least the square root of 21, 4.58:1)."""
+    return BLACK if contrast_ratio(BLACK, background) >= contrast_ratio(WHITE, background) else WHITE
 
 
 LUM_MOD_STEP = 5000  # lumMod is in thousandths of a percent; darken 5% of the lightness at a time

@@ -10,6 +10,7 @@ from generator.demos.kinds.activations import ActivationsParams, run
 from generator.demos.registry import RunContext, demo_kinds
 from generator.figures.drawing import draw_figure
 from generator.figures.activations import ActivationDerivativesDisplay, ActivationFunctionsDisplay, ChainBoundDisplay
+from generator.figures import style
 from generator.figures.style import ACTIVATION_COLOURS
 
 
@@ -59,4 +60,6 @@ def test_png_and_svg_are_reproducible(result):
     assert first.png == second.png
     assert first.svg == second.svg
     assert first.png.startswith(b"\x89PNG") and "<svg" in first.svg
-    assert (first.width_px, first.height_px) == (1600, 900)
+    # Drawn for no box: the default size, at the PNG resolution.
+    assert (first.width_px, first.height_px) == tuple(round(side * style.PNG_DPI) for side in style.FIGURE_SIZE_IN)
+    assert first.box is None

@@ -32,6 +32,12 @@ STAGE_SIZES = {"16:9": (1280, 720), "4:3": (960, 720)}
 
 CODE_STYLE = "default"  # a light Pygments style that suits the white slides
 
+# The report's text column is at most this wide (report.css reads it as --measure), and figures
+# there are drawn for it (report.report_figure_size_in).
+REPORT_MEASURE_REM = 46
+CSS_PX_PER_REM = 16  # a browser's default root font size
+CSS_PX_PER_INCH = 96
+
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -105,7 +111,8 @@ def theme_css(theme: Theme, language: str, stage: StageView) -> Markup:
 
 def report_theme_css(theme: Theme, language: str) -> Markup:
     """The theme as CSS custom properties for the report (its print page is A4, set in report.css)."""
-    return Markup("\n".join([":root {", *_theme_properties(theme, language), "}", ""]))
+    lines = [":root {", *_theme_properties(theme, language), f"  --measure: {REPORT_MEASURE_REM}rem;", "}", ""]
+    return Markup("\n".join(lines))
 
 
 def _theme_properties(theme: Theme, language: str) -> list[str]:

@@ -15,17 +15,19 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from generator.deck import Deck, Slide, plain_text
+from generator.deck import Deck, Figure, Slide, plain_text
 from generator.errors import BuildError
 from generator.render.html.blocks import slide_block_views
 from generator.render.html.inline import inline_html
-from generator.render.html.page import page_view, report_theme_css
+from generator.render.html.page import CSS_PX_PER_INCH, CSS_PX_PER_REM, REPORT_MEASURE_REM, page_view, report_theme_css
 from generator.render.html.templates import render_template, stylesheet, template_environment
 from generator.render.html.views import BlockView
 
 REPORT_TEMPLATE = "report.html.j2"
 REPORT_CSS = "static/report.css"
 PROVENANCE_ID = "provenance"
+# Figures in the report fill its text column (REPORT_MEASURE_REM wide) at this width to height.
+REPORT_FIGURE_ASPECT = 16 / 10
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
     sections: list[ReportSectionView] = []
     seen_title = False
     for position, slide in enumerate(deck.slides, start=1):
+        slide = _with_report_drawings(slide)
         try:
             if slide.kind == "title" and not seen_title:
                 seen_title = True
@@ -187,6 +190,22 @@ def report_structure(deck: Deck) -> tuple[TitleBlockView, tuple[ReportSectionVie
             where = f"{slide.source}: " if slide.source else ""
             raise BuildError(f"{where}slide {position} ({plain_text(slide.title)!r}): {exc.message}") from exc
     return title_block, tuple(sections)
+
+
+def report_figure_size_in() -> tuple[float, float]:
+    """The size figures are drawn at for the report: its text column's width in CSS pixels (the CSS
+    takes it from REPORT_MEASURE_REM), at 96 per inch, so that 12 pt in the figure is 16 px on the page."""
+    width_px = REPORT_MEASURE_REM * CSS_PX_PER_REM
+    return width_px / CSS_PX_PER_INCH, width_px / CSS_PX_PER_INCH / REPORT_FIGURE_ASPECT
+
+
+def _with_report_drawings(slide: Slide) -> Slide:
+    """The slide with each figure drawn for the report's column in place of its slide drawing."""
+    if not any(isinstance(block, Figure) and block.report_asset is not None for block in slide.blocks):
+        return slide
+    blocks = tuple(replace(block, asset=block.report_asset) if isinstance(block, Figure) and block.report_asset
+                   else block for block in slide.blocks)
+    return replace(slide, blocks=blocks)
 
 
 def _paragraphs(slide: Slide) -> tuple[Markup, ...]:

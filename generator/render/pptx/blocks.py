@@ -71,6 +71,7 @@ from generator.render.pptx.text import (
     add_text_shape,
     estimated_height_pt,
     fit_text,
+    lines_height_pt,
     report_overflow,
     steps_to_floor,
     style_font,
@@ -413,6 +414,18 @@ def _quote_paras(quote: Quote) -> list[Para]:
 def _caption_inline(visual: Figure | Image, labels: InterfaceWords) -> Inline:
     label = Run(labels.figure_label(visual.number), bold=True)
     return (label, Run(labels.caption_separator), *visual.caption) if visual.caption else (label,)
+
+
+# Figures are drawn for their slide's picture region less room for a caption of this many lines
+# (figure_boxes.py): a caption of one or two lines then leaves the picture at the size it was drawn.
+PLANNED_CAPTION_LINES = 2
+
+
+def picture_room(region: Box, theme: Theme) -> Box:
+    """The part of a picture's region that the picture itself may fill, above its caption's planned room."""
+    sample = Para((Run("Figure 1."),), size_pt=CAPTION_PT)
+    caption = pt(lines_height_pt(sample, PLANNED_CAPTION_LINES, PLAIN_TEXT, theme))
+    return Box(region.left, region.top, region.width, max(region.height - caption, 1))
 
 
 def _picture_source(visual: Figure | Image) -> tuple[bytes, str, str]:

@@ -12,6 +12,8 @@ import io
 import math
 import re
 import zipfile
+from collections import Counter
+from collections.abc import Sequence
 
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import (
@@ -25,7 +27,7 @@ from pptx.enum.chart import (
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt
 
-from generator.deck import ChartSeries, ChartSpec, Theme
+from generator.deck import MARKER_ORDER, ChartSeries, ChartSpec, Theme
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.master import rgb
 from generator.render.pptx.oxml import (
@@ -45,7 +47,7 @@ MAX_LEGEND_SHARE = 0.2  # of the chart's height, for a legend under the plot
 ERROR_BAR_WIDTH_PT = 1
 LINE_WIDTH_PT = 2.5  # the figures' 3pt lines, at the size the picture would be shown
 MIN_WIDTH_PER_HEIGHT, MAX_WIDTH_PER_HEIGHT = 4 / 3, 2
-MARKER_SIZE = 5  # the figures use 4-5 pt markers
+MARKER_SIZE = 7  # points, as the figures' markers (style.py lines.markersize)
 BAR_GAP_PERCENT = 80  # space between bars, as a share of a bar's width
 GRIDLINE_COLOUR = "#D9D9D9"
 AXIS_COLOUR = "#808080"
@@ -53,7 +55,35 @@ DASH_STYLES = {
     "solid": MSO_LINE_DASH_STYLE.SOLID,
     "dashed": MSO_LINE_DASH_STYLE.DASH,
     "dotted": MSO_LINE_DASH_STYLE.ROUND_DOT,
+    "dashdot": MSO_LINE_DASH_STYLE.DASH_DOT,
 }
+MARKER_STYLES = {
+    "circle": XL_MARKER_STYLE.CIRCLE,
+    "square": XL_MARKER_STYLE.SQUARE,
+    "triangle": XL_MARKER_STYLE.TRIANGLE,
+    "diamond": XL_MARKER_STYLE.DIAMOND,
+    "x": XL_MARKER_STYLE.X,
+    "star": XL_MARKER_STYLE.STAR,
+    "plus": XL_MARKER_STYLE.PLUS,
+}
+
+
+def series_marks(series: Sequence[ChartSeries]) -> list[tuple[str, str | None]]:
+    """Each line series' line style and marker as drawn, told apart without colour.
+
+    A series' marker is its own, else its colour's (each colour gets the next shape of MARKER_ORDER,
+    as the figures' colours do), so a colour keeps one shape and line style tells the rest apart. A
+    series the figure draws without markers keeps none unless another such series has its line style."""
+    shapes: dict[str, str] = {}
+    for line in series:
+        if line.marker is None:
+            shapes.setdefault(line.colour.upper(), MARKER_ORDER[len(shapes) % len(MARKER_ORDER)])
+    unmarked = Counter(line.line_style for line in series if not line.markers)
+    return [
+        (line.line_style, (line.marker or shapes[line.colour.upper()])
+         if line.markers or unmarked[line.line_style] > 1 else None)
+        for line in series
+    ]
 
 
 def chart_shape(room_width: int, room_height: int) -> tuple[int, int]:
@@ -84,8 +114,8 @@ def add_chart(slide, spec: ChartSpec, box: Box, theme: Theme, name: str, alt: st
     if spec.kind == "bar":
         _style_bars(plot, spec)
     else:
-        for drawn, series in zip(plot.series, spec.series):
-            _style_line(drawn, series)
+        for drawn, series, (_, marker) in zip(plot.series, spec.series, series_marks(spec.series)):
+            _style_line(drawn, series, marker)
     chart.has_legend = len(spec.series) > 1
     if chart.has_legend:
         chart.legend.position = _legend_position(spec, box)
@@ -161,7 +191,7 @@ def _set_axes(chart, spec: ChartSpec, theme: Theme) -> None:
         values.maximum_scale = spec.y_max
 
 
-def _style_line(drawn, series: ChartSeries) -> None:
+def _style_line(drawn, series: ChartSeries, shape: str | None) -> None:
     drawn.smooth = False
     line = drawn.format.line
     line.color.rgb = rgb(series.colour)
@@ -170,10 +200,10 @@ def _style_line(drawn, series: ChartSeries) -> None:
     if series.low or series.high:
         _add_range_bars(drawn, series)
     marker = drawn.marker
-    if not series.markers:
+    if shape is None:
         marker.style = XL_MARKER_STYLE.NONE
         return
-    marker.style = XL_MARKER_STYLE.CIRCLE
+    marker.style = MARKER_STYLES[shape]
     marker.size = MARKER_SIZE
     marker.format.fill.solid()
     marker.format.fill.fore_color.rgb = rgb(series.colour)

@@ -17,11 +17,11 @@ from generator.deck import (
     Theme,
 )
 from generator.errors import BuildError
-from generator.render.pptx.blocks import ContentPainter
+from generator.render.pptx.blocks import ContentPainter, picture_room
 from generator.render.pptx.geometry import TITLES, Box, Frame, box_of, frame_of, move
 from generator.render.pptx.layouts import LAYOUT_NAMES, TEMPLATE_LAYOUT_DEFAULTS
 from generator.slide_layouts import slide_columns
-from generator.render.pptx.master import all_layouts
+from generator.render.pptx.master import all_layouts, presentation_for
 from generator.render.pptx.oxml import make_slide_number_field, remove_shape
 from generator.render.pptx.style import (
     COLUMN_GAP,
@@ -55,22 +55,22 @@ from generator.render.pptx.text import (
 SUBTITLES = (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 
 
-def choose_layout(prs, deck: Deck, slide: Slide):
+def choose_layout(prs, theme: Theme, slide: Slide):
     """The slide layout a slide is built on: the one the slide names, else its kind's."""
     names: dict[str, object] = {}
     for layout in all_layouts(prs):
         names.setdefault(layout.name, layout)  # two masters may both have a "Title Slide": the first wins
-    named = slide.pptx_layout or dict(deck.theme.pptx_layouts).get(slide.layout)
+    named = slide.pptx_layout or dict(theme.pptx_layouts).get(slide.layout)
     if named:
         wanted = [named]
-    elif deck.theme.pptx_template:
+    elif theme.pptx_template:
         wanted = list(TEMPLATE_LAYOUT_DEFAULTS[slide.layout])
     else:
         wanted = [LAYOUT_NAMES[slide.layout]]
     layout = next((names[name] for name in wanted if name in names), None)
     if layout is not None:
         return layout
-    if named or not deck.theme.pptx_template:
+    if named or not theme.pptx_template:
         listed = ", ".join(repr(name) for name in names)
         raise BuildError(f"slide {slide.number}: no layout named {wanted[0]!r}; the layouts are: {listed}")
     # A template with none of the usual names: a layout with a title, else the first one.
@@ -78,7 +78,7 @@ def choose_layout(prs, deck: Deck, slide: Slide):
 
 
 def add_slide(prs, deck: Deck, slide: Slide):
-    layout = choose_layout(prs, deck, slide)
+    layout = choose_layout(prs, deck.theme, slide)
     frame = frame_of(prs, layout)
     added = prs.slides.add_slide(layout)
     _pin_placeholders_sharing_an_index(added, layout)
@@ -203,20 +203,36 @@ def _fill_content_slide(added, frame: Frame, deck: Deck, slide: Slide) -> None:
         message = Para(slide.subtitle, size_pt=QUOTE_PT, align=PP_ALIGN.CENTER)
         add_text_shape(added, region, [message], deck.theme, "Subtitle", middle=True)
     elif slide.subtitle:
-        subtitle_box, region = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
+        subtitle_box, _ = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
         subtitle = Para(slide.subtitle, size_pt=CONTENT_SUBTITLE_PT, colour=MUTED)
         add_text_shape(added, subtitle_box, [subtitle], deck.theme, "Subtitle")
     columns = slide_columns(slide)
     painter = ContentPainter(added, deck.theme, deck.meta.labels)
-    if len(columns) == 2:
-        if frame.columns and not slide.subtitle:
-            boxes = frame.columns
-        else:
-            boxes = region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP)
-        for blocks, box in zip(columns, boxes):
-            painter.stack(blocks, box)
-    elif columns:
-        painter.stack(columns[0], region)
+    for blocks, box in zip(columns, column_boxes(frame, bool(slide.subtitle), two_columns=len(columns) == 2)):
+        painter.stack(blocks, box)
+
+
+def column_boxes(frame: Frame, subtitle: bool, two_columns: bool) -> tuple[Box, ...]:
+    """Where a content slide's columns go: the layout's two content placeholders, or its content region
+    (below the subtitle, if any) split into text and picture columns; one column, the region."""
+    region = frame.content
+    if subtitle:
+        _, region = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
+    if not two_columns:
+        return (region,)
+    if frame.columns and not subtitle:
+        return frame.columns
+    return tuple(region.columns((TEXT_COLUMN_SHARE, 1 - TEXT_COLUMN_SHARE), COLUMN_GAP))
+
+
+def picture_region(theme: Theme, layout: str, *, two_columns: bool, subtitle: bool, pptx_layout: str = "") -> Box:
+    """The box a figure is drawn for on a content slide of ``layout``: its column of the slide (the
+    picture column beside text, else the whole content region), less the room a caption is given.
+    The same geometry the slides are built with, read from the master or the user's template."""
+    prs = presentation_for(theme)
+    slide = Slide(kind="content", layout=layout, title=(), pptx_layout=pptx_layout)
+    frame = frame_of(prs, choose_layout(prs, theme, slide))
+    return picture_room(column_boxes(frame, subtitle, two_columns)[-1], theme)
 
 
 def add_footer(added, frame: Frame, deck: Deck, number: int) -> None:

@@ -284,9 +284,19 @@ def text_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, them
     for para in paras:
         size = size_at_step(para, inherited, step)
         line_width = max(frame_width_pt - inherited.indent(para.level), size)
-        lines = wrapped_line_count(para, line_width, size, theme)
-        height += lines * _line_pitch_pt(para, size, theme) + size * PARAGRAPH_SPACE
+        height += _paragraph_height_pt(para, wrapped_line_count(para, line_width, size, theme), size, theme)
     return height
+
+
+def lines_height_pt(para: Para, lines: int, inherited: Inherited, theme: Theme) -> float:
+    """The height ``lines`` lines of the paragraph take in a frame of their own, insets included
+    (what text_height_pt gives the paragraph when it wraps to that many lines)."""
+    size = size_at_step(para, inherited, 0)
+    return 2 * INSET_Y_PT + _paragraph_height_pt(para, lines, size, theme)
+
+
+def _paragraph_height_pt(para: Para, lines: int, size: float, theme: Theme) -> float:
+    return lines * _line_pitch_pt(para, size, theme) + size * PARAGRAPH_SPACE
 
 
 def estimated_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, theme: Theme) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, startup
 from generator.errors import EXIT_BUILD_FAILED, ContentError, UsageError
 from generator.render.formats import default_formats, output_formats
 
@@ -45,11 +45,12 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with startup.working():
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; the output folder holds the previous build, whole", err=True)
+            click.echo(startup.INTERRUPTED, err=True)
             sys.exit(130)
         except BrokenPipeError:
             # The reader went away (`lecturegen demos | head -1`): stop quietly, as other tools do.
@@ -94,7 +95,12 @@ def main(ctx):
 
 
 def _terminated(signum, frame):
-    click.echo("terminated; the output folder holds the previous build, whole", err=True)
+    # Said once: a SIGTERM that landed where it could not be raised is delivered again (startup.py).
+    if startup.put_off(signum, frame):
+        return
+    if not getattr(_terminated, "said", False):
+        _terminated.said = True
+        click.echo(startup.TERMINATED, err=True)
     raise SystemExit(128 + signum)
 
 

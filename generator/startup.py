@@ -1,0 +1,123 @@
+"""The command's entry point: Ctrl-C and SIGTERM are handled from its first line, before any heavy import.
+
+Python's own Ctrl-C handling raises KeyboardInterrupt wherever the interpreter happens to be. Where
+that is code that cannot raise (the weakref callback of an import lock, a ``__del__``, an ``atexit``
+function), Python prints "Exception ignored in ..." with a traceback and drops the interrupt, so a
+build that was asked to stop goes on. So the signals are handled in two ways:
+
+* before a command starts its work (imports, parsing the options) and after it has finished
+  (exiting, interpreter shutdown), nothing is open and nothing half-written: a signal prints its
+  one line and ends the process at once, with 130 for Ctrl-C and 143 for SIGTERM;
+* while the command works (``working()``, entered by the command group), Ctrl-C raises
+  KeyboardInterrupt as usual and SIGTERM raises SystemExit (``cli._terminated``), so that the build
+  unwinds: locks released, staging folders removed, Chromium stopped. One that lands where it cannot
+  be raised is delivered again at once instead of being printed and lost.
+
+Only the processes this module starts (``main``) are handled so; code that imports lecturegen as a
+library (the tests' CliRunner) keeps its own signal handling.
+
+This module imports only the standard library, and little of it: it runs before everything else.
+"""
+
+from __future__ import annotations
+
+import _thread
+import contextlib
+import os
+import signal
+import sys
+
+INTERRUPTED = "interrupted; the output folder holds the previous build, whole"
+TERMINATED = "terminated; the output folder holds the previous build, whole"
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_in_entry_point = False
+
+
+def _exit_at_once(signum, frame) -> None:
+    line = INTERRUPTED if signum == signal.SIGINT else TERMINATED
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a closed or busy stream: what it held is lost with the process
+            pass
+    try:
+        os.write(2, f"{line}\n".encode())
+    except OSError:
+        pass
+    os._exit(128 + signum)
+
+
+def _deliver_again(unraisable) -> None:
+    # A signal's exception raised where Python cannot raise it: the signal is asked for again.
+    if _in_entry_point and signal.getsignal(signal.SIGINT) is not _exit_at_once:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            _ask_again(signal.SIGINT)
+            return
+        if isinstance(unraisable.exc_value, SystemExit) and unraisable.exc_value.code == 128 + signal.SIGTERM:
+            _ask_again(signal.SIGTERM)
+            return
+    sys.__unraisablehook__(unraisable)
+
+
+def _ask_again(signum: int) -> None:
+    # From another thread, so that the handler runs at the main thread's next check after this point,
+    # not within the call (which would be inside the hook, where its exception is lost again).
+    try:
+        _thread.start_new_thread(_thread.interrupt_main, (signum,))
+    except RuntimeError:  # no thread to be had: asking at once is the best left
+        _thread.interrupt_main(signum)
+
+
+def put_off(signum: int, frame) -> bool:
+    """Whether a raising handler should put its signal off because it runs inside ``_deliver_again``.
+
+    There its exception would be lost too, so the signal is asked for again, for later.
+    """
+    while frame is not None:
+        if frame.f_code is _deliver_again.__code__ or frame.f_code is _ask_again.__code__:
+            _ask_again(signum)
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _raise_interrupt(signum, frame) -> None:
+    if put_off(signum, frame):
+        return
+    raise KeyboardInterrupt
+
+
+def _exit_on_signals() -> None:
+    for signum in _SIGNALS:
+        signal.signal(signum, _exit_at_once)
+
+
+@contextlib.contextmanager
+def working():
+    """While a command works, signals raise, so the work unwinds; before and after, they end the process.
+
+    Called by the command group around every command. Outside ``main`` (lecturegen used as a
+    library) it changes nothing.
+    """
+    if not _in_entry_point:
+        yield
+        return
+    # SIGTERM's raising handler is the command group's (cli._terminated); until it installs it,
+    # SIGTERM keeps ending the process at once.
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    try:
+        yield
+    finally:
+        _exit_on_signals()
+
+
+def main() -> None:
+    """``lecturegen`` and ``python -m generator``."""
+    global _in_entry_point
+    _in_entry_point = True
+    _exit_on_signals()
+    sys.unraisablehook = _deliver_again
+    from generator.cli import main as command_line
+
+    command_line()

@@ -1,7 +1,9 @@
 """Demo kind `optimiser_grid`: SGD, SGD with momentum and Adam, each over one grid of learning rates.
 
-A fully connected network (64 -> 128 -> 128 -> 10, ReLU) learns the digits (the 1,347 training
-images of a fixed, stratified 75/25 split) for a fixed budget of epochs. Every optimiser x learning
+A fully connected network (64 -> 128 -> 128 -> 10, ReLU) learns the digits for a fixed budget of
+epochs. The digits are split 75/25 into training and test images (stratified, fixed), and a fifth of
+the training images is held out as a validation set: each optimiser's best rate and its window of
+good rates are chosen on validation accuracy, and the test set is only read to report the result. Every optimiser x learning
 rate x seed is one member of a single batched model: each layer's weights are stacked along a
 leading "member" axis, a layer is one ``torch.baddbmm`` for all members, and the loss is the sum of
 the members' mean losses, so each member's gradient is its own. The update rules are written out
@@ -10,7 +12,7 @@ as one optimiser per member. A seed fixes the initial weights and the batch orde
 of one seed differ in their optimiser and rate only.
 
 A member whose loss stops being finite is recorded as diverged and frozen (weights and optimiser
-state zeroed, rate zero), so it cannot disturb the others; its test accuracy counts as chance.
+state zeroed, rate zero), so it cannot disturb the others; its accuracy counts as chance.
 
 Written only against lecturegen's public demo API (docs/DEMOS.md).
 """
@@ -69,8 +71,10 @@ class Params(BaseModel):
     momentum: float = Field(0.9, ge=0, lt=1, description="Momentum coefficient of SGD + momentum.")
     betas: tuple[float, float] = Field((0.9, 0.999), description="Adam's decay rates of its two moment estimates.")
     eps: float = Field(1e-8, gt=0, description="Adam's epsilon.")
-    tolerance: float = Field(0.02, gt=0, lt=1, description="A rate is 'good' when its mean test accuracy is within "
-                                                           "this of the optimiser's best.")
+    tolerance: float = Field(0.02, gt=0, lt=1, description="A rate is 'good' when its mean validation accuracy is "
+                                                           "within this of the optimiser's best.")
+    validation_fraction: float = Field(0.2, gt=0, lt=0.9, description="Share of the training images held out to "
+                                                                      "choose the rates on.")
     seeds: DistinctSeeds = Field(default_factory=lambda: [0, 1, 2], min_length=1,
                                  description="Seeds per optimiser and rate (added to the demo's seed).")
 
@@ -93,15 +97,20 @@ class Params(BaseModel):
         return rates
 
 
-def load_digits_split():
-    """The digits split 75/25 (stratified, fixed); pixels scaled to [0, 1]."""
+def load_digits_split(validation_fraction: float):
+    """Training, validation and test images and labels: the digits split 75/25 (stratified, fixed), then
+    ``validation_fraction`` of the training images held out (stratified, fixed); pixels scaled to [0, 1]."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
     bunch = load_digits()
     pixels = (bunch.data / 16.0).astype(np.float32)
     labels = bunch.target.astype(np.int64)
-    return train_test_split(pixels, labels, test_size=0.25, random_state=0, stratify=labels)
+    train_x, test_x, train_y, test_y = train_test_split(pixels, labels, test_size=0.25, random_state=0,
+                                                        stratify=labels)
+    train_x, val_x, train_y, val_y = train_test_split(train_x, train_y, test_size=validation_fraction,
+                                                      random_state=0, stratify=train_y)
+    return train_x, train_y, val_x, val_y, test_x, test_y
 
 
 def initial_weights(sizes: list[int], seed: int):
@@ -122,7 +131,8 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
     import torch.nn.functional as F
 
     device = ctx.device
-    train_x, test_x, train_y, test_y = (torch.from_numpy(array).to(device) for array in load_digits_split())
+    train_x, train_y, val_x, val_y, test_x, test_y = (
+        torch.from_numpy(array).to(device) for array in load_digits_split(params.validation_fraction))
     optimisers, rates, seeds = params.optimisers, params.learning_rates, [ctx.seed + seed for seed in params.seeds]
     O, R, S = len(optimisers), len(rates), len(seeds)
     M = O * R * S  # members, optimiser-major, then rate, then seed
@@ -171,7 +181,6 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
     n, batch = len(train_x), min(params.batch_size, len(train_x))
     steps = n // batch
     train_loss = np.full((M, params.epochs), np.nan)
-    test_acc = np.full((M, params.epochs), np.nan)
     diverged_epoch = np.zeros(M, dtype=np.int64)  # 0: never
     chance = float(np.bincount(test_y.cpu().numpy()).max() / len(test_y))
     ctx.progress.start(params.epochs, "optimisers x learning rates")
@@ -195,19 +204,20 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
                 for tensor in (*parameters, *first_moment, *second_moment):
                     tensor[frozen] = 0
                 lr[frozen] = 0
-        with torch.no_grad():
-            accuracy = (forward(test_x.expand(M, -1, -1)).argmax(dim=-1) == test_y).float().mean(dim=1).cpu().numpy()
-        alive = diverged_epoch == 0
-        train_loss[:, epoch] = np.where(alive, epoch_loss, np.nan)
-        test_acc[:, epoch] = np.where(alive, accuracy, chance)
+        train_loss[:, epoch] = np.where(diverged_epoch == 0, epoch_loss, np.nan)
         epochs_run = epoch + 1
         ctx.progress.advance()
         if ctx.should_stop():  # the build is being cancelled: end at a clean point (at least one epoch run)
             break
 
-    shape = (O, R, S, epochs_run)
-    return summarise(params, train_loss[:, :epochs_run].reshape(shape), test_acc[:, :epochs_run].reshape(shape),
-                     diverged_epoch.reshape(O, R, S), chance, n, len(test_y))
+    # Accuracy after training only (it is what the rates are judged by); a diverged network counts as chance.
+    accuracy = {}
+    with torch.no_grad():
+        for split, (x, y) in (("val", (val_x, val_y)), ("test", (test_x, test_y))):
+            correct = (forward(x.expand(M, -1, -1)).argmax(dim=-1) == y).float().mean(dim=1).cpu().numpy()
+            accuracy[split] = np.where(diverged_epoch == 0, correct, chance).reshape(O, R, S)
+    return summarise(params, train_loss[:, :epochs_run].reshape(O, R, S, epochs_run), accuracy,
+                     diverged_epoch.reshape(O, R, S), chance, (n, len(val_y), len(test_y)))
 
 
 def good_window(accuracy: np.ndarray, tolerance: float) -> tuple[int, int]:
@@ -221,51 +231,58 @@ def good_window(accuracy: np.ndarray, tolerance: float) -> tuple[int, int]:
     return low, high
 
 
-def summarise(params: Params, train_loss: np.ndarray, test_acc: np.ndarray, diverged_epoch: np.ndarray,
-              chance: float, train_size: int, test_size: int) -> DemoResult:
-    """Quotable numbers (means over seeds, after the last epoch) and the arrays the figures draw."""
+def summarise(params: Params, train_loss: np.ndarray, accuracy: dict[str, np.ndarray], diverged_epoch: np.ndarray,
+              chance: float, sizes: tuple[int, int, int]) -> DemoResult:
+    """Quotable numbers (means over seeds, after the last epoch) and the arrays the figures draw.
+
+    Rates are judged on validation accuracy; the test accuracy is reported, never used to choose.
+    """
     optimisers, rates = params.optimisers, params.learning_rates
-    final_acc = test_acc[..., -1].mean(axis=-1)  # (O, R); a diverged seed counts as chance
+    test_acc = accuracy["test"]  # (O, R, S)
+    final_val = accuracy["val"].mean(axis=-1)  # (O, R); a diverged seed counts as chance
+    final_acc = test_acc.mean(axis=-1)
     final_loss = train_loss[..., -1]  # (O, R, S), NaN where diverged
     diverged = (diverged_epoch > 0).sum(axis=-1)  # (O, R)
-    values: dict = {"test_acc": {}, "train_loss": {}, "diverged": {}, "best_rate": {}, "best_test_acc": {},
+    values: dict = {"val_acc": {}, "test_acc": {}, "train_loss": {}, "diverged": {}, "best_rate": {}, "best_test_acc": {},
                     "best_train_loss": {},
                     "best_test_acc_range": {}, "good_rates": {}, "good_window": {}, "good_decades": {},
                     "grid_range": {}}
     best_index = []
     for o, name in enumerate(optimisers):
+        values["val_acc"][name] = {rate_key(rate): float(final_val[o, r]) for r, rate in enumerate(rates)}
         values["test_acc"][name] = {rate_key(rate): float(final_acc[o, r]) for r, rate in enumerate(rates)}
         values["train_loss"][name] = {
             rate_key(rate): (float(np.nanmean(final_loss[o, r])) if np.isfinite(final_loss[o, r]).any() else None)
             for r, rate in enumerate(rates)}
         values["diverged"][name] = {rate_key(rate): int(diverged[o, r]) for r, rate in enumerate(rates)}
-        low, high = good_window(final_acc[o], params.tolerance)
-        best = int(np.argmax(final_acc[o]))
+        low, high = good_window(final_val[o], params.tolerance)
+        best = int(np.argmax(final_val[o]))  # the first, smallest rate on a tie
         best_index.append(best)
         values["best_rate"][name] = rates[best]
         values["best_test_acc"][name] = float(final_acc[o, best])
         values["best_train_loss"][name] = values["train_loss"][name][rate_key(rates[best])]
-        values["best_test_acc_range"][name] = {"low": float(test_acc[o, best, :, -1].min()),
-                                               "high": float(test_acc[o, best, :, -1].max())}
+        values["best_test_acc_range"][name] = {"low": float(test_acc[o, best].min()),
+                                               "high": float(test_acc[o, best].max())}
         values["good_rates"][name] = high - low + 1
         values["good_window"][name] = {"low": rates[low], "high": rates[high]}
         values["good_decades"][name] = float(math.log10(rates[high] / rates[low]))
-        values["grid_range"][name] = float(final_acc[o].max() - final_acc[o].min())
+        values["grid_range"][name] = float(final_val[o].max() - final_val[o].min())
     values |= {
         "rates": list(rates),
         "grid_decades": float(math.log10(rates[-1] / rates[0])),
         "tolerance": params.tolerance,
         "chance": chance,
         "hidden": params.hidden,
-        "epochs": int(test_acc.shape[-1]),
+        "epochs": int(train_loss.shape[-1]),
         "batch_size": params.batch_size,
         "momentum": params.momentum,
         "seeds": len(params.seeds),
         "networks": len(optimisers) * len(rates) * len(params.seeds),
-        "train_size": train_size,
-        "test_size": test_size,
+        "train_size": sizes[0],
+        "val_size": sizes[1],
+        "test_size": sizes[2],
     }
-    arrays = {"train_loss": train_loss, "test_acc": test_acc, "diverged_epoch": diverged_epoch,
+    arrays = {"train_loss": train_loss, "val_acc": accuracy["val"], "test_acc": test_acc, "diverged_epoch": diverged_epoch,
               "rates": np.asarray(rates, dtype=float), "best_index": np.asarray(best_index)}
     return DemoResult(values=values, arrays=arrays)
 
@@ -321,7 +338,7 @@ class LossCurvesDisplay:
 
 @dataclass
 class SensitivityDisplay:
-    """Final test accuracy against the learning rate (log x), one line per optimiser, with the range over seeds."""
+    """Final validation accuracy against the learning rate (log x), one line per optimiser, with the range over seeds."""
 
     optimisers: list[str]
     rates: np.ndarray
@@ -335,7 +352,7 @@ class SensitivityDisplay:
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> SensitivityDisplay:
-        final = result.arrays["test_acc"][..., -1]  # (O, R, S)
+        final = result.arrays["val_acc"]  # (O, R, S)
         values = result.values
         optimisers = list(values["best_rate"])
         windows = [(values["good_window"][name]["low"], values["good_window"][name]["high"]) for name in optimisers]
@@ -360,7 +377,7 @@ class SensitivityDisplay:
         ax.set_yticks(range(0, 101, 20))
         ax.set_ylim(0, 106 + 5 * len(self.optimisers))
         ax.set_xlabel("learning rate (log scale)")
-        ax.set_ylabel("test accuracy (%)")
+        ax.set_ylabel("validation accuracy (%)")
         ax.legend(frameon=False, loc="center left")
         self.figure_, self.ax_ = figure, ax
         return self
@@ -374,7 +391,7 @@ class SensitivityDisplay:
                       else f"from {rate_key(low)} to {rate_key(high)}")
             parts.append(f"{LABELS[name]} peaks at {self.mean[o, best]:.1%} with rate {rate_key(self.rates[best])} and "
                          f"stays within {self.tolerance * 100:g} points of that {window}")
-        return (f"Line chart of final test accuracy against learning rate on a log scale from "
+        return (f"Line chart of final validation accuracy against learning rate on a log scale from "
                 f"{rate_key(self.rates[0])} to {rate_key(self.rates[-1])}, mean and range of {self.seeds} seeds; "
                 f"thick bands above 100% mark each optimiser's good rates. " + "; ".join(parts) + ".")
 
@@ -400,7 +417,7 @@ def chart_sensitivity(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -
                                low=_values(display.low[o] * 100), high=_values(display.high[o] * 100))
                    for o, name in enumerate(display.optimisers))
     return ChartSpec(kind="line", categories=tuple(rate_key(rate) for rate in display.rates), series=series,
-                     x_title="learning rate (log scale)", y_title="test accuracy (%)", y_min=0.0, y_max=100.0,
+                     x_title="learning rate (log scale)", y_title="validation accuracy (%)", y_min=0.0, y_max=100.0,
                      axis_number_format="0")
 
 
@@ -430,12 +447,14 @@ KIND = register(DemoKind(
     params=Params,
     run=run,
     results={
+        "val_acc": Result(_per_rate(Fraction()),
+                          "Final validation accuracy, mean over seeds (a diverged seed counts as chance)."),
         "test_acc": Result(_per_rate(Fraction()),
                            "Final test accuracy, mean over seeds (a diverged seed counts as chance)."),
         "train_loss": Result(_per_rate(Optional(Number(), when="every seed diverged at that rate")),
                              "Final epoch's mean training loss, mean over the seeds that did not diverge."),
         "diverged": Result(_per_rate(Integer()), "Seeds whose loss stopped being finite."),
-        "best_rate": Result(_per_optimiser(Number()), "The rate with the highest mean final test accuracy."),
+        "best_rate": Result(_per_optimiser(Number()), "The rate with the highest mean final validation accuracy."),
         "best_test_acc": Result(_per_optimiser(Fraction()), "Mean final test accuracy at the best rate."),
         "best_train_loss": Result(_per_optimiser(Optional(Number(), when="every seed diverged at the best rate")),
                                   "Final epoch's mean training loss at the best rate."),
@@ -443,14 +462,15 @@ KIND = register(DemoKind(
                                                              "high": Result(Fraction(), "Highest over seeds.")})),
                                       "Final test accuracy at the best rate, lowest and highest over seeds."),
         "good_rates": Result(_per_optimiser(Integer()),
-                             "Grid rates in the unbroken run around the best whose mean accuracy is within the "
-                             "tolerance of the best."),
+                             "Grid rates in the unbroken run around the best whose mean validation accuracy is "
+                             "within the tolerance of the best."),
         "good_window": Result(_per_optimiser(Record({"low": Result(Number(), "Smallest good rate."),
                                                      "high": Result(Number(), "Largest good rate.")})),
                               "The smallest and largest good rate."),
         "good_decades": Result(_per_optimiser(Number()), "Width of the good window in decades: log10(high / low)."),
         "grid_range": Result(_per_optimiser(Number()),
-                             "Best minus worst mean final test accuracy over the grid (a share: print with pct)."),
+                             "Best minus worst mean final validation accuracy over the grid (a share: print with "
+                             "pct)."),
         "rates": Result(ListOf(Number()), "The learning-rate grid."),
         "grid_decades": Result(Number(), "Width of the grid in decades."),
         "tolerance": Result(Fraction(), "How far below the best a good rate may be."),
@@ -462,12 +482,13 @@ KIND = register(DemoKind(
         "seeds": Result(Integer(), "Seeds per optimiser and rate."),
         "networks": Result(Integer(), "Networks trained: optimisers x rates x seeds."),
         "train_size": Result(Integer(), "Training images."),
+        "val_size": Result(Integer(), "Validation images (held out from the training split, to choose rates on)."),
         "test_size": Result(Integer(), "Test images."),
     },
     figures=(
         Figure("loss_curves", "Training loss per epoch of each optimiser at its best rate (log scale), mean over seeds.",
                display=LossCurvesDisplay, chart=chart_loss_curves),
-        Figure("sensitivity", "Final test accuracy against the learning rate (log scale), one line per optimiser, "
+        Figure("sensitivity", "Final validation accuracy against the learning rate (log scale), one line per optimiser, "
                               "mean and range over seeds.",
                display=SensitivityDisplay, chart=chart_sensitivity),
     ),

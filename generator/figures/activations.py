@@ -18,6 +18,12 @@ from generator.figures.style import ACTIVATION_COLOURS, ACTIVATION_LABELS, ACTIV
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
+# A figure at least this wide (a full-width slide's) holds the derivatives' legend on one line, one at
+# least MEDIUM_FIGURE_IN wide (beside bullets on 16:9, the report) in two columns; a narrower one in one.
+WIDE_FIGURE_IN = 9.0
+MEDIUM_FIGURE_IN = 5.5
+
+
 def _label(name: str) -> str:
     return ACTIVATION_LABELS.get(name, name)
 
@@ -61,8 +67,14 @@ class ActivationCurvesDisplay:
             # Named in the legend rather than beside the line, where it would cross the curves.
             ax.axhline(self.sigmoid_bound, color=BOUND_COLOUR, linestyle="--", linewidth=2,
                        label=self.words.say("sigmoid_bound", bound=f"{self.sigmoid_bound:.2f}"))
-        # Left, where the curves are flat and low; the derivatives' peaks leave its middle free.
-        ax.legend(loc="center left" if self.derivative else "upper left", frameon=False)
+        if self.derivative:
+            # Above the plot: the derivatives fill its upper half, and the bound's entry is long. In as many
+            # columns as the figure's width holds.
+            entries, width = len(ax.get_legend_handles_labels()[0]), figure.get_figwidth()
+            columns = entries if width >= WIDE_FIGURE_IN else 2 if width >= MEDIUM_FIGURE_IN else 1
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), frameon=False, ncols=columns)
+        else:
+            ax.legend(loc="upper left", frameon=False)  # the functions leave the upper left empty
         self.figure_, self.ax_ = figure, ax
         return self
 

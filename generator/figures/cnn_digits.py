@@ -56,6 +56,8 @@ class TrainingCurvesDisplay:
                     marker=MODEL_MARKERS[name], label=_named(name, self.params[name], self.words))
         ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(next(iter(self.accuracy.values()))) == 1:
+            ax.set_xticks([1])  # one epoch: one tick, not a crowd of fractions around it
         ax.set_ylabel(self.words.test_accuracy_axis)
         low = min(float(np.nanmin(series)) for series in self.accuracy.values()) * 100
         ax.set_ylim(max(0.0, min(90.0, low - 2)), 100)

@@ -7,12 +7,14 @@ import re
 
 import generator.demos.registry as registry
 import generator.demos.results as results
+import generator.figures.style as style
 from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "DEMOS.md").read_text()
 API = {
     registry: ["register", "DemoKind", "RunContext", "DemoResult", "Figure", "Progress", "DistinctSeeds", "API_VERSION"],
     results: ["Result", "Number", "Integer", "Fraction", "Text", "ListOf", "Record", "KeyedBy", "Optional"],
+    style: ["new_axes", "new_figure", "PALETTE", "sequential_colours", "MIN_TEXT_PT"],
 }
 
 

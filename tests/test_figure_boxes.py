@@ -139,3 +139,21 @@ def test_each_box_is_cached_on_its_own_and_builds_repeat_byte_for_byte(built):
     assert len(list(cache.glob("figures/*/*"))) == 5
     for name in ("slides.pptx", "slides.html", "figures/act-functions.png", "figures/act-functions.svg"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_on_a_users_template_figures_are_drawn_for_its_placeholders(lecture, tmp_path, monkeypatch):
+    # python-pptx's default template: 10 x 7.5 in slides, "Two Content" beside bullets, "Title Only" alone.
+    monkeypatch.setenv("LECTUREGEN_CACHE_DIR", str(tmp_path / "cache"))
+    Presentation().save(tmp_path / "template.pptx")
+    content = tmp_path / "boxes.yaml"
+    content.write_text(lecture.read_text().replace("  slug: boxes\n", "  slug: boxes\ntheme:\n  pptx_template: template.pptx\n"))
+    out = build(content, tmp_path / "out")
+    shown = dict(pictures(out / "slides.pptx"))
+    for title in ("Beside bullets", "Alone"):
+        picture = shown[title]
+        width, height = drawn_inches(picture)
+        scale = min(picture.width / EMU_PER_INCH / width, picture.height / EMU_PER_INCH / height)
+        assert scale == pytest.approx(1, abs=0.01), title
+    # Narrower than the designed master's: the template's own regions, not copied numbers.
+    assert drawn_inches(shown["Beside bullets"])[0] < BESIDE.width_in - 1
+    assert drawn_inches(shown["Alone"])[0] < FULL.width_in - 2

@@ -17,11 +17,12 @@ from matplotlib.ticker import MaxNLocator
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
 from generator.figures.alt_numbers import loss_path, spoken
-from generator.figures.chart_data import category_labels, chart_values, line_style
+from generator.figures.chart_data import category_labels, chart_values, line_style, marker_shape
 from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
 from generator.figures.style import (
     ACTIVATION_COLOURS,
     ACTIVATION_LABELS,
+    ACTIVATION_MARKERS,
     INIT_LINESTYLES,
     NEUTRAL,
     new_axes,
@@ -34,17 +35,20 @@ def _label(activation: str, init: str, words: FigureWords = FIGURE_ENGLISH) -> s
     return f"{ACTIVATION_LABELS.get(activation, activation)} ({words.init_label(init)})"
 
 
-def _plot_each(ax, x, series: np.ndarray, activations, inits, words: FigureWords, **style) -> None:
-    """One line per (activation, init): colour from the activation, line style from the init."""
+def _plot_each(ax, x, series: np.ndarray, activations, inits, words: FigureWords, markers: bool = True,
+               **style) -> None:
+    """One line per (activation, init): colour and marker from the activation, line style from the init."""
     for a, activation in enumerate(activations):
         for i, init in enumerate(inits):
             ax.plot(x, series[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
+                    marker=ACTIVATION_MARKERS.get(activation) if markers else None,
                     label=_label(activation, init, words), **style)
 
 
 def _legends(ax, activations, inits, words: FigureWords) -> None:
     """Two small legends, colour = activation and style = init, instead of one per line."""
-    colour_handles = [Line2D([], [], color=ACTIVATION_COLOURS.get(a), lw=3, label=ACTIVATION_LABELS.get(a, a)) for a in activations]
+    colour_handles = [Line2D([], [], color=ACTIVATION_COLOURS.get(a), lw=3, marker=ACTIVATION_MARKERS.get(a), markersize=8,
+                             label=ACTIVATION_LABELS.get(a, a)) for a in activations]
     style_handles = [Line2D([], [], color=NEUTRAL, lw=2.5, ls=INIT_LINESTYLES.get(i, "-"), label=words.init_label(i)) for i in inits]
     first = ax.legend(handles=colour_handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
                       title=words.activation_legend)
@@ -81,9 +85,9 @@ class GradientNormsDisplay:
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         _plot_each(ax, np.arange(1, self.depth + 2), self.norms, self.activations, self.inits, self.words,
-                   marker="o", markersize=4)
+                   markersize=6)
         ax.set_yscale("log")
-        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1))
+        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1), wrap=True)
         ax.set_ylabel(self.words.weight_gradient_axis)
         ax.set_title(f"{self.words.say('hidden_layers_title', depth=self.depth)}, {_when(self.epoch, self.words)}", loc="left")
         _legends(ax, self.activations, self.inits, self.words)
@@ -140,9 +144,9 @@ class AccuracyVsDepthDisplay:
             for i, init in enumerate(self.inits):
                 if len(self.rates) > 1:
                     ax.fill_between(self.depths, self.rate_low[a, i] * 100, self.rate_high[a, i] * 100,
-                                    color=colour, alpha=0.08, lw=0)
-                ax.plot(self.depths, self.mean[a, i] * 100, color=colour, ls=INIT_LINESTYLES.get(init, "-"), marker="o",
-                        markersize=5, label=_label(activation, init, self.words))
+                                    color=colour, alpha=0.06, lw=0)
+                ax.plot(self.depths, self.mean[a, i] * 100, color=colour, ls=INIT_LINESTYLES.get(init, "-"),
+                        marker=ACTIVATION_MARKERS.get(activation), markersize=6, label=_label(activation, init, self.words))
                 # Bars from the lowest to the highest seed at the chosen rate.
                 spread = np.stack([self.mean[a, i] - self.low[a, i], self.high[a, i] - self.mean[a, i]])
                 ax.errorbar(self.depths, self.mean[a, i] * 100, yerr=np.abs(spread) * 100, fmt="none", ecolor=colour,
@@ -159,7 +163,7 @@ class AccuracyVsDepthDisplay:
         _legends(ax, self.activations, self.inits, self.words)
         if len(self.rates) > 1:
             ax.set_title(self.words.say("best_rate_title", rates=", ".join(f"{rate:g}" for rate in self.rates)),
-                         loc="left")
+                         loc="left", wrap=True)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -202,7 +206,10 @@ class LossCurvesDisplay:
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
-        _plot_each(ax, np.arange(1, self.loss.shape[-1] + 1), self.loss, self.activations, self.inits, self.words)
+        epochs = self.loss.shape[-1]
+        # A marker every few epochs: enough to tell the activations apart without colour, not a crowd.
+        _plot_each(ax, np.arange(1, epochs + 1), self.loss, self.activations, self.inits, self.words, markersize=6,
+                   markevery=max(1, epochs // 5))
         ax.set_yscale("log")
         ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -232,6 +239,7 @@ def _chart_series(series: np.ndarray, activations, inits, words: FigureWords, ma
     return [
         ChartSeries(_label(activation, init, words), chart_values(series[a, i]), ACTIVATION_COLOURS.get(activation, NEUTRAL),
                     line_style(INIT_LINESTYLES.get(init, "-")), markers,
+                    marker=marker_shape(ACTIVATION_MARKERS.get(activation, "o")),
                     low=chart_values(low[a, i]) if low is not None else (),
                     high=chart_values(high[a, i]) if high is not None else ())
         for a, activation in enumerate(activations)

@@ -5,23 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
 from generator.figures.alt_numbers import loss_path, spoken
-from generator.figures.chart_data import category_labels, chart_values, hex_colour
+from generator.figures.chart_data import category_labels, chart_values, hex_colour, marker_shape
 from generator.figures.seed_summary import geometric_mean, nan_mean
+from generator.figures import style
 from generator.figures.style import NEUTRAL, new_axes
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
-def scale_colours(scales) -> list:
-    # viridis is perceptually ordered and readable with colour blindness.
-    palette = colormaps["viridis"]
-    count = len(scales)
-    return [palette(0.1 + 0.75 * index / max(1, count - 1)) for index in range(count)]
+def scale_colours(scales) -> list[str]:
+    # viridis is perceptually ordered and readable with colour blindness; its light end is left out.
+    return style.sequential_colours(len(scales))
+
+
+def scale_markers(scales) -> list[str]:
+    # A shape per scale as well, so the series are told apart without their colours.
+    return [style.MARKERS[index % len(style.MARKERS)] for index in range(len(scales))]
 
 
 def _scale_label(scale: float, words: FigureWords) -> str:
@@ -43,10 +46,11 @@ class ScaledGradientNormsDisplay:
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         layers = np.arange(1, self.norms.shape[1] + 1)
-        for scale, colour, series in zip(self.scales, scale_colours(self.scales), self.norms):
-            ax.plot(layers, series, color=colour, marker="o", markersize=4, label=_scale_label(scale, self.words))
+        for scale, colour, marker, series in zip(self.scales, scale_colours(self.scales), scale_markers(self.scales),
+                                                 self.norms):
+            ax.plot(layers, series, color=colour, marker=marker, markersize=6, label=_scale_label(scale, self.words))
         ax.set_yscale("log")
-        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1))
+        ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1), wrap=True)
         ax.set_ylabel(self.words.signal_gradient_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=self.words.initial_weights_legend)
@@ -84,25 +88,32 @@ class ScaledLossCurvesDisplay:
         epochs = np.arange(1, self.loss.shape[1] + 1)
         top = np.nanmax(self.loss) if np.isfinite(self.loss).any() else 3.0
         marks = 0
-        for scale, colour, series, diverged in zip(self.scales, scale_colours(self.scales), self.loss, self.diverged_epoch):
-            ax.plot(epochs, series, color=colour, label=_scale_label(scale, self.words))
+        for scale, colour, marker, series, diverged in zip(self.scales, scale_colours(self.scales),
+                                                           scale_markers(self.scales), self.loss, self.diverged_epoch):
+            label = _scale_label(scale, self.words)
             if diverged >= 0:
-                # Drawn honestly: where the loss stopped being a number, a cross above the curves
-                # (stacked, so runs that diverged in the same epoch stay distinguishable).
+                label = self.words.say("diverged_series", series=label, epoch=diverged)
+            ax.plot(epochs, series, color=colour, marker=marker, markersize=6, label=label)
+            if diverged >= 0:
+                # Drawn honestly: where the loss stopped being a number, a cross above the curves in the
+                # series' colour and shape (stacked, so runs that diverged in the same epoch stay apart).
                 height = top * 1.4 * 1.3**marks
                 marks += 1
-                ax.plot([diverged], [height], marker="X", markersize=14, color=colour, linestyle="none")
-                ax.annotate(self.words.say("diverged_note", scale=f"{scale:g}", epoch=diverged), xy=(diverged, height),
-                            xytext=(10, -5), textcoords="offset points", color=colour)
+                ax.plot([diverged], [height], marker="X", markersize=14, color=colour, markeredgecolor="white",
+                        linestyle="none")
         ax.set_yscale("log")
         ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(self.words.training_loss_axis)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=self.words.initial_weights_legend)
+        ax.set_ylabel(self.words.training_loss_axis, wrap=True)
+        # Below the axes, not beside them: a diverged run's name is long, and beside a narrow plot it
+        # would squeeze the curves to nothing.
+        wide = figure.get_figwidth() >= 7
+        figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2 if wide else 1, frameon=False,
+                      title=self.words.initial_weights_legend)
         # ln(10): the loss of a network that guesses uniformly among the ten digits.
         ax.axhline(np.log(10), color=NEUTRAL, lw=1, ls="--")
-        ax.annotate(self.words.guessing, xy=(epochs[-1], np.log(10)), xytext=(0, -16), textcoords="offset points",
-                    ha="right", color=NEUTRAL)
+        ax.annotate(self.words.guessing, xy=(epochs[-1], np.log(10)), xytext=(0, 6), textcoords="offset points",
+                    ha="right", va="bottom", color=NEUTRAL)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -121,8 +132,8 @@ class ScaledLossCurvesDisplay:
 
 def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str]) -> tuple[ChartSeries, ...]:
     return tuple(
-        ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers)
-        for name, colour, row in zip(names, scale_colours(scales), rows)
+        ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers, marker=marker_shape(marker))
+        for name, colour, marker, row in zip(names, scale_colours(scales), scale_markers(scales), rows)
     )
 
 

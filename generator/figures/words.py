@@ -66,11 +66,8 @@ class FigureWords:
     )
     guessing: str = _word("guessing (ln 10)", "Label of the loss of uniform guessing in the exploding-gradients loss chart.")
     weight_scale: str = _word("{scale}\u00d7 the stable scale", "A weight scale's series name; {scale} is the factor.")
-    diverged_note: str = _word(
-        "{scale}\u00d7: loss diverged in epoch {epoch}", "Note at the cross where a scale's loss diverged."
-    )
     diverged_series: str = _word(
-        "{series}, diverged in epoch {epoch}", "A native chart's series name for a run that diverged."
+        "{series}, diverged in epoch {epoch}", "A series' name (legend, native chart) for a run that diverged."
     )
     sigmoid_bound: str = _word("sigmoid\u2032 \u2264 {bound} = 1/4", "Label of the sigmoid's derivative bound; {bound} is 0.25.")
     cnn: str = _word("CNN", "The convolutional network's name.")
@@ -110,7 +107,6 @@ FIGURE_PLACEHOLDERS = {
     "best_rate_title": "{rates}",
     "after_epoch": "{epoch}",
     "weight_scale": "{scale}",
-    "diverged_note": "{epoch}",
     "diverged_series": "{series}",
     "sigmoid_bound": "{bound}",
     "parameter_count": "{count}",

@@ -55,25 +55,7 @@ BOXES = layout_boxes()
 
 # Figures that fail because of code in their own module, which is being changed elsewhere; each
 # reason says what to change. strict: they fail the suite once they pass, so the mark comes off.
-KNOWN_FAILURES = {
-    ("depth_sweep", "gradient_norms"): (
-        "generator/figures/depth_sweep.py: GradientNormsDisplay.plot (line ~84) passes marker='o' for every line, so "
-        "lines of one initialisation differ only in colour: in _plot_each (line ~37) set "
-        "marker=ACTIVATION_MARKERS.get(activation) (style.py) rather than taking the caller's marker, add that marker "
-        "to the colour legend's handles in _legends (line ~45), and in _chart_series (line ~228) pass "
-        "marker=marker_shape(ACTIVATION_MARKERS[activation]) (chart_data.py) so the native chart's marks match"),
-    ("depth_sweep", "accuracy_vs_depth"): (
-        "generator/figures/depth_sweep.py: AccuracyVsDepthDisplay.plot's errorbar (line ~146) passes marker='o' for "
-        "every line: use ACTIVATION_MARKERS.get(activation) as for gradient_norms; and its title naming the learning "
-        "rates (set_title(..., loc='left'), line ~160) runs past the narrower boxes: add wrap=True"),
-    ("exploding_gradients", "gradient_norms"): (
-        "generator/figures/exploding_gradients.py: scale_colours (line ~20) samples viridis up to 0.85 (#9BD93C, "
-        "1.7:1 on white): return style.sequential_colours(len(scales)) instead (viridis up to its last 3:1 colour)"),
-    ("exploding_gradients", "loss_curves"): (
-        "generator/figures/exploding_gradients.py: scale_colours (line ~20): return style.sequential_colours(len(scales)); "
-        "and the 'diverged' note (ax.annotate(..., color=colour), line ~95) is text, which needs 4.5:1: draw it in "
-        "NEUTRAL (the cross keeps the series colour)"),
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def _cases():

@@ -150,3 +150,13 @@ def test_other_words_redraw_the_figure_without_rerunning_the_demo(tmp_path):
     assert second.exit_code == 0, second.output
     assert "demo cnn (cnn_digits): from cache (cpu)" in second.output
     assert figure.read_bytes() != drawn
+
+
+def test_the_readme_lists_every_figure_word_by_name_and_no_other():
+    from generator.figures.words import FIGURE_WORD_NAMES
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("Their names are `epoch_axis`")
+    listed = re.findall(r"`([a-z_]+)`", readme[start:readme.index("`lecturegen schema`", start)])
+    assert sorted(listed) == sorted(FIGURE_WORD_NAMES)

@@ -82,7 +82,8 @@ def test_exploding_figures_mark_divergence(exploding):
     loss = exploding_figures.ScaledLossCurvesDisplay.from_result(exploding).plot()
     crosses = [line for line in loss.ax_.get_lines() if line.get_marker() == "X"]
     assert len(crosses) == 1
-    assert any("3\u00d7: loss diverged in epoch" in text.get_text() for text in loss.ax_.texts)
+    named = [text.get_text() for legend in loss.figure_.legends for text in legend.get_texts()]
+    assert any(re.fullmatch(r"3\u00d7 the stable scale, diverged in epoch \d+", name) for name in named), named
     assert "at 3x the loss diverged in epoch" in loss.alt_text()
 
 

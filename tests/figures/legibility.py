@@ -4,8 +4,8 @@ Shared by the figure tests (every registered figure at every box) and the tests 
 Displays. Each check returns the problems it finds, in words, so a failure lists them all.
 
 - text: every visible text, at the figure's scale in its box (the figure drawn for the box is
-  scale 1; a figure of another size is fitted, keeping its shape), is at least MIN_TEXT_PT, and
-  lies inside the figure;
+  scale 1; a figure of another size is fitted, keeping its shape), is at least MIN_TEXT_PT, lies
+  inside the figure, and is not drawn over another text;
 - contrast: every line, marker, data patch and opaque collection reaches 3:1 against the
   background it is drawn on (WCAG 1.4.11), every text 4.5:1 (WCAG 1.4.3), on the axes' colour,
   or on the colour of the image cell under it (a confusion matrix's counts). Exempt: gridlines
@@ -92,6 +92,23 @@ def text_problems(figure, box: FigureBox) -> list[str]:
                 or extent.y1 > bounds.y1 + 1):
             problems.append(f"{_describe(text)} reaches outside the figure")
     return problems
+
+
+def overlap_problems(figure) -> list[str]:
+    """Texts drawn over each other (a note run into a legend): neither can be read."""
+    placed = [(text, text.get_window_extent()) for text in _texts(figure)]
+    problems = []
+    for index, (first, one) in enumerate(placed):
+        for second, other in placed[index + 1:]:
+            width = min(one.x1, other.x1) - max(one.x0, other.x0)
+            height = min(one.y1, other.y1) - max(one.y0, other.y0)
+            if width > OVERLAP_PX and height > OVERLAP_PX:
+                problems.append(f"{_describe(first)} and {_describe(second)} are drawn over each other")
+    return problems
+
+
+# Text boxes include a little space around the glyphs: boxes that touch are not yet text on text.
+OVERLAP_PX = 2
 
 
 def smallest_text_pt(figure, box: FigureBox) -> float:
@@ -211,5 +228,6 @@ def _hex_rgb(rgb: RGB) -> str:
 
 def legibility_problems(figure, box: FigureBox) -> list[str]:
     figure.draw_without_rendering()  # lays the figure out: texts get their final places, ticks their labels
-    return [*text_problems(figure, box), *contrast_problems(figure), *series_problems(figure)]
+    return [*text_problems(figure, box), *overlap_problems(figure), *contrast_problems(figure),
+            *series_problems(figure)]
 

@@ -10,7 +10,10 @@ Measured in one run, so the numbers share the machine's load (given in the table
      model against one at a time: the same kind with one configuration and one seed per call, so
      the code, the budget and each network's trajectory are the same; the largest difference in
      final test accuracy between the two says so. The loop is timed once; the batched run is the
-     fastest of --repeats, interleaved with nothing else.
+     fastest of --repeats;
+  4. the same batched demo with one CPU thread (the kinds' default, `cpu_threads: 1`) and with
+     PyTorch's default thread count (`cpu_threads: 0`), interleaved, the fastest of --repeats each:
+     these networks are small, and on a shared machine a second thread mostly waits.
 
 Usage: python bench/regularization.py [--device cpu] [--no-loop] [--no-build] [--repeats 2]
 """
@@ -68,10 +71,11 @@ def batched_vs_loop(device: str, repeats: int) -> dict:
         result = kind.run(which, RunContext(device=device, seed=job.seed))
         return time.perf_counter() - started, result
 
-    batched_s, batched = math.inf, None
+    batched_s, default_threads_s, batched = math.inf, math.inf, None
     for _ in range(repeats):
         seconds, batched = run(params)
         batched_s = min(batched_s, seconds)
+        default_threads_s = min(default_threads_s, run(params.model_copy(update={"cpu_threads": 0}))[0])
     loop_s, difference = 0.0, 0.0
     for c, configuration in enumerate(params.configurations):
         for s, seed in enumerate(params.seeds):
@@ -79,7 +83,8 @@ def batched_vs_loop(device: str, repeats: int) -> dict:
             loop_s += seconds
             difference = max(difference, abs(float(alone.arrays["test_acc"][0, 0, -1] - batched.arrays["test_acc"][c, s, -1])))
     return {"members": len(params.configurations) * len(params.seeds), "epochs": params.epochs,
-            "batched_s": batched_s, "loop_s": loop_s, "speedup": loop_s / batched_s, "max_difference": difference}
+            "batched_s": batched_s, "loop_s": loop_s, "speedup": loop_s / batched_s, "max_difference": difference,
+            "threads": params.cpu_threads, "default_threads_s": default_threads_s}
 
 
 def main() -> None:
@@ -112,6 +117,8 @@ def main() -> None:
             ("regularisation_gap, one network at a time", f"{comparison['loop_s']:.1f} s"),
             ("batching speed-up", f"{comparison['speedup']:.1f}x"),
             ("largest difference in final test accuracy", f"{comparison['max_difference']:.2g}"),
+            (f"regularisation_gap, batched, PyTorch's {torch.get_num_threads()} threads instead of "
+             f"{comparison['threads']}", f"{comparison['default_threads_s']:.1f} s (fastest of {arguments.repeats})"),
         ]
     rows.append(("load average (1 / 5 / 15 min) at the end", load()))
     width = max(len(name) for name, _ in rows)

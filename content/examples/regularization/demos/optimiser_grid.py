@@ -3,13 +3,15 @@
 A fully connected network (64 -> 128 -> 128 -> 10, ReLU) learns the digits for a fixed budget of
 epochs. The digits are split 75/25 into training and test images (stratified, fixed), and a fifth of
 the training images is held out as a validation set: each optimiser's best rate and its window of
-good rates are chosen on validation accuracy, and the test set is only read to report the result. Every optimiser x learning
-rate x seed is one member of a single batched model: each layer's weights are stacked along a
-leading "member" axis, a layer is one ``torch.baddbmm`` for all members, and the loss is the sum of
-the members' mean losses, so each member's gradient is its own. The update rules are written out
-below on the stacked tensors, with a per-member learning rate; being elementwise, they are the same
-as one optimiser per member. A seed fixes the initial weights and the batch order, so the members
-of one seed differ in their optimiser and rate only.
+good rates are chosen on validation accuracy, and the test set is only read to report the result.
+
+Every optimiser x learning rate x seed is one member of a single batched model: each member's
+parameters are one row of a (members, parameters) tensor, each layer's weights are views of it
+stacked along the leading "member" axis, a layer is one ``torch.baddbmm`` for all members, and the
+loss is the sum of the members' mean losses, so each member's gradient is its own. The update rules
+are written out below, each on its optimiser's block of rows, with a per-member learning rate; being
+elementwise, they are the same as one optimiser per member. A seed fixes the initial weights and the
+batch order, so the members of one seed differ in their optimiser and rate only.
 
 A member whose loss stops being finite is recorded as diverged and frozen (weights and optimiser
 state zeroed, rate zero), so it cannot disturb the others; its accuracy counts as chance.
@@ -77,6 +79,9 @@ class Params(BaseModel):
                                                                       "choose the rates on.")
     seeds: DistinctSeeds = Field(default_factory=lambda: [0, 1, 2], min_length=1,
                                  description="Seeds per optimiser and rate (added to the demo's seed).")
+    cpu_threads: int = Field(1, ge=0, le=256, description="CPU threads while training (0: PyTorch's default). These "
+                                                           "networks are small: one thread is as fast as two on a "
+                                                           "quiet machine and far faster on a busy one.")
 
     @field_validator("optimisers")
     @classmethod
@@ -114,19 +119,45 @@ def load_digits_split(validation_fraction: float):
 
 
 def initial_weights(sizes: list[int], seed: int):
-    """PyTorch's nn.Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), from a CPU generator of ``seed``."""
+    """One network's parameters as one flat vector: each layer's weights, then its biases.
+
+    PyTorch's nn.Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), from a CPU generator of ``seed``.
+    """
     import torch
 
     generator = torch.Generator().manual_seed(seed)
-    weights, biases = [], []
+    parts = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
         bound = 1 / math.sqrt(fan_in)
-        weights.append((torch.rand(fan_in, fan_out, generator=generator) * 2 - 1) * bound)
-        biases.append((torch.rand(1, fan_out, generator=generator) * 2 - 1) * bound)
-    return weights, biases
+        parts.append((torch.rand(fan_in * fan_out, generator=generator) * 2 - 1) * bound)
+        parts.append((torch.rand(fan_out, generator=generator) * 2 - 1) * bound)
+    return torch.cat(parts)
+
+
+def layers(flat, sizes: list[int]):
+    """The (weights, biases) of each layer as views of the stacked flat parameters (members, count)."""
+    members, offset, views = flat.shape[0], 0, []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        weights = flat[:, offset:offset + fan_in * fan_out].view(members, fan_in, fan_out)
+        offset += fan_in * fan_out
+        views.append((weights, flat[:, offset:offset + fan_out].view(members, 1, fan_out)))
+        offset += fan_out
+    return views
 
 
 def run(params: Params, ctx: RunContext) -> DemoResult:
+    import torch
+
+    previous = torch.get_num_threads()
+    if params.cpu_threads:
+        torch.set_num_threads(params.cpu_threads)
+    try:
+        return train(params, ctx)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def train(params: Params, ctx: RunContext) -> DemoResult:
     import torch
     import torch.nn.functional as F
 
@@ -139,24 +170,22 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
     seed_of = torch.arange(M, device=device) % S
     sizes = [PIXELS, params.hidden, params.hidden, CLASSES]
 
+    # Every member's parameters are one row of a (members, count) tensor; a seed's row is the same for every
+    # optimiser and rate. Each optimiser's members are a contiguous block of rows, updated by its own rule.
     per_seed = [initial_weights(sizes, seed) for seed in seeds]
-    weights = [torch.stack([per_seed[m % S][0][layer] for m in range(M)]).to(device).requires_grad_()
-               for layer in range(len(sizes) - 1)]
-    biases = [torch.stack([per_seed[m % S][1][layer] for m in range(M)]).to(device).requires_grad_()
-              for layer in range(len(sizes) - 1)]
-    parameters = weights + biases
-    lr = torch.tensor([rate for _ in optimisers for rate in rates for _ in seeds], device=device).view(M, 1, 1)
-    # Each optimiser's members are one contiguous slice: its update rule runs on views of the stacked tensors.
+    flat = torch.stack([per_seed[m % S] for m in range(M)]).to(device).requires_grad_()
+    lr = torch.tensor([rate for _ in optimisers for rate in rates for _ in seeds], device=device).view(M, 1)
     group = {name: slice(o * R * S, (o + 1) * R * S) for o, name in enumerate(optimisers)}
-    first_moment = [torch.zeros_like(parameter) for parameter in parameters]  # momentum's velocity; Adam's m
-    second_moment = [torch.zeros_like(parameter) for parameter in parameters]  # Adam's v
+    first_moment = torch.zeros_like(flat)  # momentum's velocity; Adam's m
+    second_moment = torch.zeros_like(flat)  # Adam's v
     beta1, beta2 = params.betas
     order_streams = [torch.Generator().manual_seed(seed + ORDER_SEED_OFFSET) for seed in seeds]
 
     def forward(x: torch.Tensor) -> torch.Tensor:
-        for layer, (weight, bias) in enumerate(zip(weights, biases)):
-            x = torch.baddbmm(bias, x, weight)
-            if layer < len(weights) - 1:
+        views = layers(flat, sizes)
+        for layer, (weights, biases) in enumerate(views):
+            x = torch.baddbmm(biases, x, weights)
+            if layer < len(views) - 1:
                 x = torch.relu(x)
         return x
 
@@ -164,19 +193,18 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
         return F.cross_entropy(logits.transpose(1, 2), labels, reduction="none").mean(dim=1)
 
     @torch.no_grad()
-    def step(t: int, gradients) -> None:
-        for parameter, gradient, m, v in zip(parameters, gradients, first_moment, second_moment):
-            for name, members in group.items():
-                p, g, rate = parameter[members], gradient[members], lr[members]
-                if name == "sgd":  # w <- w - lr g
-                    p.sub_(rate * g)
-                elif name == "momentum":  # v <- mu v + g; w <- w - lr v (Sutskever et al. 2013, as torch.optim.SGD)
-                    velocity = m[members].mul_(params.momentum).add_(g)
-                    p.sub_(rate * velocity)
-                else:  # Adam (Kingma & Ba 2015): moment estimates, bias-corrected, then a normalised step
-                    mean = m[members].mul_(beta1).add_(g, alpha=1 - beta1)
-                    square = v[members].mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                    p.sub_(rate * (mean / (1 - beta1**t)) / ((square / (1 - beta2**t)).sqrt() + params.eps))
+    def step(t: int, gradient: torch.Tensor) -> None:
+        for name, members in group.items():
+            p, g, rate = flat[members], gradient[members], lr[members]
+            if name == "sgd":  # w <- w - lr g
+                p.sub_(rate * g)
+            elif name == "momentum":  # v <- mu v + g; w <- w - lr v (as torch.optim.SGD)
+                velocity = first_moment[members].mul_(params.momentum).add_(g)
+                p.sub_(rate * velocity)
+            else:  # Adam (Kingma & Ba 2015): moment estimates, bias-corrected, then a normalised step
+                mean = first_moment[members].mul_(beta1).add_(g, alpha=1 - beta1)
+                square = second_moment[members].mul_(beta2).addcmul_(g, g, value=1 - beta2)
+                p.sub_(rate * (mean / (1 - beta1**t)) / ((square / (1 - beta2**t)).sqrt() + params.eps))
 
     n, batch = len(train_x), min(params.batch_size, len(train_x))
     steps = n // batch
@@ -191,9 +219,9 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
         for index in range(steps):
             rows = orders[:, index * batch:(index + 1) * batch]
             losses = member_losses(forward(train_x[rows]), train_y[rows])
-            gradients = torch.autograd.grad(losses.sum(), parameters)
+            (gradient,) = torch.autograd.grad(losses.sum(), [flat])
             t += 1
-            step(t, gradients)
+            step(t, gradient)
             total += losses.detach()
         epoch_loss = (total / steps).cpu().numpy()  # the one read from the device per epoch
         newly = ~np.isfinite(epoch_loss) & (diverged_epoch == 0)
@@ -201,7 +229,7 @@ def run(params: Params, ctx: RunContext) -> DemoResult:
             diverged_epoch[newly] = epoch + 1
             frozen = torch.from_numpy(newly).to(device)
             with torch.no_grad():
-                for tensor in (*parameters, *first_moment, *second_moment):
+                for tensor in (flat, first_moment, second_moment):
                     tensor[frozen] = 0
                 lr[frozen] = 0
         train_loss[:, epoch] = np.where(diverged_epoch == 0, epoch_loss, np.nan)

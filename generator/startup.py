@@ -11,7 +11,10 @@ build that was asked to stop goes on. So the signals are handled in two ways:
 * while the command works (``working()``, entered by the command group), Ctrl-C raises
   KeyboardInterrupt as usual and SIGTERM raises SystemExit (``cli._terminated``), so that the build
   unwinds: locks released, staging folders removed, Chromium stopped. One that lands where it cannot
-  be raised is delivered again at once instead of being printed and lost.
+  be raised is delivered again at once instead of being printed and lost;
+* once the exit functions have run, the interpreter's own shutdown ignores them (Python no longer
+  runs handlers then, so a signal would kill the process without a word), and a process that was
+  interrupted ends with its own exit code (``_end``).
 
 Only the processes this module starts (``main``) are handled so; code that imports lecturegen as a
 library (the tests' CliRunner) keeps its own signal handling.
@@ -22,6 +25,7 @@ This module imports only the standard library, and little of it: it runs before 
 from __future__ import annotations
 
 import _thread
+import atexit
 import contextlib
 import os
 import signal
@@ -32,6 +36,7 @@ TERMINATED = "terminated; the output folder holds the previous build, whole"
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _in_entry_point = False
+_raised_interrupt = False
 
 
 def _exit_at_once(signum, frame) -> None:
@@ -83,14 +88,40 @@ def put_off(signum: int, frame) -> bool:
 
 
 def _raise_interrupt(signum, frame) -> None:
+    global _raised_interrupt
     if put_off(signum, frame):
         return
+    _raised_interrupt = True
     raise KeyboardInterrupt
 
 
 def _exit_on_signals() -> None:
     for signum in _SIGNALS:
         signal.signal(signum, _exit_at_once)
+
+
+def _ignore_signals() -> None:
+    # The last exit function: what follows is the interpreter's own shutdown, where Python stops
+    # running signal handlers and a signal would kill the process without a word.
+    for signum in _SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _end(code: int) -> None:
+    # Python remembers a KeyboardInterrupt that passed through code run by exec() (dataclasses
+    # make their methods so) and, however it was handled, ends the process by SIGINT instead of
+    # with its exit code. So a process that was interrupted does what the interpreter's shutdown
+    # would (wait for threads, run the exit functions) and ends with its own code.
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        threading._shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - nothing more can be said
+            pass
+    os._exit(code)
 
 
 @contextlib.contextmanager
@@ -117,7 +148,19 @@ def main() -> None:
     global _in_entry_point
     _in_entry_point = True
     _exit_on_signals()
+    atexit.register(_ignore_signals)  # registered first, run last
     sys.unraisablehook = _deliver_again
-    from generator.cli import main as command_line
+    try:
+        from generator.cli import main as command_line
 
-    command_line()
+        command_line()
+    except SystemExit as done:
+        if not _raised_interrupt:
+            raise
+        code = done.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+        _end(code)

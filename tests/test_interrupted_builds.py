@@ -65,7 +65,12 @@ def test_killed_builds_leave_whole_files_and_the_next_build_is_right(tmp_path):
         process.send_signal(how)
         _, stderr = process.communicate(timeout=60)
         if how == signal.SIGINT:
-            assert "Traceback" not in stderr, stderr
+            # Wherever it lands (imports, training, writing, exiting): one line, exit 130, no traceback;
+            # or the build had finished before the signal came.
+            assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+            assert process.returncode in (0, 130), (process.returncode, stderr)
+            if process.returncode == 130:
+                assert stderr.endswith("interrupted; the output folder holds the previous build, whole\n"), stderr
         for relative, data in _snapshot(out / "minimal").items():
             if relative == "manifest.json":
                 json.loads(data)  # whole, never truncated

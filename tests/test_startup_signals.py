@@ -96,6 +96,17 @@ raise SystemExit("the interrupt was lost: the command went on")
     assert (result.returncode, result.stderr) == (130, INTERRUPTED)
 
 
+def test_ctrl_c_inside_code_run_by_exec_still_exits_with_130(tmp_path):
+    # Python remembers a KeyboardInterrupt that passed through exec() (as dataclasses run theirs) and
+    # would end the process by SIGINT, whatever the command made of it.
+    content = _lecture_with_code(tmp_path, '''\
+exec("import signal\\nsignal.raise_signal(signal.SIGINT)\\nfor _ in range(100_000):\\n    pass\\n")
+''')
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", str(content)], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (130, INTERRUPTED)
+
+
 def test_ctrl_c_while_the_process_exits(tmp_path):
     marker = tmp_path / "marker"
     content = _lecture_with_code(tmp_path, f'''\

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import threading
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
@@ -259,14 +260,11 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
     demo_names = list(demos)
     if not has_expression(text):
         return []
+    tree, problems = _analysed(text)
+    if tree is None or problems:
+        return list(problems)
     env = _environment()
-    try:
-        tree = _parse(env, text)
-    except ExpressionError as error:
-        return [str(error)]
-    problems = _shape_problems(tree)
-    if problems:
-        return problems
+    problems = []
     for name in sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - {"results"}):
         hint = did_you_mean(name, ["results"]) or "; expressions can only use `results.<demo>.<value>`"
         problems.append(f"unknown name {name!r} in an expression{hint}")
@@ -286,6 +284,27 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
         elif node.name in FILTER_USAGE:
             problems.extend(_filter_argument_problems(node, env.filters[node.name]))
     return problems
+
+
+# A lecture's texts are checked when it loads and evaluated when it resolves, and `lecturegen preview`
+# does both again on every save: each text is parsed, checked and compiled once per process. The trees
+# are only read (compiling takes its own parse: Jinja's optimizer rewrites the tree it is given).
+TEXTS_REMEMBERED = 8192
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _analysed(text: str) -> tuple[nodes.Template | None, tuple[str, ...]]:
+    """The parsed text and what no value can make safe in it; (None, (the syntax error,)) if it does not parse."""
+    try:
+        tree = _parse(_environment(), text)
+    except ExpressionError as error:
+        return None, (str(error),)
+    return tree, tuple(_shape_problems(tree))
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _compiled(text: str):
+    return _environment().from_string(text)
 
 
 def _parse(env: _ContentSandbox, text: str) -> nodes.Template:
@@ -379,15 +398,13 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
     """Evaluate the expressions in ``text`` with the demos' results."""
     if not has_expression(text):
         return text
-    env = _environment()
     try:
-        tree = _parse(env, text)
-        shape = _shape_problems(tree)
-        if shape:
+        tree, shape = _analysed(text)
+        if tree is None or shape:
             raise ExpressionError(shape[0])
         budget = _repeated.set([0])
         try:
-            rendered = env.from_string(tree).render(results=_Results(results, "results"))
+            rendered = _compiled(text).render(results=_wrapped(results))
         finally:
             _repeated.reset(budget)
         if len(rendered) > MAX_OUTPUT_CHARS:
@@ -406,6 +423,22 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
         raise ExpressionError(f"expression error: {error}") from None
     except (TypeError, ValueError, ArithmeticError) as error:
         raise ExpressionError(f"expression error: {error}") from None
+
+
+# The results of the last resolve, wrapped once for all its texts rather than once per text. Held strongly,
+# so the identity check cannot match a new mapping that happens to reuse the old one's address.
+_last_wrapped: list[tuple[Mapping[str, Any], _Results]] = []
+_wrapping = threading.Lock()
+
+
+def _wrapped(results: Mapping[str, Any]) -> _Results:
+    with _wrapping:
+        if _last_wrapped and _last_wrapped[0][0] is results:
+            return _last_wrapped[0][1]
+    wrapped = _Results(results, "results")
+    with _wrapping:
+        _last_wrapped[:] = [(results, wrapped)]
+    return wrapped
 
 
 class _Results(dict):

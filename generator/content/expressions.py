@@ -263,27 +263,41 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
     tree, problems = _analysed(text)
     if tree is None or problems:
         return list(problems)
-    env = _environment()
+    names, cited, chains, filter_problems = _references(text)
     problems = []
-    for name in sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - {"results"}):
+    for name in names:
         hint = did_you_mean(name, ["results"]) or "; expressions can only use `results.<demo>.<value>`"
         problems.append(f"unknown name {name!r} in an expression{hint}")
-    for name, _line in _cited_demos(tree):
+    for name in cited:
         if name not in demo_names:
             problems.append(f"results.{name}: no demo named {name!r}{did_you_mean(name, demo_names)}")
-    for name, chain in _reference_chains(tree):
+    for name, chain in chains:
         check = demos.get(name)
         if check is not None:
-            message = check(chain)
+            message = check(list(chain))
             if message is not None and message not in problems:
                 problems.append(message)
+    problems.extend(filter_problems)
+    return problems
+
+
+@lru_cache(maxsize=4096)
+def _references(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple], ...], tuple[str, ...]]:
+    """What checking a text needs of its tree, read once: the names other than `results`, the demos it cites,
+    its reference chains and what is wrong with its filters."""
+    tree, _ = _analysed(text)
+    env = _environment()
+    names = tuple(sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - {"results"}))
+    cited = tuple(name for name, _line in _cited_demos(tree))
+    chains = tuple((name, tuple(chain)) for name, chain in _reference_chains(tree))
+    filter_problems = []
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             hint = did_you_mean(node.name, list(env.filters)) or f" (the filters: {', '.join(sorted(env.filters))})"
-            problems.append(f"unknown filter {node.name!r}{hint}")
+            filter_problems.append(f"unknown filter {node.name!r}{hint}")
         elif node.name in FILTER_USAGE:
-            problems.extend(_filter_argument_problems(node, env.filters[node.name]))
-    return problems
+            filter_problems.extend(_filter_argument_problems(node, env.filters[node.name]))
+    return names, cited, chains, tuple(filter_problems)
 
 
 # A lecture's texts are checked when it loads and evaluated when it resolves, and `lecturegen preview`

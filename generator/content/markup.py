@@ -57,6 +57,8 @@ def check_math_nesting(tex: str) -> None:
                           "split it into simpler formulas")
 
 
+# A text is parsed when it loads and again when it resolves, and `lecturegen preview` does both on every save.
+@lru_cache(maxsize=8192)
 def parse_inline(text: str) -> Inline:
     """Parse one text field into runs; raise MarkupError on a forbidden link."""
     runs: list[Run] = []

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,17 @@ class DemoJob:
 
 
 def package_versions(names: tuple[str, ...]) -> dict[str, str]:
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return {name: _version(name) for name in names}
+
+
+@lru_cache(maxsize=None)
+def _version(name: str) -> str:
+    # Read once per process: the code running is the version imported at start, whatever is installed since.
+    # Every cache key asks (three device types per demo with --device auto), and each read parses metadata.
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def plan_jobs(lecture: Lecture, profile: str) -> list[DemoJob]:

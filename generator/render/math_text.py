@@ -70,6 +70,7 @@ _LONG_EXPECTATION = re.compile(r"^Expected \{.*\}, found (?P<found>.*)$", re.DOT
 _STOPPED_EARLY = "Expected end of text, found '$'"
 
 
+@lru_cache(maxsize=1024)  # checked each time the content loads: `lecturegen preview` loads it on every save
 def display_math_problem(tex: str) -> str | None:
     """Why matplotlib's mathtext cannot typeset ``tex`` (display math, no dollars); None if it can."""
     if "$" in tex:

@@ -6,12 +6,12 @@ Measured in one run, so the numbers share the machine's load (given in the table
      the project's 2-core CPU;
   2. the whole default build, cold (a fresh, temporary cache and output folder), in a process of
      its own (child_build.run_measured): demos, figures and every default format;
-  3. the regularisation_gap demo's networks (4 configurations x 5 seeds) trained as one batched
-     model against one at a time: the same kind with one configuration and one seed per call, so
-     the code, the budget and each network's trajectory are the same; the largest difference in
-     final test accuracy between the two says so. The loop is timed once; the batched run is the
-     fastest of --repeats;
-  4. the same batched demo with one CPU thread (the kinds' default, `cpu_threads: 1`) and with
+  3. each demo's networks (regularisation_gap: 4 configurations x 5 seeds; optimiser_grid:
+     3 optimisers x 9 rates x 5 seeds) trained as one batched model against one at a time: the same
+     kind with one network per call, so the code, the budget and each network's trajectory are the
+     same; the largest difference in final accuracy between the two says so. The loop is timed
+     once; the batched run is the fastest of --repeats;
+  4. the batched regularisation_gap demo with one CPU thread (the kinds' default, `cpu_threads: 1`) and with
      PyTorch's default thread count (`cpu_threads: 0`), interleaved, the fastest of --repeats each:
      these networks are small, and on a shared machine a second thread mostly waits.
 
@@ -60,10 +60,22 @@ def cold_build(device: str) -> tuple[float, float]:
                              str(Path(folder) / "cache"), "--device", device, "-q"], "the cold build")
 
 
-def batched_vs_loop(device: str, repeats: int) -> dict:
-    """The default regularisation_gap demo batched, and member by member."""
-    job = next(job for job in plan_jobs(load_lecture(LECTURE).lecture, "default") if job.kind.name == "regularisation_gap")
+def members(params) -> list[tuple[dict, tuple[int, ...]]]:
+    """Each network of a demo: the parameters that train it alone, and its final accuracy's index in the batched
+    result (in the result of training it alone, the same index with 0 for every axis of the grid)."""
+    seeds = list(enumerate(params.seeds))
+    if hasattr(params, "configurations"):  # regularisation_gap: test_acc (configuration, seed, epoch)
+        return [({"configurations": [c], "seeds": [seed]}, (i, s, -1))
+                for i, c in enumerate(params.configurations) for s, seed in seeds]
+    return [({"optimisers": [o], "learning_rates": [rate], "seeds": [seed]}, (i, r, s))  # val_acc (optimiser, rate, seed)
+            for i, o in enumerate(params.optimisers) for r, rate in enumerate(params.learning_rates) for s, seed in seeds]
+
+
+def batched_vs_loop(device: str, kind_name: str, repeats: int) -> dict:
+    """A default demo batched, and network by network (the same kind, one network per call)."""
+    job = next(job for job in plan_jobs(load_lecture(LECTURE).lecture, "default") if job.kind.name == kind_name)
     kind, params = job.kind, job.params
+    accuracy = "test_acc" if kind_name == "regularisation_gap" else "val_acc"
 
     def run(which) -> tuple[float, object]:
         seed_everything(job.seed, deterministic=True)
@@ -75,16 +87,17 @@ def batched_vs_loop(device: str, repeats: int) -> dict:
     for _ in range(repeats):
         seconds, batched = run(params)
         batched_s = min(batched_s, seconds)
-        default_threads_s = min(default_threads_s, run(params.model_copy(update={"cpu_threads": 0}))[0])
+        if kind_name == "regularisation_gap":
+            default_threads_s = min(default_threads_s, run(params.model_copy(update={"cpu_threads": 0}))[0])
     loop_s, difference = 0.0, 0.0
-    for c, configuration in enumerate(params.configurations):
-        for s, seed in enumerate(params.seeds):
-            seconds, alone = run(params.model_copy(update={"configurations": [configuration], "seeds": [seed]}))
-            loop_s += seconds
-            difference = max(difference, abs(float(alone.arrays["test_acc"][0, 0, -1] - batched.arrays["test_acc"][c, s, -1])))
-    return {"members": len(params.configurations) * len(params.seeds), "epochs": params.epochs,
-            "batched_s": batched_s, "loop_s": loop_s, "speedup": loop_s / batched_s, "max_difference": difference,
-            "threads": params.cpu_threads, "default_threads_s": default_threads_s}
+    for update, index in members(params):
+        seconds, alone = run(params.model_copy(update=update))
+        loop_s += seconds
+        alone_index = tuple(-1 if axis == -1 else 0 for axis in index)
+        difference = max(difference, abs(float(alone.arrays[accuracy][alone_index] - batched.arrays[accuracy][index])))
+    return {"members": len(members(params)), "epochs": params.epochs, "batched_s": batched_s, "loop_s": loop_s,
+            "speedup": loop_s / batched_s, "max_difference": difference, "threads": params.cpu_threads,
+            "default_threads_s": default_threads_s, "accuracy": accuracy.replace("_acc", "")}
 
 
 def main() -> None:
@@ -109,17 +122,20 @@ def main() -> None:
         seconds, peak = cold_build(device)
         rows.append((f"cold: whole build, default formats (target <= {TARGET_S:.0f} s)",
                      f"{seconds:.1f} s, peak {peak:.0f} MiB ({'met' if seconds <= TARGET_S else 'MISSED'})"))
-    if not arguments.no_loop:
-        comparison = batched_vs_loop(device, arguments.repeats)
+    for kind_name in () if arguments.no_loop else ("regularisation_gap", "optimiser_grid"):
+        comparison = batched_vs_loop(device, kind_name, arguments.repeats)
         rows += [
-            ("regularisation_gap, batched", f"{comparison['batched_s']:.1f} s ({comparison['members']} nets x "
-                                            f"{comparison['epochs']} epochs, fastest of {arguments.repeats})"),
-            ("regularisation_gap, one network at a time", f"{comparison['loop_s']:.1f} s"),
-            ("batching speed-up", f"{comparison['speedup']:.1f}x"),
-            ("largest difference in final test accuracy", f"{comparison['max_difference']:.2g}"),
-            (f"regularisation_gap, batched, PyTorch's {torch.get_num_threads()} threads instead of "
-             f"{comparison['threads']}", f"{comparison['default_threads_s']:.1f} s (fastest of {arguments.repeats})"),
+            (f"{kind_name}, batched", f"{comparison['batched_s']:.1f} s ({comparison['members']} nets x "
+                                      f"{comparison['epochs']} epochs, fastest of {arguments.repeats})"),
+            (f"{kind_name}, one network at a time", f"{comparison['loop_s']:.1f} s"),
+            (f"{kind_name}, batching speed-up", f"{comparison['speedup']:.1f}x"),
+            (f"{kind_name}, largest difference in final {comparison['accuracy']} accuracy",
+             f"{comparison['max_difference']:.2g}"),
         ]
+        if kind_name == "regularisation_gap":
+            rows.append((f"{kind_name}, batched, PyTorch's {torch.get_num_threads()} threads instead of "
+                         f"{comparison['threads']}", f"{comparison['default_threads_s']:.1f} s (fastest of "
+                                                     f"{arguments.repeats})"))
     rows.append(("load average (1 / 5 / 15 min) at the end", load()))
     width = max(len(name) for name, _ in rows)
     print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")

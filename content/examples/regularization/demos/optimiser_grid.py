@@ -65,7 +65,7 @@ class Params(BaseModel):
     optimisers: list[Optimiser] = Field(default_factory=lambda: ["sgd", "momentum", "adam"], min_length=1,
                                         description="Optimisers to compare: sgd, momentum, adam.")
     learning_rates: list[float] = Field(default_factory=lambda: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0],
-                                        min_length=2, description="The grid, in increasing order; every optimiser "
+                                        min_length=1, description="The grid, in increasing order; every optimiser "
                                                                   "is trained at every rate.")
     hidden: int = Field(128, ge=1, le=2048, description="Units in each of the two hidden layers.")
     epochs: int = Field(10, ge=1, le=1000, description="Passes over the training images.")
@@ -173,7 +173,14 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
     # Every member's parameters are one row of a (members, count) tensor; a seed's row is the same for every
     # optimiser and rate. Each optimiser's members are a contiguous block of rows, updated by its own rule.
     per_seed = [initial_weights(sizes, seed) for seed in seeds]
-    flat = torch.stack([per_seed[m % S] for m in range(M)]).to(device).requires_grad_()
+    flat = torch.stack([per_seed[m % S] for m in range(M)]).to(device)
+    # Each layer's weights and biases are views of it; autograd treats them as the parameters, and their
+    # gradients are laid out like ``flat`` again for the update (cheaper than differentiating through slices).
+    views = layers(flat, sizes)
+    parameters = [tensor.requires_grad_() for pair in views for tensor in pair]
+
+    def flat_gradient(loss: torch.Tensor) -> torch.Tensor:
+        return torch.cat([gradient.reshape(M, -1) for gradient in torch.autograd.grad(loss, parameters)], dim=1)
     lr = torch.tensor([rate for _ in optimisers for rate in rates for _ in seeds], device=device).view(M, 1)
     group = {name: slice(o * R * S, (o + 1) * R * S) for o, name in enumerate(optimisers)}
     first_moment = torch.zeros_like(flat)  # momentum's velocity; Adam's m
@@ -182,7 +189,6 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
     order_streams = [torch.Generator().manual_seed(seed + ORDER_SEED_OFFSET) for seed in seeds]
 
     def forward(x: torch.Tensor) -> torch.Tensor:
-        views = layers(flat, sizes)
         for layer, (weights, biases) in enumerate(views):
             x = torch.baddbmm(biases, x, weights)
             if layer < len(views) - 1:
@@ -219,7 +225,7 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
         for index in range(steps):
             rows = orders[:, index * batch:(index + 1) * batch]
             losses = member_losses(forward(train_x[rows]), train_y[rows])
-            (gradient,) = torch.autograd.grad(losses.sum(), [flat])
+            gradient = flat_gradient(losses.sum())
             t += 1
             step(t, gradient)
             total += losses.detach()

@@ -165,7 +165,14 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
     # Every member's parameters are one row of a (members, count) tensor; a seed's row is the same in every
     # configuration. Few, large tensors mean few operations per step, whatever the number of layers.
     per_seed = [initial_weights(sizes, seed) for seed in seeds]
-    flat = torch.stack([per_seed[m % S] for m in range(M)]).to(device).requires_grad_()
+    flat = torch.stack([per_seed[m % S] for m in range(M)]).to(device)
+    # Each layer's weights and biases are views of it; autograd treats them as the parameters, and their
+    # gradients are laid out like ``flat`` again for the update (cheaper than differentiating through slices).
+    views = layers(flat, sizes)
+    parameters = [tensor.requires_grad_() for pair in views for tensor in pair]
+
+    def flat_gradient(loss: torch.Tensor) -> torch.Tensor:
+        return torch.cat([gradient.reshape(M, -1) for gradient in torch.autograd.grad(loss, parameters)], dim=1)
     velocity = torch.zeros_like(flat)
 
     def per_member(value_of) -> torch.Tensor:
@@ -194,7 +201,6 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
     def forward(x: torch.Tensor, keep: list[torch.Tensor] | None = None) -> torch.Tensor:
         if keep is not None:
             x = x * keep[0]
-        views = layers(flat, sizes)
         for layer, (weights, biases) in enumerate(views):
             x = torch.baddbmm(biases, x, weights)
             if layer < len(views) - 1:
@@ -222,7 +228,7 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
         for step in range(steps):
             rows = orders[:, step * batch:(step + 1) * batch]  # (M, batch): each seed its own order
             logits = forward(train_x[rows], masks(batch) if dropping else None)
-            (gradient,) = torch.autograd.grad(member_losses(logits, train_y[rows]).sum(), [flat])
+            gradient = flat_gradient(member_losses(logits, train_y[rows]).sum())
             with torch.no_grad():
                 gradient += decay * flat  # weight decay: the gradient of (decay / 2) |W|^2
                 velocity.mul_(params.momentum).add_(gradient)  # momentum, as torch.optim.SGD

@@ -24,10 +24,12 @@ from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset, Theme
 from generator.demos.data import default_data_dir
 from generator.demos.execution import (DemoJob, package_versions, plan_jobs, resolve_device, run_job, stop_on_signal,
                                        where_it_failed)
+from generator.demos.scheduler import Outcome
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords
 from generator.interface_words import figure_words
 from generator.progress import Reporter, SilentReporter
+from generator.wording import count as counted
 from generator.render.formats import (
     BuildTarget,
     RenderRequest,
@@ -57,6 +59,10 @@ class BuildOptions:
     template_dirs: tuple[Path, ...] = ()
     revealjs_url: str | None = None  # None: the pinned reveal.js release on the public CDN
     data_dir: Path | None = None  # None: $LECTUREGEN_DATA_DIR, else <cache dir>/data
+    jobs: int = 1  # demos run at once, each in a worker process of its own (1: one after another, in this process)
+    executor: str = "local"  # "local" (this machine) or "ray" (one Ray task per demo)
+    ray_address: str | None = None  # the Ray cluster to use; None: start one on this machine
+    demos_per_gpu: int = 1  # with --jobs on CUDA: demos that share one GPU at a time
 
 
 @dataclass
@@ -74,6 +80,8 @@ class BuildReport:
     files: list[str]
     demos: list[DemoRecord]
     warnings: list[str] = field(default_factory=list)
+    deck: Deck | None = None  # what was built (the course site shows its title slide)
+    outputs: dict[str, str] = field(default_factory=dict)  # file this build wrote -> its sha256
 
     @property
     def demos_run(self) -> list[str]:
@@ -103,7 +111,8 @@ class _DemoRunner:
     @property
     def device(self) -> str:
         if self._device is None:
-            self._device = resolve_device(self.requested)
+            executor = getattr(self, "_executor", None)
+            self._device = executor.device(self.requested) if executor is not None else resolve_device(self.requested)
             self.reporter.info(f"device: {self._device}" + (" (chosen by --device auto)" if self.requested == "auto" else ""))
         return self._device
 
@@ -149,6 +158,70 @@ class _DemoRunner:
         if problems:
             raise ContentError(problems)
 
+    def gather(self, lectures: Sequence[LectureDemos], executor, reporter: Reporter) -> list[GatheredDemos]:
+        """Every lecture's results: each from the cache, or run by ``executor`` (generator/demos/scheduler.py).
+
+        The demos of all lectures are collected first; demos with the same cache key (the same kind, parameters,
+        seed and code, whatever each lecture calls them) run once. A demo that fails fails the lectures that use
+        it; the others run on. Results go to the cache as they arrive, here, in the driver.
+        """
+        from generator.demos.scheduler import task_for
+
+        gathered = [GatheredDemos(lecture.label) for lecture in lectures]
+        missing: list[tuple[int, DemoJob]] = []
+        for number, lecture in enumerate(lectures):
+            for name, job in lecture.jobs.items():
+                hit = self.cached(job)
+                if hit is None:
+                    missing.append((number, job))
+                else:
+                    gathered[number].results[name] = hit
+        for number, lecture in enumerate(lectures):
+            self.param_place = lecture.param_place
+            self.fetch_data([job for owner, job in missing if owner == number])
+        if not missing:
+            return gathered
+        self._executor = executor
+        device = self.device
+        tasks: dict[str, tuple] = {}  # key -> (task, job), in the order the course names them
+        users: dict[str, list[tuple[int, DemoJob]]] = {}
+        for number, job in missing:
+            key = job.key(device, self.data_dir)
+            if key not in tasks:
+                label = job.name if len(lectures) == 1 else f"{lectures[number].label}/{job.name}"
+                tasks[key] = (task_for(job, key, device, str(self.data_dir), label, lectures[number].code), job)
+            users.setdefault(key, []).append((number, job))
+        shared = len(missing) - len(tasks)
+        reporter.info(f"{counted(len(missing), 'demo')} to run" + (f", {shared} of them the same as another "
+                      f"(same cache key): {counted(len(tasks), 'distinct run')}" if shared else "")
+                      + f", in {executor.name}")
+        from generator.progress import DemoBoard
+
+        outcomes = {}
+
+        def arrived(task, outcome) -> None:
+            outcomes[task.key] = outcome
+            wall = outcome.provenance.get("wall_s") if outcome.provenance else None
+            board.finished(task, wall, outcome.error)
+            if not outcome.error:
+                self.cache.put_result(task.key, outcome.result, outcome.provenance)
+
+        with DemoBoard(reporter, len(tasks), executor.name) as board:
+            executor.run(list(tasks.values()), board, arrived)
+        for key, jobs in users.items():
+            outcome = outcomes.get(key) or Outcome(key, error="it did not run")
+            for number, job in jobs:
+                if outcome.error:
+                    gathered[number].failures[job.name] = outcome.error
+                else:
+                    cached = CachedResult(outcome.result, outcome.provenance)
+                    gathered[number].results[job.name] = (cached, DemoRecord(job.name, job.kind.name, key, False,
+                                                                             outcome.provenance))
+        for number, lecture in enumerate(lectures):  # the lecture's own demo order, as a serial build gives it
+            gathered[number].results = {name: gathered[number].results[name] for name in lecture.jobs
+                                        if name in gathered[number].results}
+        return gathered
+
     def run(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
         device = self.device
         key = job.key(device, self.data_dir)
@@ -158,6 +231,25 @@ class _DemoRunner:
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
         return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
+
+
+@dataclass(frozen=True)
+class LectureDemos:
+    """One lecture's demos, as ``_DemoRunner.gather`` takes them."""
+
+    label: str  # how progress and errors name the lecture
+    jobs: dict[str, DemoJob]
+    code: tuple[tuple[Path, str], ...]  # its `code:` files: (path, as named), which workers load
+    param_place: Callable[[str, str], tuple[Location, str]]
+
+
+@dataclass
+class GatheredDemos:
+    """One lecture's results, and the demos that failed (name -> why)."""
+
+    label: str
+    results: dict[str, tuple[CachedResult, DemoRecord]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
 
 
 def demo_param_place(loaded: LoadedLecture, profile: str, demo: str, param: str) -> tuple[Location, str]:
@@ -243,43 +335,95 @@ def demo_run(record: DemoRecord) -> DemoRun:
     )
 
 
-def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildReport:
-    reporter = reporter or SilentReporter()
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+@dataclass
+class PreparedLecture:
+    """A lecture loaded, checked and planned: what its build needs once its demos' results are in."""
 
-    def lap(stage: str) -> None:
-        nonlocal clock
+    options: BuildOptions
+    loaded: LoadedLecture
+    jobs: dict[str, DemoJob]
+    timings: dict[str, float] = field(default_factory=dict)
+    clock: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        timings[stage] = round(now - clock, 4)
-        clock = now
+        self.timings[stage] = round(now - self.clock, 4)
+        self.clock = now
 
-    loaded = load_lecture(options.content, options.profile)
-    check_profile(loaded, options.profile, reporter)
+    def demos(self, label: str) -> LectureDemos:
+        from generator.content.loader import code_files
+
+        return LectureDemos(label, self.jobs, tuple(code_files(self.loaded)),
+                            lambda demo, param: demo_param_place(self.loaded, self.options.profile, demo, param))
+
+
+def prepare(options: BuildOptions, reporter: Reporter, loaded: LoadedLecture | None = None,
+            profile_checked: bool = False) -> PreparedLecture:
+    """Load (unless given), check and plan a lecture: every check that must pass before any demo trains."""
+    prepared_clock = time.perf_counter()
+    if loaded is None:
+        loaded = load_lecture(options.content, options.profile)
+    if not profile_checked:
+        check_profile(loaded, options.profile, reporter)
     check_output_dir(options.output_dir, loaded.folder)
     formats = output_formats()
     target = BuildTarget(options.output_dir, options.revealjs_url)
     for name in options.formats:
         if formats[name].preflight is not None:
             formats[name].preflight(target)  # say now, not after training, that an output cannot be made
-    lap("load")
-
     jobs = {job.name: job for job in plan_jobs(loaded.lecture, options.profile)}
+    prepared = PreparedLecture(options, loaded, jobs, clock=prepared_clock)
+    prepared.lap("load")
+    return prepared
+
+
+def demo_runner(options: BuildOptions, reporter: Reporter,
+                param_place: Callable[[str, str], tuple[Location, str]] = lambda demo, param: (Location(""), "")
+                ) -> _DemoRunner:
     cache = Cache(options.cache_dir or default_cache_dir(), on_unwritable=reporter.warn)
     if options.cache_dir is None and cache_falls_back_to_temporary_folder():
         reporter.warn(f"HOME is not set, so results are cached in {cache.root}, which the system may clear; "
                       "set HOME or give --cache-dir")
-    runner = _DemoRunner(
-        cache, options.device, options.force, reporter, options.data_dir,
-        param_place=lambda demo, param: demo_param_place(loaded, options.profile, demo, param),
-    )
-    results = runner.results(jobs)
-    lap("demos")
+    return _DemoRunner(cache, options.device, options.force, reporter, options.data_dir, param_place=param_place)
 
+
+def demo_executor(options: BuildOptions, reporter: Reporter):
+    """Where demos that must run do: this process, worker processes (--jobs), or a Ray cluster (--executor ray)."""
+    from generator.demos.scheduler import InProcess, ProcessPool
+
+    if options.executor == "ray":
+        from generator.demos.ray_executor import RayExecutor
+
+        return RayExecutor(options.ray_address, reporter)
+    if options.jobs > 1:
+        return ProcessPool(options.jobs, options.demos_per_gpu)
+    return InProcess(reporter)
+
+
+def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildReport:
+    reporter = reporter or SilentReporter()
+    prepared = prepare(options, reporter)
+    lecture = prepared.demos(prepared.loaded.path.name)
+    runner = demo_runner(options, reporter, lecture.param_place)
+    if options.jobs > 1 or options.executor != "local":
+        gathered = runner.gather([lecture], demo_executor(options, reporter), reporter)[0]
+        if gathered.failures:
+            raise BuildError("\n".join(gathered.failures.values()))
+        results = gathered.results
+    else:
+        results = runner.results(prepared.jobs)  # one demo after another, here, the first failure stopping the build
+    prepared.lap("demos")
+    return finish_build(prepared, runner, results, reporter)
+
+
+def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[str, tuple[CachedResult, DemoRecord]],
+                 reporter: Reporter) -> BuildReport:
+    """Draw, resolve, paginate, render and write one lecture whose demos' results are in."""
+    options, loaded, jobs, timings = prepared.options, prepared.loaded, prepared.jobs, prepared.timings
     words = figure_words(loaded.lecture.lecture.language, loaded.lecture.theme.labels)
-    figures = draw_figures(loaded, jobs, results, cache, words, deck_theme(loaded))
+    figures = draw_figures(loaded, jobs, results, runner.cache, words, deck_theme(loaded))
     charts = chart_specs(loaded, jobs, results, words)
-    lap("figures")
+    prepared.lap("figures")
 
     records = [record for _, record in results.values()]
     quotable = {name: jobs[name].kind.result_schema.mark_missing(cached.result.values, jobs[name].params)
@@ -290,7 +434,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
         raise ContentError(list(resolved.warnings))
     for warning in warnings:
         reporter.warn(warning)
-    lap("resolve")
+    prepared.lap("resolve")
 
     unsplit = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
     deck, layout_problems = paginate(unsplit)
@@ -299,7 +443,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     for problem in layout_problems:
         warnings.append(str(problem))
         reporter.warn(str(problem))
-    lap("paginate")
+    prepared.lap("paginate")
     # Only now is the lecture's folder, OUTPUT/<slug>, known; it too must not be the content's folder.
     check_output_dir(options.output_dir / deck.meta.slug, loaded.folder)
     # --templates first, then the content's theme.templates; the built-in templates come last.
@@ -312,15 +456,17 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     for problem in request.problems:
         warnings.append(str(problem))
         reporter.warn(str(problem))
-    lap("render")
+    prepared.lap("render")
 
-    lecture_dir = options.output_dir / resolved.deck.meta.slug
+    lecture_dir = options.output_dir / deck.meta.slug
     manifest = make_manifest(loaded, options, records, timings, runner)
     for note in write_outputs(lecture_dir, files, manifest, produced_by(options.formats), on_wait=reporter.info):
         warnings.append(note)
         reporter.warn(note)
     reporter.info(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {lecture_dir}/")
-    return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings)
+    outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings, deck=deck,
+                       outputs=outputs)
 
 
 def make_manifest(

@@ -127,23 +127,33 @@ def _terminated(signum, frame):
               help="Where --format revealjs links reveal.js from: an http(s) URL, or a folder holding the reveal.js "
                    "package (absolute, or relative to the output file) for offline use "
                    "[default: reveal.js 6.0.2 on the jsDelivr CDN].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Demos to run at once, each in a worker process with its share of the CPU cores.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where demos run: on this machine, or as Ray tasks (pip install 'lecturegen[ray]').")
+@click.option("--ray-address", metavar="ADDR", default=None,
+              help="With --executor ray: the cluster's head (HOST:PORT, or auto) [default: start Ray on this machine].")
+@click.option("--demos-per-gpu", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --jobs on CUDA: demos that share one GPU at a time.")
 @_verbosity
 @click.pass_context
 def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, data_dir, template_dir,
-          revealjs_url, quiet, verbose):
+          revealjs_url, jobs, executor, ray_address, demos_per_gpu, quiet, verbose):
     """Build a lecture: run its demos, draw figures, write PowerPoint, HTML slides and a report.
 
-    CONTENT is the lecture's YAML file; without it, the default Deep Learning
-    lecture is built.
+    CONTENT is the lecture's YAML file, or a course file (one with `course:`:
+    every lecture it lists, and the course site OUTPUT/index.html); without
+    it, the default Deep Learning lecture is built.
 
     \b
     Examples:
       lecturegen build
       lecturegen build content/examples/minimal.yaml --format html
       lecturegen build my.yaml -o site --profile quick --device cpu
+      lecturegen build course.yaml -o site --jobs 2
     """
     from generator.build import BuildOptions
-    from generator.build import build as run_build
+    from generator.course.build import build_content as run_build
     from generator.locations import default_lecture
     from generator.progress import Reporter
 
@@ -159,6 +169,10 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
         data_dir=data_dir,
         template_dirs=(template_dir,) if template_dir else (),
         revealjs_url=revealjs_url,
+        jobs=jobs,
+        executor=executor,
+        ray_address=ray_address,
+        demos_per_gpu=demos_per_gpu,
     )
     run_build(options, Reporter(quiet=quiet, verbose=verbose))
 
@@ -169,7 +183,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
               help="Check `results` references against the demos' parameters under this profile.")
 @_verbosity
 def validate(content, profile, quiet, verbose):
-    """Check a content file without running anything; list every problem.
+    """Check a content file (or a course file and each of its lectures) without running anything; list every problem.
 
     Every `{{ results... }}` reference is checked against the cited demo's
     result names and the keys its parameters give (depths, activations, ...).
@@ -180,9 +194,12 @@ def validate(content, profile, quiet, verbose):
       lecturegen validate content/deep_learning.yaml --profile full
     """
     from generator.content.loader import check_profile, load_lecture
+    from generator.course.build import validate_course
     from generator.progress import Reporter
     from generator.wording import count as counted
 
+    if validate_course(content, profile, Reporter(quiet=quiet, verbose=verbose)):
+        return
     try:
         loaded = load_lecture(content, profile)
     except ContentError as error:

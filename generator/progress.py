@@ -7,8 +7,10 @@ in a CI log (not a TTY) the same events are plain lines, a few per demo.
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -99,3 +101,89 @@ class SilentReporter(Reporter):
 
     def warn(self, message: str) -> None:
         pass
+
+
+class DemoBoard:
+    """Progress of many demos at once (a course's, or ``--jobs``): a bar per running demo and one for
+    them all on a terminal, numbered lines in a log. Worker processes send their demos' events
+    through ``event``; demos run in this process report through ``progress``."""
+
+    def __init__(self, reporter: Reporter, total: int, where: str):
+        self.reporter, self.total, self.where = reporter, total, where
+        self.done = 0
+        self.lock = threading.RLock()
+        self.bar: Progress | None = None
+        self.overall = None
+        self.demo_bars: dict[str, Any] = {}
+        self.logs: dict[str, _LogProgress] = {}
+
+    def __enter__(self) -> DemoBoard:
+        if not self.reporter.quiet and self.reporter.console.is_terminal and self.total:
+            self.bar = Progress(TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=self.reporter.console, transient=True)
+            self.bar.start()
+            self.overall = self.bar.add_task(f"demos ({self.where})", total=self.total)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def _count(self) -> str:
+        return f"[{self.done}/{self.total}]"
+
+    def started(self, task) -> None:
+        with self.lock:
+            self.reporter.info(f"demo {task.label} ({task.kind}): running on {task.device} in {self.where}")
+
+    @contextmanager
+    def progress(self, task):
+        """The Progress a demo run in this process reports to."""
+        if self.reporter.quiet:
+            yield SilentProgress()
+        elif self.bar is not None:
+            yield _BoardBar(self, task.label)
+        else:
+            yield _LogProgress(task.label, self.reporter)
+
+    def event(self, label: str, kind: str, *args: Any) -> None:
+        """An event a worker sent for the demo ``label``: ("start", total, text), ("advance", steps), ("note", text)."""
+        if self.reporter.quiet:
+            return
+        with self.lock:
+            if self.bar is not None:
+                target = self.demo_bars.setdefault(label, _BoardBar(self, label))
+            else:
+                target = self.logs.setdefault(label, _LogProgress(label, self.reporter))
+            getattr(target, kind)(*args)
+
+    def finished(self, task, wall_s: float | None, error: str = "") -> None:
+        with self.lock:
+            self.done += 1
+            bar = self.demo_bars.pop(task.label, None)
+            if bar is not None:
+                bar.remove()
+            self.logs.pop(task.label, None)
+            if self.bar is not None and self.overall is not None:
+                self.bar.advance(self.overall)
+            if error:
+                self.reporter.warn(f"{self._count()} demo {task.label} failed: {error}")
+            else:
+                self.reporter.info(f"{self._count()} demo {task.label}: done in {wall_s:.2f} s")
+
+
+class _BoardBar(_BarProgress):
+    """One demo's bar on the board."""
+
+    def __init__(self, board: DemoBoard, name: str):
+        super().__init__(board.bar, name, board.reporter)
+
+    def start(self, total: int, label: str) -> None:
+        self.remove()  # a demo with several phases: one bar at a time
+        super().start(total, label)
+
+    def remove(self) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+            self.task = None

@@ -17,7 +17,7 @@ from typing import Any
 from generator import deck as d
 from generator.content.expressions import ExpressionError, render_text
 from generator.wording import count
-from generator.content.loader import LoadedLecture, image_media_type, resolve_inside
+from generator.content.loader import LoadedLecture, image_media_type
 from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import BulletItem, SlideSpec, slugify
 from generator.content.yaml_source import DocPath, format_path
@@ -93,7 +93,7 @@ class _Resolver:
         return d.Figure(asset=asset, number=self.next_number(), caption=caption, chart=chart, report_asset=report_asset)
 
     def image(self, spec: SlideSpec, path: DocPath) -> d.Image:
-        target = resolve_inside(self.loaded.folder, spec.image)
+        target = self.loaded.resolve(spec.image)
         data = target.read_bytes()
         from PIL import ExifTags
         from PIL import Image as PILImage
@@ -331,7 +331,7 @@ def deck_theme(loaded: LoadedLecture) -> d.Theme:
     """The Deck's theme: the content's, with the template's bytes and typefaces."""
     theme = loaded.lecture.theme
     # Read here so the renderer gets bytes, like images; the loader checked the file.
-    template = resolve_inside(loaded.folder, theme.pptx_template).read_bytes() if theme.pptx_template else b""
+    template = loaded.resolve(theme.pptx_template).read_bytes() if theme.pptx_template else b""
     font, font_east_asian = theme.font, theme.font_east_asian
     # A key the content writes is found on its own line; a default has no line of its own.
     origins = {key: loaded.where(("theme", key)) for key in theme.model_fields_set}

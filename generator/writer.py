@@ -120,6 +120,63 @@ def write_outputs(
     return notes
 
 
+def write_site(output_dir: Path, files: Mapping[str, bytes], manifest: dict[str, Any],
+               on_wait: Callable[[str], None] = lambda message: None) -> list[str]:
+    """Write a course's own files (index.html) and its manifest into ``output_dir``, beside its lectures' folders.
+
+    The lectures' folders are written by :func:`write_outputs`, each in one step; these few files are each
+    replaced in one step (written beside, synced, renamed over), the manifest last, under the course's lock.
+    A file changed since lecturegen wrote it is kept beside the new one (index.edited-1.html), as in a lecture.
+    """
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write_site(output_dir, error) from None
+    notes: list[str] = []
+    with _locked(output_dir / ".course.lock", output_dir, on_wait):
+        previous = _outputs(output_dir)
+        entries = []
+        for relative, data in sorted(files.items()):
+            path = output_dir / relative
+            written = previous.get(relative)
+            if path.is_file() and (written is None or written.get("sha256") != _file_sha256(path)) \
+                    and _file_sha256(path) != hashlib.sha256(data).hexdigest():
+                kept = _free_name(relative, set(files), output_dir)
+                _replace_file(output_dir / kept, path.read_bytes(), output_dir)
+                notes.append(f"{path} was changed since lecturegen wrote it; your version is kept as {output_dir / kept}")
+            _replace_file(path, data, output_dir)
+            entries.append(_entry(relative, data))
+        manifest = {**manifest, "outputs": entries}
+        _replace_file(output_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode(), output_dir)
+        try:
+            _fsync_folder(output_dir)
+        except OSError as error:
+            raise _cannot_write_site(output_dir, error) from None
+    return notes
+
+
+def _replace_file(path: Path, data: bytes, output_dir: Path) -> None:
+    partial = path.parent / f".{path.name}.tmp"
+    try:
+        with open(partial, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, path)
+    except OSError as error:
+        try:
+            partial.unlink()
+        except OSError:
+            pass
+        raise _cannot_write_site(path, error) from None
+
+
+def _cannot_write_site(path: Path, error: OSError) -> BuildError:
+    reason = error.strerror.lower() if error.strerror else str(error)
+    return BuildError(f"cannot write {path}: {reason}; the lectures' folders are written, and the course's "
+                      "previous index.html is intact")
+
+
 def recover(lecture_dir: Path) -> None:
     """Settle a commit a killed build left half done: the folder ends up the previous or the new build."""
     previous, staging = _previous(lecture_dir), _staging(lecture_dir)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,16 +53,42 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 @dataclass(frozen=True)
+class Inherited:
+    """What a course gives each of its lectures (generator/course/): a shared assets folder whose files any
+    lecture may name, and theme defaults a lecture's own `theme:` overrides key by key.
+
+    ``theme`` holds the course's raw theme values, its paths (``templates``, ``pptx_template``) absolute;
+    ``source`` is the course file's source map, so a problem with an inherited value points there.
+    """
+
+    assets: Path | None = None
+    theme: Mapping[str, Any] = field(default_factory=dict)
+    source: SourceMap | None = None
+    assets_shown: str = ""  # how the course file names the assets folder, for messages
+
+
+# Theme keys that hold a path, and theme keys whose mappings merge one level deeper (a lecture's
+# `labels: {figure: ...}` keeps the course's other labels).
+THEME_PATH_KEYS = ("templates", "pptx_template")
+THEME_MAPPING_KEYS = ("labels", "pptx_layouts")
+
+
+@dataclass(frozen=True)
 class LoadedLecture:
     lecture: Lecture
     source: SourceMap
     path: Path
     text: str  # the file's text, for hashing into the manifest
     profile: str = "default"  # whose parameters the `results` references were checked against
+    assets: Path | None = None  # the course's shared assets folder, when the lecture is built as part of one
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    def resolve(self, relative: str) -> Path | None:
+        """A path the content names, as the loader checked it: inside its folder or the course's assets folder."""
+        return resolve_inside(self.folder, relative, self.assets)
 
     def where(self, path: DocPath) -> Location:
         return self.source.value(path)
@@ -79,11 +106,14 @@ class LoadedLecture:
     def template_dir(self) -> Path | None:
         """``theme.templates`` as a folder; the loader has checked that it stays inside :attr:`folder`."""
         name = self.lecture.theme.templates
-        return resolve_inside(self.folder, name) if name else None
+        return self.resolve(name) if name else None
 
 
-def load_lecture(path: Path | str, profile: str = "default") -> LoadedLecture:
-    """Read and check ``path``; ``results`` references are checked against the demos' parameters under ``profile``."""
+def load_lecture(path: Path | str, profile: str = "default", inherited: Inherited | None = None) -> LoadedLecture:
+    """Read and check ``path``; ``results`` references are checked against the demos' parameters under ``profile``.
+
+    ``inherited``: what the course the lecture is part of gives it (its assets folder, its theme defaults).
+    """
     path = Path(path)
     text, problem = read_text(path)
     if problem is not None:
@@ -95,6 +125,8 @@ def load_lecture(path: Path | str, profile: str = "default") -> LoadedLecture:
         raise ContentError(parsed.problems)
     if not isinstance(data, dict):
         raise ContentError([Problem(source.value(()), "", "a lecture file must be a mapping with `lecture:` and `sections:` at the top")])
+    inherited = inherited or Inherited()
+    _inherit_theme(data, source, inherited, path.parent)
 
     # Problems the reader found (a duplicate key, an unreadable value) do not
     # stop validation: the user sees them together with everything else.
@@ -105,11 +137,48 @@ def load_lecture(path: Path | str, profile: str = "default") -> LoadedLecture:
         lecture = Lecture.model_validate(data)
     except ValidationError as error:
         problems.extend(p for p in problems_from_validation_error(error, Lecture, source) if p.path not in already)
-    problems.extend(_load_code(data, source, path.parent))
-    problems.extend(_ReferenceChecker(data, source, path.parent, profile).check())
+    places = _Places(path.parent, inherited.assets, inherited.assets_shown)
+    problems.extend(_load_code(data, source, places))
+    problems.extend(_ReferenceChecker(data, source, places, profile).check())
     if problems or lecture is None or parsed.problems:
         raise ContentError(_unique(problems))
-    return LoadedLecture(lecture, source, path, text, profile)
+    return LoadedLecture(lecture, source, path, text, profile, inherited.assets)
+
+
+def _inherit_theme(data: dict[str, Any], source: SourceMap, inherited: Inherited, folder: Path) -> None:
+    """Lay the lecture's own `theme:` over the course's: its keys win; ``labels`` and ``pptx_layouts`` merge."""
+    own = data.get("theme", {})
+    if not inherited.theme or not isinstance(own, dict):
+        return  # nothing to inherit, or a theme that is not a mapping (the schema reports it)
+    theme = {key: _relative_to(folder, value) if key in THEME_PATH_KEYS and isinstance(value, str) else value
+             for key, value in inherited.theme.items()}
+    for key, value in own.items():
+        if key in THEME_MAPPING_KEYS and isinstance(value, dict) and isinstance(theme.get(key), dict):
+            theme[key] = {**theme[key], **value}
+        else:
+            theme[key] = value
+    data["theme"] = theme
+    if inherited.source is None:
+        return
+    # A value the lecture took from the course is located in the course file; the lecture's own stay its own.
+    for table, theirs in ((source.values, inherited.source.values), (source.keys, inherited.source.keys)):
+        for where, location in theirs.items():
+            if len(where) >= 2 and where[0] == "theme" and where[1] in theme and where not in table:
+                if not _overridden(own, where[1:]):
+                    table[where] = location
+
+
+def _overridden(own: dict[str, Any], path: tuple) -> bool:
+    """Whether the lecture's own theme writes the value at ``path`` (or a value above it that is not merged)."""
+    key = path[0]
+    if key not in own:
+        return False
+    return key not in THEME_MAPPING_KEYS or not isinstance(own[key], dict) or len(path) < 2 or path[1] in own[key]
+
+
+def _relative_to(folder: Path, absolute: str) -> str:
+    """An absolute path the course gave, as the lecture in ``folder`` would write it."""
+    return os.path.relpath(absolute, folder.resolve())
 
 
 # Profiles every lecture may be built with: one its file does not define means the parameters as written.
@@ -130,9 +199,41 @@ def check_profile(loaded: LoadedLecture, profile: str, reporter: Reporter) -> No
     )
 
 
-def _load_code(data: dict[str, Any], source: SourceMap, folder: Path) -> list[Problem]:
+@dataclass(frozen=True)
+class _Places:
+    """Where the files a lecture names may be: its own folder, and the course's assets folder if it is in one."""
+
+    folder: Path
+    assets: Path | None = None
+    assets_shown: str = ""
+
+    def resolve(self, relative: str) -> Path | None:
+        return resolve_inside(self.folder, relative, self.assets)
+
+    def outside(self, subject: str, must: str) -> str:
+        """Why ``subject`` may not be used: it lies outside every place it may be (``must``: "images must", ...)."""
+        if self.assets is None:
+            return f"{subject} is outside the content file's folder; {must} be in that folder or below it"
+        return (f"{subject} is outside the content file's folder and the course's assets folder "
+                f"({self.assets_shown or self.assets}); {must} be in one of them or below it")
+
+    def root_of(self, target: Path) -> Path:
+        """The place ``target`` (resolved, inside one of them) lies in."""
+        if self.assets is not None and target.is_relative_to(self.assets.resolve()):
+            return self.assets.resolve()
+        return self.folder.resolve()
+
+
+def code_files(loaded: LoadedLecture) -> list[tuple[Path, str]]:
+    """The lecture's `code:` files as (resolved path, name as written), which the loader has checked."""
+    return [(loaded.resolve(name), name) for name in loaded.lecture.code]
+
+
+def _load_code(data: dict[str, Any], source: SourceMap, places: _Places) -> list[Problem]:
     """Run the lecture's own code files (its demo kinds register); the problems, at the YAML or in the file."""
     from generator.demos.user_code import load_code_file
+
+    folder = places.folder
 
     names = data.get("code")
     if not isinstance(names, list):
@@ -142,10 +243,10 @@ def _load_code(data: dict[str, Any], source: SourceMap, folder: Path) -> list[Pr
         if not isinstance(name, str) or not name:
             continue
         path = ("code", index)
-        target = resolve_inside(folder, name)
+        target = places.resolve(name)
         if target is None:
-            problems.append(Problem(source.value(path), format_path(path), f"code file {name!r} is outside the content "
-                                    "file's folder; code files must be in that folder or below it"))
+            problems.append(Problem(source.value(path), format_path(path),
+                                    places.outside(f"code file {name!r}", "code files must")))
         elif not target.is_file() or target.suffix != ".py":
             what = "not found" if not target.exists() else "not a Python (.py) file"
             problems.append(Problem(source.value(path), format_path(path), f"code file {name!r}: {what} "
@@ -169,10 +270,11 @@ class _ReferenceChecker:
     file; every access is guarded because the data may be malformed.
     """
 
-    def __init__(self, data: dict[str, Any], source: SourceMap, folder: Path, profile: str = "default"):
+    def __init__(self, data: dict[str, Any], source: SourceMap, places: _Places, profile: str = "default"):
         self.data = data
         self.source = source
-        self.folder = folder
+        self.places = places
+        self.folder = places.folder
         self.problems: list[Problem] = []
         self.kinds = demo_kinds()
         raw_demos = data.get("demos")
@@ -421,9 +523,9 @@ class _ReferenceChecker:
                     self.check_pptx_layout(name, ("theme", "pptx_layouts", kind))
 
     def read_template(self, template: str, path: DocPath) -> tuple[str, list[str]] | None:
-        target = resolve_inside(self.folder, template)
+        target = self.places.resolve(template)
         if target is None:
-            self.add(path, f"template {template!r} is outside the content file's folder; templates must be in that folder or below it")
+            self.add(path, self.places.outside(f"template {template!r}", "templates must"))
             return None
         if not target.is_file():
             self.add(path, f"template file {template!r} not found (looked in {self.folder})")
@@ -492,9 +594,9 @@ class _ReferenceChecker:
         if not isinstance(name, str) or not name:
             return
         path = ("theme", "templates")
-        target = resolve_inside(self.folder, name)
+        target = self.places.resolve(name)
         if target is None:
-            self.add(path, f"templates folder {name!r} is outside the content file's folder; it must be in that folder or below it")
+            self.add(path, self.places.outside(f"templates folder {name!r}", "it must"))
             return
         if not target.exists():
             self.add(path, f"templates folder {name!r} not found (looked in {self.folder})")
@@ -503,18 +605,19 @@ class _ReferenceChecker:
             self.add(path, f"templates folder {name!r} is a file; name the folder that holds the templates")
             return
         # Jinja follows links, so a link inside the folder could still read a file from anywhere.
-        escaping = _links_leaving(target, self.folder.resolve())
+        escaping = _links_leaving(target, self.places.root_of(target))
         if escaping is None:
             self.add(path, f"templates folder {name!r} holds more than {MAX_TEMPLATE_ENTRIES:,} files and folders; name the folder that holds only the templates")
         elif escaping:
-            what = ("a link to a place outside the content file's folder" if (target / escaping).is_symlink() else
+            place = "the content file's folder" if self.places.assets is None else "the folder it is in"
+            what = (f"a link to a place outside {place}" if (target / escaping).is_symlink() else
                     "a hard link: the same file as one that may lie anywhere on the disk")
             self.add(path, f"templates folder {name!r} holds {escaping!r}, {what}; copy the file in instead")
 
     def check_image(self, image: str, path: DocPath) -> None:
-        target = resolve_inside(self.folder, image)
+        target = self.places.resolve(image)
         if target is None:
-            self.add(path, f"image {image!r} is outside the content file's folder; images must be in that folder or below it")
+            self.add(path, self.places.outside(f"image {image!r}", "images must"))
             return
         if not target.is_file():
             self.add(path, f"image file {image!r} not found (looked in {self.folder})")
@@ -594,15 +697,15 @@ def _bullet_texts(bullets: Any, path: DocPath):
             yield from _bullet_texts(bullet.get("bullets"), path + (i, "bullets"))
 
 
-def resolve_inside(folder: Path, relative: str) -> Path | None:
-    """``folder/relative`` if it stays inside ``folder`` (symlinks followed), else None."""
+def resolve_inside(folder: Path, relative: str, assets: Path | None = None) -> Path | None:
+    """``folder/relative`` if it stays inside ``folder`` or, in a course, inside its ``assets`` folder (symlinks
+    followed), else None. The one rule for every path a content file names."""
     if Path(relative).is_absolute():
         return None
     base = folder.resolve()
     target = (base / relative).resolve()
-    try:
-        target.relative_to(base)
-    except ValueError:
+    places = (base,) if assets is None else (base, assets.resolve())
+    if not any(target.is_relative_to(place) for place in places):
         return None
     return target
 

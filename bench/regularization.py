@@ -67,8 +67,10 @@ def members(params) -> list[tuple[dict, tuple[int, ...]]]:
     if hasattr(params, "configurations"):  # regularisation_gap: test_acc (configuration, seed, epoch)
         return [({"configurations": [c], "seeds": [seed]}, (i, s, -1))
                 for i, c in enumerate(params.configurations) for s, seed in seeds]
-    return [({"optimisers": [o], "learning_rates": [rate], "seeds": [seed]}, (i, r, s))  # val_acc (optimiser, rate, seed)
-            for i, o in enumerate(params.optimisers) for r, rate in enumerate(params.learning_rates) for s, seed in seeds]
+    # optimiser_grid: val_acc (optimiser, rate, seed)
+    return [({"optimisers": [o], "learning_rates": [rate], "seeds": [seed]}, (i, r, s))
+            for i, o in enumerate(params.optimisers) for r, rate in enumerate(params.learning_rates)
+            for s, seed in seeds]
 
 
 def batched_vs_loop(device: str, kind_name: str, repeats: int) -> dict:

@@ -87,7 +87,8 @@ def test_optimiser_members_train_as_they_would_alone():
     for o, optimiser in enumerate(batched.values["best_rate"]):
         for r, rate in enumerate(SMALL["opt"]["learning_rates"]):
             for s, seed in enumerate(SMALL["opt"]["seeds"]):
-                alone = _run(kind, SMALL["opt"] | {"optimisers": [optimiser], "learning_rates": [rate], "seeds": [seed]})
+                alone = _run(kind, SMALL["opt"] | {"optimisers": [optimiser], "learning_rates": [rate],
+                                                   "seeds": [seed]})
                 message = f"{optimiser}, rate {rate}, seed {seed}"
                 np.testing.assert_allclose(alone.arrays["train_loss"][0, 0, 0], batched.arrays["train_loss"][o, r, s],
                                            rtol=1e-4, atol=1e-5, err_msg=message)
@@ -106,7 +107,8 @@ def test_two_runs_give_identical_results(name):
 def test_a_run_told_to_stop_ends_after_the_epoch_it_is_in():
     kind = _kinds()["reg"]
     seed_everything(0, deterministic=True)
-    result = kind.run(kind.params.model_validate(SMALL["reg"]), RunContext(device="cpu", seed=0, should_stop=lambda: True))
+    stopping = RunContext(device="cpu", seed=0, should_stop=lambda: True)
+    result = kind.run(kind.params.model_validate(SMALL["reg"]), stopping)
     assert result.values["epochs"] == 1
     assert kind.result_schema.problems(result.values, kind.params.model_validate(SMALL["reg"]), "reg") == []
 

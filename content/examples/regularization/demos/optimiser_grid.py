@@ -277,7 +277,8 @@ def summarise(params: Params, train_loss: np.ndarray, accuracy: dict[str, np.nda
     final_acc = test_acc.mean(axis=-1)
     final_loss = train_loss[..., -1]  # (O, R, S), NaN where diverged
     diverged = (diverged_epoch > 0).sum(axis=-1)  # (O, R)
-    values: dict = {"val_acc": {}, "test_acc": {}, "train_loss": {}, "diverged": {}, "best_rate": {}, "best_test_acc": {},
+    values: dict = {"val_acc": {}, "test_acc": {}, "train_loss": {}, "diverged": {}, "best_rate": {},
+                    "best_test_acc": {},
                     "best_train_loss": {},
                     "best_test_acc_range": {}, "good_rates": {}, "good_window": {}, "good_decades": {},
                     "grid_range": {}}
@@ -316,7 +317,8 @@ def summarise(params: Params, train_loss: np.ndarray, accuracy: dict[str, np.nda
         "val_size": sizes[1],
         "test_size": sizes[2],
     }
-    arrays = {"train_loss": train_loss, "val_acc": accuracy["val"], "test_acc": test_acc, "diverged_epoch": diverged_epoch,
+    arrays = {"train_loss": train_loss, "val_acc": accuracy["val"], "test_acc": test_acc,
+              "diverged_epoch": diverged_epoch,
               "rates": np.asarray(rates, dtype=float), "best_index": np.asarray(best_index)}
     return DemoResult(values=values, arrays=arrays)
 
@@ -366,13 +368,14 @@ class LossCurvesDisplay:
     def alt_text(self) -> str:
         parts = [f"{self.label(o)} falls from {self.loss[o, 0]:.2f} to {self.loss[o, -1]:.3f}"
                  for o in range(len(self.optimisers))]
-        return (f"Log-scale line chart of the training loss per epoch over {self.loss.shape[-1]} epochs, each optimiser "
+        return (f"Log-scale line chart of the training loss per epoch over {self.loss.shape[-1]} epochs, each "
+                f"optimiser "
                 f"at its best learning rate, mean of {self.seeds} seeds: " + "; ".join(parts) + ".")
 
 
 @dataclass
 class SensitivityDisplay:
-    """Final validation accuracy against the learning rate (log x), one line per optimiser, with the range over seeds."""
+    """Final validation accuracy against the learning rate (log x), one line per optimiser, with the seeds' range."""
 
     optimisers: list[str]
     rates: np.ndarray
@@ -520,9 +523,11 @@ KIND = register(DemoKind(
         "test_size": Result(Integer(), "Test images."),
     },
     figures=(
-        Figure("loss_curves", "Training loss per epoch of each optimiser at its best rate (log scale), mean over seeds.",
+        Figure("loss_curves", "Training loss per epoch of each optimiser at its best rate (log scale), mean over "
+                              "seeds.",
                display=LossCurvesDisplay, chart=chart_loss_curves),
-        Figure("sensitivity", "Final validation accuracy against the learning rate (log scale), one line per optimiser, "
+        Figure("sensitivity", "Final validation accuracy against the learning rate (log scale), one line per "
+                              "optimiser, "
                               "mean and range over seeds.",
                display=SensitivityDisplay, chart=chart_sensitivity),
     ),

@@ -90,7 +90,8 @@ class Digits:
 
 
 def load_digits_subset(train_size: int, label_noise: float, data_seed: int) -> Digits:
-    """The digits split 75/25 (stratified, fixed), ``train_size`` training images, ``label_noise`` of them mislabelled."""
+    """The digits split 75/25 (stratified, fixed); ``train_size`` training images, ``label_noise`` of them
+    given a wrong label."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -194,7 +195,8 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
 
     def masks(rows: int) -> list[torch.Tensor]:
         # One uniform draw per seed, shared by that seed's configurations; inverted dropout keeps the mean.
-        uniform = torch.stack([torch.rand(rows, sum(widths), generator=stream, device=device) for stream in mask_streams])
+        uniform = torch.stack([torch.rand(rows, sum(widths), generator=stream, device=device)
+                               for stream in mask_streams])
         keep = (uniform[seed_of] >= drop_rate).float() / (1 - drop_rate)
         return list(keep.split(widths, dim=2))
 
@@ -220,7 +222,8 @@ def train(params: Params, ctx: RunContext) -> DemoResult:
 
     n, batch = len(train_x), min(params.batch_size, len(train_x))
     steps = n // batch
-    curves = {name: np.full((M, params.epochs), np.nan) for name in ("train_loss", "test_loss", "train_acc", "test_acc")}
+    curves = {name: np.full((M, params.epochs), np.nan)
+              for name in ("train_loss", "test_loss", "train_acc", "test_acc")}
     ctx.progress.start(params.epochs, "dropout and weight decay")
     epochs_run = 0
     for epoch in range(params.epochs):
@@ -319,7 +322,8 @@ def _curve_legend(ax, configurations: list[str], loc: str) -> None:
     """One legend (so the layout leaves room for it): a colour and marker per configuration, then the line styles."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=COLOURS[c], marker=MARKERS[c], ls="-", lw=3, label=LABELS[c]) for c in configurations]
+    handles = [Line2D([], [], color=COLOURS[c], marker=MARKERS[c], ls="-", lw=3, label=LABELS[c])
+               for c in configurations]
     handles += [Line2D([], [], color="#555555", lw=2.5, ls="-", marker="", label="test (solid)"),
                 Line2D([], [], color="#555555", lw=2.5, ls="--", marker="", label="training (dashed)")]
     ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9, edgecolor="none", fontsize="small")
@@ -516,7 +520,8 @@ KIND = register(DemoKind(
         "input_dropout": Result(Fraction(), "Dropout rate of the input pixels."),
         "weight_decay": Result(Number(), "Weight decay coefficient."),
         "train_acc": Result(_per_configuration(Fraction()),
-                            "Final training accuracy against the labels taught (wrong ones included), mean over seeds."),
+                            "Final training accuracy against the labels taught (wrong ones included), mean over "
+                            "seeds."),
         "test_acc": Result(_per_configuration(Fraction()), "Final test accuracy, mean over seeds."),
         "test_acc_range": Result(_per_configuration(RANGE), "Final test accuracy, lowest and highest over seeds."),
         "gap": Result(_per_configuration(Number()),
@@ -537,7 +542,8 @@ KIND = register(DemoKind(
         Figure("accuracy_curves", "Training (dashed) and test (solid) accuracy per epoch, one colour per "
                                   "configuration, mean over seeds.",
                display=AccuracyCurvesDisplay, chart=chart_accuracy_curves),
-        Figure("loss_curves", "Training (dashed) and test (solid) cross-entropy per epoch (log scale), mean over seeds.",
+        Figure("loss_curves", "Training (dashed) and test (solid) cross-entropy per epoch (log scale), mean over "
+                              "seeds.",
                display=LossCurvesDisplay, chart=chart_loss_curves),
         Figure("gap", "Training minus test accuracy after the last epoch per configuration, mean and range over seeds.",
                display=GapDisplay, chart=chart_gap),

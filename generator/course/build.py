@@ -121,7 +121,7 @@ def build_course(options: BuildOptions, reporter: Reporter | None = None) -> Cou
         outcome.demos = [{"name": name, "cache_key": record.key, "from_cache": record.cached}
                          for name, (_, record) in demos.results.items()]
         if demos.failures:
-            outcome.failure = "; ".join(f"demo {name!r} failed: {why}" if not why.startswith("demo ") else why
+            outcome.failure = "; ".join(why if f"demo {name!r}" in why else f"demo {name!r} failed: {why}"
                                         for name, why in demos.failures.items())
         else:
             lecture.timings["demos"] = round(demos_s, 4)

@@ -246,7 +246,7 @@ lecture: {title: Too much, slug: too-much}
 demos:
   sweep:
     kind: depth_sweep
-    params: {depths: [1], seeds: [0], epochs: 1, activations: [relu], inits: [he]}
+    params: {depths: [1], seeds: [0], epochs: 1, activations: [relu], inits: [he], lrs: [0.1]}
   cnn:
     kind: cnn_digits
     params: {channels: [1, 2], seeds: [0], epochs: 1, example_index: 450}
@@ -295,7 +295,7 @@ def test_auto_device_says_which_and_ci_logs_get_plain_progress_lines(tmp_path, f
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
     assert "device: cpu (chosen by --device auto)" in lines
-    assert "  sweep: 2 networks x 2 depths (8 steps)" in lines
+    assert "  sweep: 8 networks x 2 depths (8 steps)" in lines  # 2 activations x 4 learning rates
     assert any(line.startswith("  sweep: 50% (") for line in lines)
     provenance = manifest(tmp_path / "tiny-sweep")["demos"][0]["provenance"]
     assert provenance["device"] == "cpu" and provenance["seed"] == 0 and provenance["wall_s"] > 0

@@ -294,3 +294,49 @@ def schema(output):
     else:
         click.echo(text, nl=False)
 
+
+@main.command(short_help="Serve the slides and report; show each saved change at once.")
+@click.argument("content", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on. Only this machine can reach the default; another address lets other "
+                   "machines see the lecture (and write slides.pptx).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the slides in the web browser.")
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Where the page's 'Write slides.pptx' (key P) and --format write: OUTPUT/<slug>/, as build does.")
+@click.option("--format", "formats", multiple=True, metavar="FORMATS",
+              callback=lambda ctx, param, values: _formats(ctx, param, values) if values else (),
+              help="Also write these formats (comma-separated, as build takes them) after every change.")
+@click.option("--profile", default="default", show_default=True,
+              help="Named parameter overrides from the content's `profiles:` (quick, default, full, ...).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True,
+              help="Where demos train; auto picks CUDA, then MPS, then CPU.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Where results are cached [default: $LECTUREGEN_CACHE_DIR or ~/.cache/lecturegen].")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where datasets are read from [default: $LECTUREGEN_DATA_DIR or CACHE_DIR/data].")
+@click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder of HTML templates searched before the built-in ones (trusted as code).")
+@_verbosity
+def preview(content, port, host, open_browser, output_dir, formats, profile, device, cache_dir, data_dir, template_dir,
+            quiet, verbose):
+    """Serve the lecture's slides and report on this machine and show every saved change at once,
+    on the same slide; only demos whose parameters changed run again. Problems show in the page.
+
+    CONTENT is the lecture's YAML file; without it, the default Deep Learning lecture.
+
+    \b
+    Examples:
+      lecturegen preview my.yaml --open
+      lecturegen preview my.yaml --profile quick --format pptx
+    """
+    from generator.locations import default_lecture
+    from generator.preview import PreviewOptions, run_preview
+
+    options = PreviewOptions(
+        content=content or default_lecture(), output_dir=output_dir, profile=profile, device=device,
+        formats=formats, cache_dir=cache_dir, data_dir=data_dir, template_dirs=(template_dir,) if template_dir else (),
+        host=host, port=port, open_browser=open_browser,
+    )
+    run_preview(options, quiet=quiet, verbose=verbose)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup, escape
 
 from generator.deck import Deck, Figure, Slide, plain_text
@@ -102,9 +103,12 @@ class ProvenanceView:
     cached_count: int
 
 
-def render_report_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
-    """The lecture notes as one HTML document. Pure and deterministic."""
-    env = template_environment(template_dirs)
+def render_report_html(deck: Deck, template_dirs: Sequence[Path] = (), *, env: jinja2.Environment | None = None) -> str:
+    """The lecture notes as one HTML document. Pure and deterministic.
+
+    ``env``: an environment from ``template_environment(template_dirs)`` to reuse (the preview keeps one).
+    """
+    env = env or template_environment(template_dirs)
     title_block, sections = report_structure(deck)
     page = page_view(deck, env, report_theme_css(deck.theme, deck.meta.language), (stylesheet(env, REPORT_CSS),), ())
     return render_template(

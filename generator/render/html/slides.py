@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.deck import Deck, Slide, plain_text
+import jinja2
+
+from generator.deck import Deck, Meta, Slide, plain_text
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
 from generator.render.html.blocks import slide_block_views
@@ -23,11 +25,22 @@ SLIDES_JS = "static/slides.js"
 FIT_JS = "static/fit.js"  # shrink-to-fit, shared with the reveal.js page
 
 
-def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
-    """The slide deck as one HTML document. Pure and deterministic."""
-    env = template_environment(template_dirs)
+def render_slides_html(
+    deck: Deck,
+    template_dirs: Sequence[Path] = (),
+    *,
+    env: jinja2.Environment | None = None,
+    view: Callable[[Slide, int, InterfaceWords], SlideView] | None = None,
+) -> str:
+    """The slide deck as one HTML document. Pure and deterministic.
+
+    ``env``: an environment from ``template_environment(template_dirs)`` to reuse; ``view``: a stand-in for
+    :func:`slide_view` that gives the same views (the preview's remembers those of unchanged slides).
+    """
+    env = env or template_environment(template_dirs)
+    view = view or slide_view
     stage = stage_view(deck.theme)
-    slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
+    slides = tuple(view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
     # One inline script (one hash in the policy): the shared shrink-to-fit, then the slides' own.
     script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + static_text(env, SLIDES_JS, closing_tag="</script")
     sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
@@ -44,6 +57,19 @@ def render_slides_html(deck: Deck, template_dirs: Sequence[Path] = ()) -> str:
             "script_words": script_words_json(deck.meta.labels),
         },
     )
+
+
+SLIDE_PARTIAL = "partials/slide.html.j2"  # slides.html.j2 draws each slide with its `slide` macro
+
+
+def slide_fragment(env: jinja2.Environment, view: SlideView, meta: Meta, slide_count: int) -> str:
+    """One slide's markup, as the built-in slides.html.j2 places it in the page (the preview swaps changed
+    slides in place; it checks that the page holds each slide's markup, since a template folder may draw
+    the page another way)."""
+    try:
+        return str(env.get_template(SLIDE_PARTIAL).module.slide(view, meta, slide_count))
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"{SLIDE_PARTIAL}: {exc}") from exc
 
 
 def script_words_json(labels: InterfaceWords) -> str:

@@ -134,7 +134,7 @@ def test_build_counts_what_it_wrote_in_plain_english(tmp_path):
 def test_command_list_says_what_each_command_does_without_cutting_it_short():
     result = CliRunner().invoke(main, ["--help"], terminal_width=80)
     commands = result.output.split("Commands:\n", 1)[1].splitlines()
-    assert len(commands) == 5
+    assert len(commands) == 6
     assert not [line for line in commands if line.endswith("...")]
 
 

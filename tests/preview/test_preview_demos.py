@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -76,3 +77,36 @@ def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(start_preview, ow
         assert preview.process.poll() is None
     finally:
         context.close()
+
+
+STALE_LECTURE = """\
+lecture: {title: A stale run, slug: stale}
+demos:
+  sweep:
+    kind: depth_sweep
+    params: {activations: [relu], inits: [he], depths: [1, 2], seeds: [0], width: 8, lrs: [0.1], epochs: 1}
+sections:
+  - title: One section
+    slides:
+      - title: One slide
+        bullets: ['{{ results.sweep.test_acc.relu.he["1"] | pct }}']
+"""
+
+
+def test_a_demo_the_content_no_longer_asks_for_is_stopped(start_preview, tmp_path):
+    content = tmp_path / "stale" / "stale.yaml"
+    content.parent.mkdir()
+    content.write_text(STALE_LECTURE)
+    preview = start_preview(content)
+    start = len(preview.lines)
+    content.write_text(STALE_LECTURE.replace("epochs: 1}", "epochs: 1000}"))  # minutes of training
+    preview.wait_for_line(r"^demo sweep \(depth_sweep\): running on ", after=start, timeout=WAIT_S)
+    time.sleep(1.0)
+    content.write_text(STALE_LECTURE)  # back to the cached parameters while it trains
+    preview.wait_for_line(r"stopping demo sweep", after=start, timeout=WAIT_S)
+    preview.wait_for_line(r"^demo 'sweep' stopped before it finished; nothing it returned was kept", after=start,
+                          timeout=WAIT_S)
+    time.sleep(2.0)
+    assert not [line for line in preview.lines[start:] if "done in" in line]  # never finished, nothing cached
+    assert len(runs_after(preview, start)) == 1
+    assert preview.process.poll() is None

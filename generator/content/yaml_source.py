@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from generator.content import yaml_hints
 from generator.errors import Location, Problem
 
 DocPath = tuple[str | int, ...]
@@ -97,13 +98,34 @@ def _location(file: str, mark: yaml.Mark | None) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that notes which anchors were defined on text and which were used."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.text_anchors: dict[str, int] = {}  # anchor name -> where its `&` is (index into the text)
+        self.aliased: set[str] = set()
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self.aliased.add(event.anchor)
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            self.text_anchors[event.anchor] = event.start_mark.index
+        return super().compose_node(parent, index)
+
+
 class _Converter:
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
         self.source = SourceMap(file)
         self.problems: list[Problem] = []
         self.nodes_seen = 0
         self.constructor = yaml.constructor.SafeConstructor()
+        self.text = text
+        self.lines = text.split("\n")
+        # Text that starts with `&word ` reads as an anchor never used: the word is lost from the text.
+        self.lost_anchors: set[int] = set()
 
     def problem(self, mark: yaml.Mark | None, path: DocPath, message: str) -> None:
         self.problems.append(Problem(_location(self.file, mark), format_path(path), message))
@@ -115,6 +137,9 @@ class _Converter:
         if len(path) > MAX_DEPTH:
             raise _TooLarge(f"nesting is deeper than {MAX_DEPTH} levels")
         self.source.values.setdefault(path, _location(self.file, node.start_mark))
+        if isinstance(node, yaml.MappingNode) and node.flow_style \
+                and self.text.startswith("{{", node.start_mark.index):
+            return self.expression_read_as_mapping(node, path)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -123,9 +148,19 @@ class _Converter:
             return [self.convert(item, path + (index,)) for index, item in enumerate(node.value)]
         return self.scalar(node, path)
 
+    def expression_read_as_mapping(self, node: yaml.MappingNode, path: DocPath) -> str:
+        # `- {{ results.x | pct }}`: YAML reads the braces as a mapping in a mapping.
+        hint = yaml_hints.unquoted_syntax(self.lines, node)
+        self.problem(node.start_mark, path, hint or "text that starts with `{` must be quoted")
+        return self.text[node.start_mark.index:node.end_mark.index]
+
     def scalar(self, node: yaml.ScalarNode, path: DocPath) -> Any:
         if node.tag not in _PLAIN_TAGS:
             return self.unsupported_tag(node, path)
+        if node.start_mark.index in self.lost_anchors:
+            hint = yaml_hints.unquoted_syntax(self.lines, node)
+            if hint is not None:
+                self.problem(node.start_mark, path, hint)
         if node.style == ">":
             self.source.folded.add(path)
         try:
@@ -135,6 +170,12 @@ class _Converter:
             return None
 
     def unsupported_tag(self, node: yaml.Node, path: DocPath) -> None:
+        if node.tag.startswith("!") and not node.tag.startswith("!!") and isinstance(node, yaml.ScalarNode):
+            # `- !important read this`: text that YAML read as a tag
+            hint = yaml_hints.unquoted_syntax(self.lines, node)
+            if hint is not None:
+                self.problem(node.start_mark, path, hint)
+                return None
         self.problem(
             node.start_mark,
             path,
@@ -188,15 +229,13 @@ class _Converter:
 
 def parse_yaml(text: str, file: str) -> ParsedYaml:
     """Parse ``text``; syntax problems come back as problems, not exceptions."""
-    converter = _Converter(file)
+    converter = _Converter(file, text)
+    loader = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)  # reads the first characters: a reader error can come from here too
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or "invalid YAML"
-        if error.context:
-            message = f"{error.context}, {message}"
-        converter.problem(mark, (), f"invalid YAML: {message}")
+        converter.problems.append(_syntax_problem(error, text, file))
         return ParsedYaml(None, converter.source, converter.problems)
     except yaml.YAMLError as error:  # e.g. a reader error on control characters
         converter.problem(None, (), f"invalid YAML: {error}")
@@ -204,15 +243,51 @@ def parse_yaml(text: str, file: str) -> ParsedYaml:
     except RecursionError:
         converter.problem(None, (), f"invalid YAML: nesting is deeper than this reader allows ({MAX_DEPTH} levels are)")
         return ParsedYaml(None, converter.source, converter.problems)
+    finally:
+        if loader is not None:
+            loader.dispose()
     if root is None:
         converter.problem(None, (), "the file is empty; a lecture needs at least `lecture:` and `sections:`")
         return ParsedYaml(None, converter.source, converter.problems)
+    converter.lost_anchors = {where for name, where in loader.text_anchors.items() if name not in loader.aliased}
     try:
         data = converter.convert(root, ())
     except _TooLarge as error:
         converter.problem(root.start_mark, (), f"refusing to load: {error}")
         return ParsedYaml(None, converter.source, converter.problems)
+    _colon_bullets(data, converter)
     return ParsedYaml(data, converter.source, converter.problems)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """The error as a hint at the user's mistake where we know it, else PyYAML's own words where it stopped."""
+    try:
+        hint = yaml_hints.explain(error, text)
+    except Exception:  # noqa: BLE001 - a hint is a courtesy: PyYAML's own words are still right
+        hint = None
+    if hint is not None:
+        return Problem(Location(file, hint.line + 1, hint.column + 1), "", f"invalid YAML: {hint.message}")
+    mark = error.problem_mark or error.context_mark
+    message = error.problem or "invalid YAML"
+    if error.context:
+        message = f"{error.context}, {message}"
+    return Problem(_location(file, mark), "", f"invalid YAML: {message}")
+
+
+def _colon_bullets(data: Any, converter: _Converter) -> None:
+    """`- Note: this breaks` is valid YAML, a mapping; in a list of bullets it was meant as text."""
+    def line_of(path: DocPath) -> int | None:
+        location = converter.source.values.get(path)
+        return location.line - 1 if location is not None and location.line else None
+
+    for path, hint in list(yaml_hints.colon_bullets(data, converter.lines, line_of)):
+        converter.problems.append(Problem(converter.source.value(path), format_path(path), hint))
+        container = data
+        for part in path[:-1]:
+            container = container[part]
+        # As text, so that the schema has nothing more to say about it than this.
+        (value,) = container[path[-1]].items()
+        container[path[-1]] = f"{value[0]}: {value[1]}"
 
 
 def read_text(path: Path) -> tuple[str | None, Problem | None]:

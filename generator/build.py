@@ -72,6 +72,7 @@ class DemoRecord:
     key: str
     cached: bool
     provenance: dict[str, Any]
+    origin: str = ""  # where the kind comes from: "built-in", "file demos/x.py", "package NAME VERSION"
 
 
 @dataclass
@@ -132,7 +133,7 @@ class _DemoRunner:
             hit = self.cache.get_result(key)
             if hit is not None:
                 self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache ({device_type})")
-                return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance)
+                return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance, job.kind.origin)
         return None
 
     def fetch_data(self, jobs: list[DemoJob]) -> None:
@@ -216,7 +217,7 @@ class _DemoRunner:
                 else:
                     cached = CachedResult(outcome.result, outcome.provenance)
                     gathered[number].results[job.name] = (cached, DemoRecord(job.name, job.kind.name, key, False,
-                                                                             outcome.provenance))
+                                                                             outcome.provenance, job.kind.origin))
         for number, lecture in enumerate(lectures):  # the lecture's own demo order, as a serial build gives it
             gathered[number].results = {name: gathered[number].results[name] for name in lecture.jobs
                                         if name in gathered[number].results}
@@ -230,7 +231,7 @@ class _DemoRunner:
             result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir), stop=stop)
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
         self.cache.put_result(key, result, provenance)
-        return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
+        return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance, job.kind.origin)
 
 
 @dataclass(frozen=True)
@@ -487,7 +488,8 @@ def make_manifest(
             **package_versions(("torch", "numpy", "matplotlib", "python-pptx", "jinja2", "pydantic")),
         },
         "demos": [
-            {"name": r.name, "kind": r.kind, "cache_key": r.key, "from_cache": r.cached, "provenance": r.provenance}
+            {"name": r.name, "kind": r.kind, "origin": r.origin, "cache_key": r.key, "from_cache": r.cached,
+             "provenance": r.provenance}
             for r in records
         ],
         "formats": list(options.formats),

@@ -111,6 +111,8 @@ def test_a_kind_from_the_lectures_own_file_builds_and_is_listed_with_its_origin(
     assert result.exit_code == 0, result.output
     page = (lecture.parent / "out" / "coins" / "slides.html").read_text()
     assert "After 1,000 flips:" in page and "the share of heads is" in page
+    recorded = json.loads((lecture.parent / "out" / "coins" / "manifest.json").read_text())["demos"]
+    assert {demo["name"]: demo["origin"] for demo in recorded} == {"coins": "file demos/coins.py", "act": "built-in"}
     listed = json.loads(run("demos", lecture, "--json").output)
     assert listed["coin_flips"]["origin"] == "file demos/coins.py"
     assert listed["activations"]["origin"] == "built-in"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import generator.deck as deck
 import generator.demos.registry as registry
 import generator.demos.results as results
 import generator.figures.style as style
+import generator.figures.words as words
 from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "DEMOS.md").read_text()
@@ -15,6 +17,8 @@ API = {
     registry: ["register", "DemoKind", "RunContext", "DemoResult", "Figure", "Progress", "DistinctSeeds", "API_VERSION"],
     results: ["Result", "Number", "Integer", "Fraction", "Text", "ListOf", "Record", "KeyedBy", "Optional"],
     style: ["new_axes", "new_figure", "PALETTE", "sequential_colours", "MIN_TEXT_PT"],
+    deck: ["ChartSpec", "ChartSeries"],
+    words: ["FigureWords", "FIGURE_ENGLISH"],
 }
 
 
@@ -26,6 +30,15 @@ def test_every_public_name_is_in_the_reference_and_explains_itself():
             if callable(value) and not isinstance(value, type(registry.DistinctSeeds)):
                 assert (value.__doc__ or "").strip(), f"{module.__name__}.{name} has no docstring"
     assert f"`API_VERSION` (now {registry.API_VERSION})" in DOC
+
+
+def test_the_chart_types_fields_are_all_named_in_the_reference():
+    import dataclasses
+
+    for cls in (deck.ChartSpec, deck.ChartSeries):
+        row = next(line for line in DOC.splitlines() if line.startswith(f"| `{cls.__name__}` |"))
+        for field in dataclasses.fields(cls):
+            assert f"`{field.name}`" in row, f"{cls.__name__}.{field.name} is not in docs/DEMOS.md"
 
 
 def test_the_guides_example_builds_as_written(tmp_path, fresh_cache):

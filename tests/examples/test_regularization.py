@@ -201,3 +201,24 @@ def test_the_ends_of_the_grid_fail_as_the_lecture_says(results):
     assert results["opt"]["best_rate"]["sgd"] == 0.3
     assert val["sgd"]["1"] <= 0.7
     assert all(math.isfinite(value) for by_rate in val.values() for value in by_rate.values())
+
+
+def test_its_figures_read_from_the_back_row_in_every_box():
+    # The same legibility checks as the built-in kinds' figures (tests/figures/test_figure_legibility.py).
+    from generator.figures import style
+    from tests.figures.legibility import legibility_problems, smallest_text_pt
+    from tests.figures.test_figure_legibility import BOXES
+
+    problems = {}
+    for kind in _kinds().values():
+        result = kind.run(kind.smoke_params(), RunContext(device="cpu", seed=0))
+        for figure in kind.figures:
+            for box in BOXES:
+                with style.figure_style(box):
+                    display = figure.display_class().from_result(result).plot()
+                    found = legibility_problems(display.figure_, box)
+                    if smallest_text_pt(display.figure_, box) < style.MIN_TEXT_PT:
+                        found.append("text under 12 pt")
+                if found:
+                    problems[f"{kind.name}.{figure.name} in {box.name}"] = found
+    assert problems == {}

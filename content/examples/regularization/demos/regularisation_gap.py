@@ -326,7 +326,7 @@ def _curve_legend(ax, configurations: list[str], loc: str) -> None:
                for c in configurations]
     handles += [Line2D([], [], color="#555555", lw=2.5, ls="-", marker="", label="test (solid)"),
                 Line2D([], [], color="#555555", lw=2.5, ls="--", marker="", label="training (dashed)")]
-    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9, edgecolor="none", fontsize="small")
+    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9, edgecolor="none")
 
 
 def _plot_curves(ax, configurations: list[str], train: np.ndarray, test: np.ndarray, scale: float) -> None:
@@ -433,7 +433,11 @@ class GapDisplay:
         for xi, value, top in zip(x, mean, np.maximum(high, 0)):
             ax.annotate(f"{value:+.1f}", (xi, top), xytext=(0, 6), textcoords="offset points", ha="center")
         ax.axhline(0, color="#222222", lw=1)
-        ax.set_xticks(x, [LABELS[c].replace(" + ", " +\n") for c in self.configurations])
+        if figure.get_figwidth() < 5.5:  # a narrow box (beside bullets on a 4:3 slide): short names, a word a line
+            names = [SHORT_LABELS[c].replace(" ", "\n") for c in self.configurations]
+        else:
+            names = [LABELS[c].replace(" + ", " +\n") for c in self.configurations]
+        ax.set_xticks(x, names)
         ax.set_ylabel("training − test accuracy (points)")
         ax.grid(axis="x", visible=False)
         ax.margins(y=0.15)

@@ -14,6 +14,13 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
+from generator.fonts import follow_fontconfig
+
+# The renderers import this module, and PowerPoint's equations are typeset by matplotlib in the theme's
+# font: matplotlib must know it even when it was installed after matplotlib first listed the machine's
+# fonts (generator/fonts.py).
+follow_fontconfig()
+
 SUPERSCRIPT = dict(zip("0123456789+-=()nixkT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣᵏᵀ"))
 SUBSCRIPT = dict(zip("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 

@@ -96,6 +96,15 @@ def run_preview(options: PreviewOptions, quiet: bool = False, verbose: bool = Fa
                     message = getattr(error, "format_message", lambda: f"{type(error).__name__}: {error}")()
                     reporter.warn(f"{', '.join(options.formats)} not written: {message}")
 
+    def unexpected(hook) -> None:
+        # A bug in one of the preview's threads: one line, as the CLI says an internal error (-v: the traceback).
+        if verbose:
+            previous_hook(hook)
+        elif not reporter.silenced:
+            click.echo(f"error: internal error in {hook.thread.name if hook.thread else 'the preview'}: "
+                       f"{hook.exc_type.__name__}: {hook.exc_value} (run with -v for the traceback)", err=True)
+
+    previous_hook, threading.excepthook = threading.excepthook, unexpected
     watcher = Watcher(lambda: session.inputs, changed, closing, reporter.warn)
     session.on_inputs = watcher.inputs_changed
     threads = [
@@ -116,7 +125,9 @@ def run_preview(options: PreviewOptions, quiet: bool = False, verbose: bool = Fa
     except KeyboardInterrupt:
         pass
     finally:
+        reporter.silenced = True  # what a stopped demo or a last refresh would say is not news now
         _stop(closing, session, hub, server, threads[1])
+        threading.excepthook = previous_hook
     click.echo(STOPPED, err=True)
 
 

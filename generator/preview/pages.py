@@ -91,7 +91,8 @@ def served(html: str, page: str, version: str) -> Served:
     policy = page_policy(html)
     if policy is not None:
         widened = preview_policy(policy)
-        html = CSP_META.sub(lambda match: match.group(1) + widened.replace("'", "&#39;") + match.group(3), html, count=1)
+        in_page = widened.replace("'", "&#39;")
+        html = CSP_META.sub(lambda match: match.group(1) + in_page + match.group(3), html, count=1)
         policy = widened
     tag = f'<script data-page="{page}" data-version="{version}">{client_script()}</script>\n'
     end = html.lower().rfind("</body>")
@@ -162,7 +163,8 @@ class SlidePages:
         fragments, frame = self._split(html, used, deck, env)
         return RenderedSlides(html, fragments, frame)
 
-    def _split(self, html: str, views: list[Any], deck: Deck, env) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    def _split(self, html: str, views: list[Any], deck: Deck,
+               env) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
         from generator.render.html.slides import slide_fragment
 
         remembered: dict[Any, str] = {}

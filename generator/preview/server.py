@@ -117,7 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found()
             return
         origin = self.headers.get("Origin")
-        if self.headers.get(WRITE_HEADER) is None or (origin is not None and origin != f"http://{self.headers.get('Host')}"):
+        own = f"http://{self.headers.get('Host')}"
+        if self.headers.get(WRITE_HEADER) is None or (origin is not None and origin != own):
             self._send(HTTPStatus.FORBIDDEN, b"only the preview's own pages can write\n", "text/plain; charset=utf-8")
             return
         self._write_pptx()

@@ -173,12 +173,26 @@ class PreviewReporter(Reporter):
         super().__init__(quiet=quiet, verbose=verbose)
         self.on_status = on_status
         self._muted = threading.local()
+        self.silenced = False  # set when Ctrl-C closes the preview: its one line is the last thing said
 
     def info(self, message: str) -> None:
         if getattr(self._muted, "on", False):
             self.detail(message)
-        else:
+        elif not self.silenced:
             super().info(message)
+
+    def detail(self, message: str) -> None:
+        if not self.silenced:
+            super().detail(message)
+
+    def warn(self, message: str) -> None:
+        if not self.silenced:
+            super().warn(message)
+
+    def say(self, text: str) -> None:
+        """Lines as the CLI prints them (a problem's located lines), unless the preview is closing."""
+        if not self.silenced:
+            self.console.print(text, markup=False, highlight=False)
 
     @contextmanager
     def muted(self):
@@ -367,7 +381,8 @@ class PreviewSession:
         warnings = [str(problem) for problem in resolved.warnings]
         lap("resolve")
 
-        unsplit = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
+        runs = tuple(demo_run(record) for record in records)
+        unsplit = replace(resolved.deck, demo_runs=runs, profile=options.profile)
         deck, layout_problems = self._paginate(unsplit)
         warnings.extend(str(problem) for problem in layout_problems)
         lap("paginate")
@@ -454,7 +469,7 @@ class PreviewSession:
             self.problems = tuple(lines)
             self.status = ""
         if not known:
-            self.reporter.console.print("\n".join(lines), markup=False, highlight=False)
+            self.reporter.say("\n".join(lines))
         self.publish("state", self.state())
 
     def _show(self, built: Version, seconds: float) -> None:
@@ -470,8 +485,8 @@ class PreviewSession:
                 self.current = replace(built, token=f"{self.id}-{self.count}")
                 self._report = None
                 swapped = changed_slides(previous.slides if previous else None, built.slides)
-                update = {"from": previous.token if previous else "", "to": self.current.token,
-                          "slides": {str(index): html for index, html in swapped.items()} if swapped is not None else None}
+                slides = {str(index): html for index, html in swapped.items()} if swapped is not None else None
+                update = {"from": previous.token if previous else "", "to": self.current.token, "slides": slides}
         if update is not None:
             self.publish("update", update)
         self.publish("state", self.state())
@@ -500,7 +515,7 @@ class PreviewSession:
         return current.token, html
 
     def write(self, formats: Iterable[str]) -> str:
-        """Write ``formats`` of the version on show into OUTPUT/<slug>/, atomically, as build would; what was written."""
+        """Write ``formats`` of the version on show into OUTPUT/<slug>/, atomically, as build would; says what."""
         from generator.render.formats import RenderRequest, produced_by, render_formats
         from generator.writer import check_output_dir, write_outputs
 
@@ -545,7 +560,8 @@ class PreviewSession:
             if CODE_KEY.search(self.options.content.read_text(encoding="utf-8", errors="replace")):
                 return False  # it names code files now: loading would run them
             loaded = load_lecture(self.options.content, self.options.profile)
-            keys = {job.key(running.device, running.data_dir) for job in plan_jobs(loaded.lecture, self.options.profile)}
+            jobs = plan_jobs(loaded.lecture, self.options.profile)
+            keys = {job.key(running.device, running.data_dir) for job in jobs}
         except Exception:  # noqa: BLE001 - content that does not load now: the refresh after will say why
             return False
         return running.key not in keys

@@ -28,16 +28,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The one Chromium of a test session. Other test folders use this fixture by importing it into their
+# conftest, which makes it a fixture of theirs too; Playwright's sync API runs one instance per
+# process, so whichever of them starts first launches it and the others share it.
+_running: list = []
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
+    if _running:
+        yield _running[0]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        _running.append(browser)
+        try:
+            yield browser
+        finally:
+            _running.clear()
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import browser  # noqa: F401 - the browser tests' Chromium, one per session
 from tests.conftest import MINIMAL, REPO
 
 STARTUP_S = 120  # the first build of a copied lecture: demos from the shared test cache, figures drawn

@@ -12,7 +12,6 @@ import sys
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401 - the shared Chromium fixture
 from tests.browser.page_watch import PageWatch
 from tests.conftest import REPO
 
@@ -58,7 +57,8 @@ def test_an_edit_appears_on_the_same_slide_without_a_reload(start_preview, conte
     assert page.locator(".slide.is-current").count() == 1
     # A change to the page around the slides (one slide more: the counter says so) loads it again, same slide.
     count = page.locator(".slide").count()
-    edit(preview, "      - title: A quote\n", "      - title: One more slide\n        bullets: [new]\n\n      - title: A quote\n")
+    edit(preview, "      - title: A quote\n",
+         "      - title: One more slide\n        bullets: [new]\n\n      - title: A quote\n")
     page.locator("[data-counter-total]", has_text=str(count + 1)).wait_for(state="attached", timeout=WAIT_MS)
     page.locator("#slide-3.is-current").wait_for(timeout=WAIT_MS)
     assert page.evaluate("location.hash") == "#3"

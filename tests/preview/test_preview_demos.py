@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401 - the shared Chromium fixture
+from generator.preview import STOPPED
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,8 @@ def own_kind(tmp_path):
     content = folder / "lr_race.yaml"
     text = content.read_text()
     assert "    kind: lr_race\n" in text
-    content.write_text(text.replace("    kind: lr_race\n", "    kind: lr_race\n  other:\n    kind: lr_race\n    seed: 7\n", 1))
+    second = "    kind: lr_race\n  other:\n    kind: lr_race\n    seed: 7\n"
+    content.write_text(text.replace("    kind: lr_race\n", second, 1))
     return content
 
 
@@ -51,7 +52,8 @@ def test_a_changed_parameter_reruns_exactly_that_demo(start_preview, own_kind):
 
 
 @pytest.mark.browser
-def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(start_preview, own_kind, browser, tmp_path):  # noqa: F811
+def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(
+        start_preview, own_kind, browser, tmp_path):  # noqa: F811
     preview = start_preview(own_kind)
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
@@ -61,8 +63,9 @@ def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(start_preview, ow
         code = own_kind.parent / "demos" / "lr_race.py"
         good = code.read_text()
         code.write_text(good.replace("    start = ctx.rng()", "    raise ValueError('boom')\n    start = ctx.rng()", 1))
-        build = subprocess.run([sys.executable, "-m", "generator", "build", str(own_kind), "-o", str(tmp_path / "built"),
-                                "--profile", "quick", "--device", "cpu", "--format", "html"],
+        build = subprocess.run([sys.executable, "-m", "generator", "build", str(own_kind),
+                                "-o", str(tmp_path / "built"), "--profile", "quick", "--device", "cpu",
+                                "--format", "html"],
                                cwd=REPO, capture_output=True, text=True, timeout=WAIT_S)
         assert build.returncode == 1
         said = [line for line in build.stderr.splitlines() if line.startswith("error: ")]
@@ -110,3 +113,17 @@ def test_a_demo_the_content_no_longer_asks_for_is_stopped(start_preview, tmp_pat
     assert not [line for line in preview.lines[start:] if "done in" in line]  # never finished, nothing cached
     assert len(runs_after(preview, start)) == 1
     assert preview.process.poll() is None
+
+
+def test_ctrl_c_while_a_demo_trains_stops_it_with_one_line(start_preview, tmp_path):
+    content = tmp_path / "stale" / "stale.yaml"
+    content.parent.mkdir()
+    content.write_text(STALE_LECTURE)
+    preview = start_preview(content)
+    start = len(preview.lines)
+    content.write_text(STALE_LECTURE.replace("epochs: 1}", "epochs: 1000}"))
+    preview.wait_for_line(r"^demo sweep \(depth_sweep\): running on ", after=start, timeout=WAIT_S)
+    before = len(preview.lines)
+    assert preview.interrupt() == 0
+    assert preview.lines[before:] == [STOPPED]
+    assert not any("Traceback" in line for line in preview.lines)

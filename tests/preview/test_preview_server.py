@@ -192,8 +192,8 @@ def test_a_missing_file_or_a_taken_port_is_a_usage_error(tmp_path, shared_previe
                              cwd=REPO, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "nope.yaml: no such file" in missing.stderr and "Traceback" not in missing.stderr
     content = copy_minimal(tmp_path / "lecture")
-    taken = subprocess.run([sys.executable, "-m", "generator", "preview", str(content), "--port", str(shared_preview.port)],
-                           cwd=REPO, capture_output=True, text=True, timeout=60)
+    taken = subprocess.run([sys.executable, "-m", "generator", "preview", str(content),
+                            "--port", str(shared_preview.port)], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert taken.returncode == 2 and "choose another --port" in taken.stderr and "Traceback" not in taken.stderr
 
 
@@ -222,7 +222,8 @@ def test_the_served_page_gets_the_script_and_the_widened_policy_and_nothing_else
             'script-src &#39;sha256-abc&#39;"></head><body><p>x</p></body></html>')
     sent = served(page, "slides", "v1")
     body = sent.body.decode()
-    assert sent.policy == f"default-src 'none'; script-src 'sha256-abc' {script_hash(client_script())}; connect-src 'self'"
+    own = script_hash(client_script())
+    assert sent.policy == f"default-src 'none'; script-src 'sha256-abc' {own}; connect-src 'self'"
     assert body.count("<script") == 1 and body.index("<script") > body.index("<p>x</p>")
     assert body.replace(re.search(r"<script.*</script>\n", body, re.DOTALL).group(0), "") == page.replace(
         CSP_META.search(page).group(1), CSP_META.search(body).group(1))

@@ -18,6 +18,7 @@ bullets where that does not leave a slide more than half empty.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -52,8 +53,8 @@ def paginate(deck: Deck, draft: Draft) -> Paginated:
     problems: list[Problem] = []
     for slide in deck.slides:
         parts, overflows = _paginate_slide(slide, draft, deck.meta.labels)
+        problems.extend(_problems(slide, len(parts) - 1, overflows, deck, number=len(slides) + 1))
         slides.extend(parts)
-        problems.extend(_problems(slide, len(parts) - 1, overflows, deck))
     if deck.slides:
         file = Location(_location(deck.slides[0], deck).file)
         problems.extend(
@@ -193,11 +194,22 @@ def _tree(lines: Sequence[_Line]) -> tuple[Bullet, ...]:
     return tuple(frozen(node) for node in roots)
 
 
+def _named(what: str, number: int) -> str:
+    """"the table"; a caption by its figure's number and its slide: "Figure 10's caption (slide 12)"."""
+    figure = re.fullmatch(r"caption (\d+)", what)  # the shape "Caption 10" holds Figure 10's caption
+    if figure:
+        return f"Figure {figure.group(1)}'s caption (slide {number})"
+    if what == "table caption":
+        return f"the table's caption (slide {number})"
+    return f"the {what}"
+
+
 def _location(slide: Slide, deck: Deck) -> Location:
     return slide.source or Location(deck.meta.slug or "lecture")
 
 
-def _problems(slide: Slide, extra_slides: int, overflows: Sequence[Overflow], deck: Deck) -> list[Problem]:
+def _problems(slide: Slide, extra_slides: int, overflows: Sequence[Overflow], deck: Deck, number: int) -> list[Problem]:
+    """What did not fit on the slide that becomes slide ``number`` of the deck."""
     where, path = _location(slide, deck), slide.source_path
     messages: list[str] = []
     if extra_slides:
@@ -214,7 +226,7 @@ def _problems(slide: Slide, extra_slides: int, overflows: Sequence[Overflow], de
         elif overflow.what == "bullets":
             message = f"a bullet is too long for a whole slide even at {BODY_FLOOR_PT} pt; shorten or split it"
         else:
-            message = f"the {overflow.what} does not fit its box even at {overflow.size_pt:g} pt; shorten it"
+            message = f"{_named(overflow.what, number)} does not fit its box even at {overflow.size_pt:g} pt; shorten it"
         if message not in messages:
             messages.append(message)
     return [Problem(where, path, message) for message in messages]

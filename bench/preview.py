@@ -50,9 +50,11 @@ class Preview:
     def __init__(self, content: Path, workdir: Path, env: dict[str, str]):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "preview", str(content), "--port", "0", "--profile", "quick", "-v",
-             "-o", str(workdir / "out")], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             "-o", str(workdir / "out")],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
-        threading.Thread(target=lambda: self.lines.extend(line.rstrip() for line in self.process.stderr), daemon=True).start()
+        threading.Thread(target=lambda: self.lines.extend(line.rstrip() for line in self.process.stderr),
+                         daemon=True).start()
         self.url = re.search(r"http://\S+/slides\.html", self.wait_for(r"http://\S+/slides\.html")).group(0)
 
     def wait_for(self, pattern: str, after: int = 0, timeout: float = 600) -> str:
@@ -163,7 +165,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "preview.json").write_text(json.dumps({
         "rounds_s": rounds, "median_s": median, "worst_s": worst, "targets_s": [TARGET_MEDIAN_S, TARGET_WORST_S],
-        "refreshes": refreshes, "first_build": first, "demo_edit_s": demo_edit, "demo_refresh": demo_refresh, "demos_rerun": reran,
+        "refreshes": refreshes, "first_build": first, "demo_edit_s": demo_edit, "demo_refresh": demo_refresh,
+        "demos_rerun": reran,
         "hash_kept": hash_kept, "exit_code": code, "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
     }, indent=2) + "\n")

@@ -96,7 +96,7 @@ def test_missing_folder_is_refused(tmp_path, monkeypatch):
     content = lecture_in(tmp_path / "lecture", "theme")
     code, stderr = validate(content, monkeypatch)
     assert code == 2
-    assert stderr.splitlines()[0] == f"{WHERE}templates folder 'theme' not found (looked in .)"
+    assert stderr.splitlines()[0] == f"{WHERE}templates folder 'theme' not found (looked in {content.parent.resolve()})"
 
 
 def test_a_file_is_refused(tmp_path, monkeypatch):

@@ -233,8 +233,6 @@ def _load_code(data: dict[str, Any], source: SourceMap, places: _Places) -> list
     """Run the lecture's own code files (its demo kinds register); the problems, at the YAML or in the file."""
     from generator.demos.user_code import load_code_file
 
-    folder = places.folder
-
     names = data.get("code")
     if not isinstance(names, list):
         return []  # the schema reports a value that is not a list
@@ -250,7 +248,7 @@ def _load_code(data: dict[str, Any], source: SourceMap, places: _Places) -> list
         elif not target.is_file() or target.suffix != ".py":
             what = "not found" if not target.exists() else "not a Python (.py) file"
             problems.append(Problem(source.value(path), format_path(path), f"code file {name!r}: {what} "
-                                    f"(looked in {folder})"))
+                                    f"({looked_in(target)})"))
         else:
             problem = load_code_file(target, name)
             if problem is not None:
@@ -528,7 +526,7 @@ class _ReferenceChecker:
             self.add(path, self.places.outside(f"template {template!r}", "templates must"))
             return None
         if not target.is_file():
-            self.add(path, f"template file {template!r} not found (looked in {self.folder})")
+            self.add(path, f"template file {template!r} not found ({looked_in(target)})")
             return None
         from generator.render.pptx.master import TemplateError, layout_names, open_template
 
@@ -599,7 +597,7 @@ class _ReferenceChecker:
             self.add(path, self.places.outside(f"templates folder {name!r}", "it must"))
             return
         if not target.exists():
-            self.add(path, f"templates folder {name!r} not found (looked in {self.folder})")
+            self.add(path, f"templates folder {name!r} not found ({looked_in(target)})")
             return
         if not target.is_dir():
             self.add(path, f"templates folder {name!r} is a file; name the folder that holds the templates")
@@ -620,7 +618,7 @@ class _ReferenceChecker:
             self.add(path, self.places.outside(f"image {image!r}", "images must"))
             return
         if not target.is_file():
-            self.add(path, f"image file {image!r} not found (looked in {self.folder})")
+            self.add(path, f"image file {image!r} not found ({looked_in(target)})")
             return
         problem = image_problem(target)
         if problem is not None:
@@ -695,6 +693,13 @@ def _bullet_texts(bullets: Any, path: DocPath):
             if isinstance(bullet.get("text"), str):
                 yield path + (i, "text"), bullet["text"]
             yield from _bullet_texts(bullet.get("bullets"), path + (i, "bullets"))
+
+
+def looked_in(target: Path) -> str:
+    """Where a file the content names was looked for: its folder, absolute, so the user can open it
+    ("looked in ." said nothing when the lecture was in the current folder)."""
+    folder = target.parent
+    return f"looked in {folder}" if folder.is_dir() else f"looked in {folder}, a folder that does not exist"
 
 
 def resolve_inside(folder: Path, relative: str, assets: Path | None = None) -> Path | None:

@@ -12,11 +12,16 @@ BAD = FIXTURES / "bad"
 CASES = sorted(path.stem for path in BAD.glob("*.yaml"))
 
 
+def _expected(case: str) -> str:
+    # `{folder}`: the fixtures' folder, absolute, as messages name the folder a missing file was looked for in.
+    return (BAD / f"{case}.expected").read_text().replace("{folder}", str(BAD.resolve()))
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_validate_reports_every_problem_exactly(case, monkeypatch):
     monkeypatch.chdir(BAD)
     result = CliRunner().invoke(main, ["validate", f"{case}.yaml"])
-    expected = (BAD / f"{case}.expected").read_text()
+    expected = _expected(case)
     assert result.exit_code == 2, result.output
     assert result.stderr == expected
     assert "Traceback" not in result.output
@@ -30,7 +35,7 @@ def test_build_of_bad_content_writes_nothing(case, monkeypatch, tmp_path):
     assert result.exit_code == 2, result.output
     assert not out.exists() or not any(out.rglob("*"))
     # The same problems as `validate`; a build adds that it stopped before writing.
-    expected = (BAD / f"{case}.expected").read_text()
+    expected = _expected(case)
     assert result.stderr == expected.removesuffix(" found.\n") + " found; nothing was written.\n"
 
 
@@ -95,4 +100,18 @@ def test_a_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         "huge.yaml: the file is 50.0 MB; a content file may be at most 5 MB (put large data in demos, not in the text)"
+    )
+
+
+def test_a_missing_image_names_the_folder_it_was_looked_for_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lecture.yaml").write_text(
+        "lecture: {title: Pictures}\nsections:\n  - title: S\n    slides:\n"
+        "      - title: A neuron\n        image: pictures/neuron.png\n        alt: A neuron\n"
+    )
+    result = CliRunner().invoke(main, ["validate", "lecture.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "lecture.yaml:6:16: sections[0].slides[0].image: image file 'pictures/neuron.png' not found "
+        f"(looked in {tmp_path.resolve() / 'pictures'}, a folder that does not exist)"
     )

@@ -229,3 +229,55 @@ def test_the_served_page_gets_the_script_and_the_widened_policy_and_nothing_else
         CSP_META.search(page).group(1), CSP_META.search(body).group(1))
     # A page without a policy (a template folder that leaves it out) gets none from the preview either.
     assert served("<html><body></body></html>", "slides", "v1").policy is None
+
+
+def wait_for_page(preview, needle: bytes, timeout: float = 60) -> bytes:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _, _, body = preview.request("GET", "/slides.html")
+        if needle in body:
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} never appeared; the preview printed:\n" + "\n".join(preview.lines))
+
+
+def test_a_changed_picture_and_a_changed_template_folder_are_picked_up(start_preview, tmp_path):
+    import base64
+
+    from PIL import Image
+
+    templates = tmp_path / "templates"
+    (templates / "static").mkdir(parents=True)
+    from generator.locations import templates_dir
+
+    css = (templates_dir() / "html" / "static" / "slides.css").read_text()
+    (templates / "static" / "slides.css").write_text(css + "\n/* first look */\n")
+    preview = start_preview(None, "--templates", str(templates))
+    wait_for_page(preview, b"/* first look */")
+    (templates / "static" / "slides.css").write_text(css + "\n/* second look */\n")
+    wait_for_page(preview, b"/* second look */")
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "#D55E00").save(picture, format="PNG")
+    (preview.content.parent / "neuron.png").write_bytes(picture.getvalue())
+    wait_for_page(preview, base64.b64encode(picture.getvalue())[:200])
+
+
+def test_content_broken_from_the_start_is_shown_and_the_deck_comes_once_fixed(tmp_path, tmp_path_factory):
+    from tests.preview.conftest import Preview, shared_cache_dir
+
+    content = copy_minimal(tmp_path / "lecture")
+    good = content.read_text()
+    content.write_text(good.replace("kind: activations", "kind: activationz"))
+    preview = Preview(content, tmp_path / "out", shared_cache_dir(tmp_path_factory))
+    try:
+        preview.wait_for_line(r"demos\.act\.kind: ")
+        status, _, body = preview.request("GET", "/slides.html")
+        assert status == 200 and b"Preparing the slides" in body and b'data-page="waiting"' in body
+        content.write_text(good)
+        preview.wait_until_built()
+        wait_for_page(preview, b"Inline markup in nested bullets")
+        assert preview.interrupt() == 0
+    finally:
+        preview.close()

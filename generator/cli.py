@@ -280,11 +280,19 @@ def schema(output):
     Example:
       lecturegen schema -o lecture.schema.json
     """
+    from generator.content.expressions import filter_docs
     from generator.content.schema import Lecture
 
     document = Lecture.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "lecturegen content file"
+    document["description"] += (" Text may quote results as `{{ results.<demo>.<value> | filter(arguments) }}`; "
+                                "x-lecturegen-filters lists every filter with its arguments.")
+    document["x-lecturegen-filters"] = {
+        doc.name: {"usage": doc.usage, "description": doc.description, "aliases": list(doc.aliases),
+                   "from": "lecturegen" if doc.own else "Jinja"}
+        for doc in filter_docs()
+    }
     text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     if output:
         try:

@@ -7,7 +7,8 @@ import numbers
 
 
 def count(value: float, noun: str, plural: str | None = None) -> str:
-    """3, 'seed' -> '3 seeds'; 1, 'seed' -> '1 seed'; an irregular plural is given: 2, 'child', 'children'.
+    """A whole number with its noun, in the singular or the plural: 3 → 3 seeds and 1 → 1 seed with
+    ``count('seed')``; an irregular plural is given: ``count('child', 'children')``.
 
     A profile that runs one seed or one epoch would otherwise print "1 seeds".
     """

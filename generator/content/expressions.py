@@ -23,6 +23,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -73,22 +74,23 @@ def _digits(digits: int) -> int:
 
 
 def pct(value: float, digits: int = 0) -> str:
-    """0.25 -> '25%'."""
+    """A fraction as a percentage with ``digits`` decimals: 0.25 → 25%, ``pct(1)`` → 25.0%."""
     return f"{float(value) * 100:.{_digits(digits)}f}%"
 
 
 def fixed(value: float, digits: int = 2) -> str:
-    """Fixed-point with ``digits`` decimals."""
+    """A number with ``digits`` decimals: 3.14159 → 3.14, ``fixed(0)`` → 3."""
     return f"{float(value):.{_digits(digits)}f}"
 
 
 def thousands(value: float) -> str:
-    """6090 -> '6,090' (whole numbers with a thousands separator)."""
+    """A number rounded to a whole one, with thousands separators: 6090 → 6,090."""
     return f"{round(float(value)):,}"
 
 
 def sci(value: float, digits: int = 1) -> str:
-    """9.5e-7 -> '9.5 × 10⁻⁷' (plain decimals between 0.01 and 10000)."""
+    """Scientific notation with ``digits`` decimals: 9.5e-7 → 9.5 × 10⁻⁷; from 0.01 to 10,000 plain decimals
+    with ``digits`` + 1 significant figures: 0.25 → 0.25."""
     number = float(value)
     if number == 0 or not math.isfinite(number):
         return f"{number:g}"
@@ -103,6 +105,60 @@ def sci(value: float, digits: int = 1) -> str:
     if round(mantissa, int(digits)) >= 10:  # 9.96e-7 rounds to 10.0
         mantissa, exponent = mantissa / 10, exponent + 1
     return f"{mantissa:.{int(digits)}f} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+# The filters lecturegen adds for numbers in text; each one's docstring is its documentation (filter_docs).
+OWN_FILTERS: dict[str, Callable[..., str]] = dict(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count)
+
+
+@dataclass(frozen=True)
+class FilterDoc:
+    """One filter content may use, as `lecturegen schema` and the README describe it."""
+
+    name: str
+    arguments: str  # "(digits=0)"; "" for a filter that takes none
+    description: str
+    aliases: tuple[str, ...] = ()  # other names of the same filter ("d" for "default")
+    own: bool = True  # lecturegen's, or one of Jinja's built-in filters
+
+    @property
+    def usage(self) -> str:
+        return self.name + self.arguments
+
+
+_NOT_ARGUMENTS = {"environment", "eval_ctx", "context"}  # what Jinja passes itself
+
+
+def filter_docs() -> list[FilterDoc]:
+    """Every filter content may use, with its arguments, from the functions' own signatures and docstrings."""
+    own = [FilterDoc(name, _arguments(function), _summary(function)) for name, function in OWN_FILTERS.items()]
+    functions = {name: _environment().filters[name] for name in BUILT_IN_FILTERS}
+    built_in = []
+    for name, function in functions.items():
+        first = next(other for other in functions if functions[other] is function)
+        if first != name:
+            continue  # another name of a filter listed already
+        aliases = tuple(other for other in functions if other != name and functions[other] is function)
+        built_in.append(FilterDoc(name, _arguments(function), _summary(function), aliases, own=False))
+    return own + built_in
+
+
+def _arguments(function: Callable) -> str:
+    parameters = [parameter for parameter in inspect.signature(function).parameters.values()
+                  if parameter.name not in _NOT_ARGUMENTS][1:]  # the first is the value before the `|`
+    if not parameters:
+        return ""
+    shown = (p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}" for p in parameters)
+    return f"({', '.join(shown)})"
+
+
+def _summary(function: Callable) -> str:
+    paragraph = (inspect.getdoc(function) or "").split("\n\n")[0]
+    text = " ".join(paragraph.split()).replace("``", "`").replace(":func:", "").replace(":class:", "")
+    text = text.removesuffix(":").rstrip(".") + "."
+    if "digits" in inspect.signature(function).parameters:
+        text += f" `digits` may be 0 to {MAX_DIGITS}."
+    return text
 
 
 class _ContentSandbox(ImmutableSandboxedEnvironment):
@@ -187,8 +243,7 @@ def _environment() -> _ContentSandbox:
     built_in = {name: env.filters[name] for name in BUILT_IN_FILTERS}
     env.filters.clear()
     env.filters.update(built_in)
-    env.filters.update({name: _formatting(function) for name, function in
-                        dict(pct=pct, fixed=fixed, sci=sci, thousands=thousands, count=count).items()})
+    env.filters.update({name: _formatting(function) for name, function in OWN_FILTERS.items()})
     env.globals.clear()  # no range(), dict(), lipsum(), cycler()...: content needs none of them
     return env
 

@@ -5,7 +5,8 @@ text overflows even at the smallest type runs onto a further page), so the PDF i
 exactly what a browser's "Print" gives. Chromium stamps the time into the file; the
 stamps are replaced by the lecture's fixed date (same length, so offsets hold) to
 keep the bytes reproducible. Chromium is found on PATH, or named by
-$LECTUREGEN_CHROMIUM.
+$LECTUREGEN_CHROMIUM. Text set in CFF fonts (Noto Sans CJK) is handed to Chromium in TrueType first,
+so the PDF embeds real fonts, not Type 3 ones (pdf_fonts.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import BuildError, UsageError
+from generator.render.pdf_fonts import with_embeddable_fonts
 
 CHROMIUM_ENV = "LECTUREGEN_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -52,7 +54,7 @@ def render_pdf(slides_html: str, date: str) -> bytes:
     browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="lecturegen-pdf-") as folder:
         page, pdf = Path(folder) / "slides.html", Path(folder) / "slides.pdf"
-        page.write_text(slides_html, encoding="utf-8")
+        page.write_text(with_embeddable_fonts(slides_html), encoding="utf-8")
         command = [browser, *FLAGS, f"--user-data-dir={folder}/profile", f"--print-to-pdf={pdf}", page.as_uri()]
         # A session of its own, so that Chromium and every helper process it starts end together with it.
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -11,7 +11,9 @@ build that was asked to stop goes on. So the signals are handled in two ways:
 * while the command works (``working()``, entered by the command group), Ctrl-C raises
   KeyboardInterrupt as usual and SIGTERM raises SystemExit (``cli._terminated``), so that the build
   unwinds: locks released, staging folders removed, Chromium stopped. One that lands where it cannot
-  be raised is delivered again at once instead of being printed and lost;
+  be raised is delivered again at once instead of being printed and lost, and one that lands in an
+  installed library (torch, pydantic, matplotlib: native code calling Python back, which mangles the
+  exception or aborts) is raised once the library has returned to lecturegen's code (``put_off``);
 * once the exit functions have run, the interpreter's own shutdown ignores them (Python no longer
   runs handlers then, so a signal would kill the process without a word), and a process that was
   interrupted ends with its own exit code (``_end``).
@@ -30,6 +32,8 @@ import contextlib
 import os
 import signal
 import sys
+import sysconfig
+import time
 
 INTERRUPTED = "interrupted; the output folder holds the previous build, whole"
 TERMINATED = "terminated; the output folder holds the previous build, whole"
@@ -65,25 +69,78 @@ def _deliver_again(unraisable) -> None:
     sys.__unraisablehook__(unraisable)
 
 
-def _ask_again(signum: int) -> None:
+def _ask_again(signum: int, delay: float = 0.0) -> None:
     # From another thread, so that the handler runs at the main thread's next check after this point,
     # not within the call (which would be inside the hook, where its exception is lost again).
+    global _owed
+    _owed += 1
     try:
-        _thread.start_new_thread(_thread.interrupt_main, (signum,))
+        _thread.start_new_thread(_later, (signum, delay))
     except RuntimeError:  # no thread to be had: asking at once is the best left
         _thread.interrupt_main(signum)
 
 
-def put_off(signum: int, frame) -> bool:
-    """Whether a raising handler should put its signal off because it runs inside ``_deliver_again``.
+def _later(signum: int, delay: float) -> None:
+    if delay:
+        time.sleep(delay)
+    _thread.interrupt_main(signum)
 
-    There its exception would be lost too, so the signal is asked for again, for later.
+
+# Where code comes from, to tell whether a signal interrupts an installed library.
+_OWN = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_STANDARD = tuple({os.path.join(path, "") for name in ("stdlib", "platstdlib")
+                   for path in (sysconfig.get_paths()[name], os.path.realpath(sysconfig.get_paths()[name]))})
+_INSTALLED = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
+PATIENCE_S = 5.0  # how long a signal waits for a library to return before it is raised there all the same
+_waiting_since: float | None = None
+_owed = 0  # signals asked for again and not yet handled
+
+
+def _in_library(frame) -> bool:
+    """Whether an installed library's code runs at ``frame``, inside any of lecturegen's or the lecture's own.
+
+    Libraries call Python back from native code (torch through pybind11, pydantic from Rust), and an
+    exception raised in such a callback does not unwind as Python's do: pydantic turns a KeyboardInterrupt
+    into a SchemaError, pybind11 can end the process with "terminate called after throwing ...". The
+    standard library's frames (which native code calls back too: typing's __eq__) are looked through.
     """
     while frame is not None:
-        if frame.f_code is _deliver_again.__code__ or frame.f_code is _ask_again.__code__:
+        file = frame.f_code.co_filename
+        if file.startswith(_OWN):
+            return False
+        if any(part in file for part in _INSTALLED):
+            return True
+        if not (file.startswith("<") or file.startswith(_STANDARD)):
+            return False  # the lecture's own code, a script
+        frame = frame.f_back
+    return False
+
+
+def put_off(signum: int, frame) -> bool:
+    """Whether a raising handler should put its signal off, to be raised a moment later; it is asked for again.
+
+    So it is while the handler would raise inside ``_deliver_again`` (where its exception would be lost
+    too) or inside an installed library (``_in_library``): for up to PATIENCE_S seconds, or until a
+    second signal comes, which is raised where it lands.
+    """
+    global _owed, _waiting_since
+    again = _owed > 0
+    if again:
+        _owed -= 1
+    inner = frame
+    while inner is not None:
+        if inner.f_code is _deliver_again.__code__ or inner.f_code is _ask_again.__code__:
             _ask_again(signum)
             return True
-        frame = frame.f_back
+        inner = inner.f_back
+    if _in_library(frame) and (again or _waiting_since is None):
+        now = time.monotonic()
+        if _waiting_since is None:
+            _waiting_since = now
+        if now - _waiting_since < PATIENCE_S:
+            _ask_again(signum, delay=0.02)
+            return True
+    _waiting_since = None
     return False
 
 

@@ -107,6 +107,44 @@ exec("import signal\\nsignal.raise_signal(signal.SIGINT)\\nfor _ in range(100_00
     assert (result.returncode, result.stderr) == (130, INTERRUPTED)
 
 
+# An installed library (its path has site-packages in it) that works for a while in Python.
+SLOW_LIBRARY = '''\
+import time
+from pathlib import Path
+
+def work(folder):
+    Path(folder, "started").write_text("")
+    for _ in range(150):
+        time.sleep(0.01)
+    Path(folder, "finished").write_text("")
+'''
+
+
+def test_ctrl_c_inside_a_library_is_raised_once_the_library_returns(tmp_path):
+    # Libraries call Python back from native code (torch, pydantic), where an exception does not unwind
+    # as Python's do; the interrupt waits for the library to return to lecturegen's or the lecture's code.
+    library = tmp_path / "lib" / "site-packages"
+    library.mkdir(parents=True)
+    (library / "slow_library.py").write_text(SLOW_LIBRARY)
+    content = _lecture_with_code(tmp_path, f'''\
+import time
+import slow_library
+
+slow_library.work({str(tmp_path)!r})
+for _ in range(500):
+    time.sleep(0.01)
+raise SystemExit("the interrupt was lost: the command went on")
+''')
+    process = subprocess.Popen([sys.executable, "-m", "generator", "validate", str(content)], cwd=REPO,
+                               env={**os.environ, "PYTHONPATH": str(library)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(tmp_path / "started", process)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stderr) == (130, INTERRUPTED)
+    assert (tmp_path / "finished").exists()  # the library was not cut off in the middle
+
+
 def test_ctrl_c_while_the_process_exits(tmp_path):
     marker = tmp_path / "marker"
     content = _lecture_with_code(tmp_path, f'''\

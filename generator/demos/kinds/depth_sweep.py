@@ -39,7 +39,7 @@ class DepthSweepParams(BaseModel):
                               description="Numbers of hidden layers to train.")
     seeds: list[int] = Field(default_factory=lambda: [0, 1], min_length=1, description="Seeds per combination (spread).")
     width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
-    epochs: int = Field(20, ge=1, le=1000, description="Training epochs (the shared budget).")
+    epochs: int = Field(15, ge=1, le=1000, description="Training epochs (the shared budget).")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     lrs: list[float] = Field(default_factory=lambda: [0.01, 0.03, 0.1, 0.3], min_length=1,
                              description="SGD learning rates: each network trains at every one, and is judged at the "

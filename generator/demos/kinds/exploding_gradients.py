@@ -33,10 +33,10 @@ class ExplodingParams(BaseModel):
     depth: int = Field(16, ge=1, le=128, description="Hidden layers.")
     width: int = Field(64, ge=2, le=4096, description="Units per hidden layer.")
     seeds: DistinctSeeds = Field(default_factory=lambda: [0, 1], min_length=1, description="Seeds per scale.")
-    epochs: int = Field(20, ge=1, le=1000, description="Training epochs (the depth sweep's budget).")
+    epochs: int = Field(15, ge=1, le=1000, description="Training epochs (the depth sweep's budget).")
     batch_size: int = Field(32, ge=1, le=4096, description="Minibatch size.")
     # Lower than the depth sweep's grid: a blown-up gradient is the one a smaller step might still tame.
-    lrs: list[float] = Field(default_factory=lambda: [0.001, 0.003, 0.01, 0.03, 0.1], min_length=1,
+    lrs: list[float] = Field(default_factory=lambda: [0.001, 0.01, 0.1], min_length=1,
                              description="SGD learning rates: each scale trains at every one, and is judged at the one "
                              "that scores best on the validation images.")
     validation_fraction: float = Field(0.2, gt=0, lt=1, description="Share of the training images held out to "

@@ -53,8 +53,8 @@ def _run(environment: dict[str, str], *arguments: str) -> str:
 
 
 def _environment(tmp_path: Path, matplotlib_cache: str) -> dict[str, str]:
-    return {**os.environ, "MPLCONFIGDIR": str(tmp_path / matplotlib_cache), "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"),
-            "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+    return {**os.environ, "MPLCONFIGDIR": str(tmp_path / matplotlib_cache),
+            "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
 
 
 def _make_font(path: Path) -> None:

@@ -251,7 +251,8 @@ def _unclosed_quote(error: yaml.MarkedYAMLError, text: str, lines: list[str]) ->
     line = _Line.read(lines[opening.line])
     fixed = line.text[line.indent:].rstrip() + quote
     if later is None:
-        message = f"this quote is never closed, so the text runs to the end of the file; close it on its line: `{fixed}`"
+        message = ("this quote is never closed, so the text runs to the end of the file; "
+                   f"close it on its line: `{fixed}`")
     else:
         message = f"this quote is not closed on its line, so the text runs on to line {later + 1}; close it: `{fixed}`"
     return Hint(opening.line, opening.column, message)

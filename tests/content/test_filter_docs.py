@@ -15,6 +15,7 @@ from tests.conftest import REPO
 BEGIN = ("<!-- filters: from the filters' own signatures and docstrings (generator/content/expressions.py); "
          "tests/content/test_filter_docs.py keeps this in step -->")
 END = "<!-- /filters -->"
+JINJA_FILTERS = "https://jinja.palletsprojects.com/en/stable/templates/#builtin-filters"
 
 
 def readme_block() -> str:
@@ -29,7 +30,7 @@ def readme_block() -> str:
         "|---|---|",
         *rows,
         "",
-        f"and Jinja's own, with [Jinja's arguments](https://jinja.palletsprojects.com/en/stable/templates/#builtin-filters): {jinja}.",
+        f"and Jinja's own, with [Jinja's arguments]({JINJA_FILTERS}): {jinja}.",
         END,
     ])
 
@@ -61,6 +62,7 @@ def test_the_documented_examples_are_what_the_filters_print():
     assert render_text("{{ results.r.seeds | count('seed') }}, {{ results.r.one | count('seed') }}", results) == \
         "3 seeds, 1 seed"
     descriptions = {doc.name: doc.description for doc in filter_docs()}
-    for example in ("0.25 → 25%", "`pct(1)` → 25.0%", "3.14159 → 3.14", "`fixed(0)` → 3", "9.5e-7 → 9.5 × 10⁻⁷",
-                    "0.25 → 0.25", "6090 → 6,090", "3 → 3 seeds", "1 → 1 seed"):
+    examples = ("0.25 → 25%", "`pct(1)` → 25.0%", "3.14159 → 3.14", "`fixed(0)` → 3", "9.5e-7 → 9.5 × 10⁻⁷",
+                "0.25 → 0.25", "6090 → 6,090", "3 → 3 seeds", "1 → 1 seed")
+    for example in examples:
         assert any(example in text for text in descriptions.values()), example

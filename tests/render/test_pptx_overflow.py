@@ -142,7 +142,8 @@ def test_a_caption_too_long_for_its_box_is_named_by_its_figure_and_slide():
 
     long_caption = " ".join(["The test accuracy of every network after each epoch, averaged over the seeds."] * 12)
     crowded = slide_with(_figure("curves", "Training curves", 10, long_caption), layout="figure")
-    plain = replace(slide_with(TWO_BULLETS), source=Location("content.yaml", 12, 7), source_path="sections[0].slides[0]")
+    plain = replace(slide_with(TWO_BULLETS), source=Location("content.yaml", 12, 7),
+                    source_path="sections[0].slides[0]")
     deck = Deck(meta=meta(), theme=theme(), slides=tuple(
         replace(slide, number=number) for number, slide in enumerate([plain] * 11 + [crowded], start=1)))
     assert [str(problem) for problem in render_pptx_with_problems(deck).problems] == [

@@ -226,7 +226,8 @@ def _problems(slide: Slide, extra_slides: int, overflows: Sequence[Overflow], de
         elif overflow.what == "bullets":
             message = f"a bullet is too long for a whole slide even at {BODY_FLOOR_PT} pt; shorten or split it"
         else:
-            message = f"{_named(overflow.what, number)} does not fit its box even at {overflow.size_pt:g} pt; shorten it"
+            size = f"{overflow.size_pt:g} pt"
+            message = f"{_named(overflow.what, number)} does not fit its box even at {size}; shorten it"
         if message not in messages:
             messages.append(message)
     return [Problem(where, path, message) for message in messages]

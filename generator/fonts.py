@@ -72,7 +72,8 @@ class _AfterFontManager(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name != _FONT_MANAGER:
             return None
-        sys.meta_path.remove(self)
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
         if spec is not None and spec.loader is not None:
             spec.loader = _ThenAddFonts(spec.loader)

@@ -6,7 +6,7 @@ are its sizes where it is shown:
 
 - on a slide, the picture region of the slide's layout (``full``: a figure slide's content
   region; ``beside``: the picture column next to bullets), less the room a caption is
-  planned: the PowerPoint renderer's geometry (render/pptx/slides.picture_region), from the
+  planned: the PowerPoint renderer's geometry (render/pptx/plan.picture_region), from the
   designed master or the user's template. The HTML decks lay their slides out like the
   PowerPoint deck and show the same drawing.
 - in the report, its text column (render/html/report.report_figure_size_in), 16:10.
@@ -51,7 +51,7 @@ def place_of(spec: Any, closing: bool = False) -> FigurePlace:
 @lru_cache(maxsize=64)
 def slide_box(theme: Theme, place: FigurePlace) -> FigureBox:
     """The box a figure fills on a slide at ``place``, in inches, from the PowerPoint geometry."""
-    from generator.render.pptx.slides import picture_region
+    from generator.render.pptx.plan import picture_region
 
     region = picture_region(theme, place.layout, two_columns=place.two_columns, subtitle=False,
                             pptx_layout=place.pptx_layout)

@@ -46,7 +46,6 @@ LEGEND_KEY_PT = 36  # the line-and-marker sample drawn before each legend entry,
 MAX_LEGEND_SHARE = 0.2  # of the chart's height, for a legend under the plot
 ERROR_BAR_WIDTH_PT = 1
 LINE_WIDTH_PT = 2.5  # the figures' 3pt lines, at the size the picture would be shown
-MIN_WIDTH_PER_HEIGHT, MAX_WIDTH_PER_HEIGHT = 4 / 3, 2
 MARKER_SIZE = 7  # points, as the figures' markers (style.py lines.markersize)
 BAR_GAP_PERCENT = 80  # space between bars, as a share of a bar's width
 GRIDLINE_COLOUR = "#D9D9D9"
@@ -84,16 +83,6 @@ def series_marks(series: Sequence[ChartSeries]) -> list[tuple[str, str | None]]:
          if line.markers or unmarked[line.line_style] > 1 else None)
         for line in series
     ]
-
-
-def chart_shape(room_width: int, room_height: int) -> tuple[int, int]:
-    """The width and height a chart takes of the room it is given.
-
-    Unlike a picture it has no aspect ratio of its own, so it fills the room, but within
-    4:3 and 2:1: a taller chart stretches its lines, a wider one leaves its labels far apart."""
-    width = min(room_width, room_height * MAX_WIDTH_PER_HEIGHT)
-    height = min(room_height, round(width / MIN_WIDTH_PER_HEIGHT))
-    return width, height
 
 
 def add_chart(slide, spec: ChartSpec, box: Box, theme: Theme, name: str, alt: str):

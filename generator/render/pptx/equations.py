@@ -17,7 +17,6 @@ from generator.deck import Equation
 from generator.render.math_text import space_big_operators
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import BODY_LEVEL_PT, EMU_PER_PT
-from generator.render.pptx.oxml import set_alt_text
 
 EQUATION_PT = BODY_LEVEL_PT[0]
 # 300 dpi keeps the strokes sharp on a projector even when the picture is enlarged by hand.
@@ -158,6 +157,8 @@ def equation_scale(equation: Equation, font: str, box: Box) -> float:
 def add_equation(slide, equation: Equation, font: str, box: Box, name: str) -> list:
     """The equation's lines, each a picture, stacked and centred in ``box`` at body-text size
     (the whole stack shrunk alike where it does not fit)."""
+    from generator.render.pptx.oxml import set_alt_text
+
     pictures = [equation_picture(tex, font) for tex in equation.lines]
     gap = _line_gap()
     stack_height = _stack_height(pictures)

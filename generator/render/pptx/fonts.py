@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from PIL import ImageFont
 
 from generator.deck import Theme
-from generator.render.pptx.master import template_fonts
 
 # Glyphs are measured once at this size (in pixels, read as points) and scaled linearly:
 # large enough that rounding of advances to whole pixels is far below what fitting needs.
@@ -135,6 +134,8 @@ def missing_font_messages(theme: Theme) -> list[tuple[str, str]]:
 def _template_fonts(theme: Theme) -> tuple[str, ...]:
     if not theme.pptx_template:
         return ()
+    from generator.render.pptx.master import template_fonts  # python-pptx: only for a template
+
     return tuple(face for face in template_fonts(theme.pptx_template) if face)
 
 
@@ -145,7 +146,8 @@ def _loaded(font: FontFile) -> ImageFont.FreeTypeFont:
 
 
 @functools.lru_cache(maxsize=65536)
-def _em_width(face: Face, text: str) -> float:
+def em_width_of(face: Face, text: str) -> float:
+    """The advance of ``text`` set in ``face``, in em."""
     return _loaded(font_file(face)).getlength(text) / MEASURE_PX
 
 
@@ -162,7 +164,7 @@ def is_east_asian(ch: str) -> bool:
 
 def text_width_pt(text: str, size_pt: float, latin: Face, east_asian: Face) -> float:
     """The advance of `text` at `size_pt`, East Asian characters in the East Asian font."""
-    return sum(_em_width(face, chunk) for face, chunk in script_chunks(text, latin, east_asian)) * size_pt
+    return sum(em_width_of(face, chunk) for face, chunk in script_chunks(text, latin, east_asian)) * size_pt
 
 
 def script_chunks(text: str, latin: Face, east_asian: Face) -> list[tuple[Face, str]]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.util import Inches
-
-from generator.render.pptx.style import EMU_PER_PT
+from generator.render.pptx.style import EMU_PER_PT, inches
 
 
 @dataclass(frozen=True)
@@ -76,11 +73,11 @@ class Box:
         )
 
 
-TITLES = frozenset({PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE})
-CONTENT = frozenset(
-    {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.PICTURE, PP_PLACEHOLDER.TABLE, PP_PLACEHOLDER.CHART}
-)
-FOOTER_STRIP = Inches(0.5)  # the bottom band kept for footer and number when a template has none
+# Placeholder kinds by python-pptx's PP_PLACEHOLDER member names ("TITLE", "BODY", ...), so that
+# everything that plans a slide works without python-pptx (frames.py reads them from a template).
+TITLES = frozenset({"TITLE", "CENTER_TITLE"})
+CONTENT = frozenset({"BODY", "OBJECT", "PICTURE", "TABLE", "CHART"})
+FOOTER_STRIP = inches(0.5)  # the bottom band kept for footer and number when a template has none
 
 
 @dataclass(frozen=True)
@@ -96,26 +93,24 @@ class Frame:
     number: Box
 
 
-def frame_of(prs, layout) -> Frame:
-    slide = Box(0, 0, prs.slide_width, prs.slide_height)
-    placeholders = list(layout.placeholders)
-    masters = list(layout.slide_master.placeholders)
+def frame_from(
+    width: int, height: int, placeholders: Sequence[tuple[str, Box]], masters: Sequence[tuple[str, Box]]
+) -> Frame:
+    """A layout's frame on a slide of that size, from its placeholders and its master's ((kind, box), in order)."""
+    slide = Box(0, 0, width, height)
 
     def first(kinds, shapes) -> Box | None:
-        return next((box_of(ph) for ph in shapes if ph.placeholder_format.type in kinds), None)
+        return next((box for kind, box in shapes if kind in kinds), None)
 
     # A layout without a title ("Blank") gets the master's: the slide's title goes where the master keeps it.
     title = first(TITLES, placeholders) or first(TITLES, masters)
     margin = slide.width // 20
     strip_top = slide.height - FOOTER_STRIP
-    footer = first({PP_PLACEHOLDER.FOOTER}, placeholders) or first({PP_PLACEHOLDER.FOOTER}, masters)
-    number = first({PP_PLACEHOLDER.SLIDE_NUMBER}, placeholders) or first({PP_PLACEHOLDER.SLIDE_NUMBER}, masters)
-    footer = footer or Box(margin, strip_top, slide.width - 2 * margin - Inches(1.2), Inches(0.35))
-    number = number or Box(slide.width - margin - Inches(1.0), strip_top, Inches(1.0), Inches(0.35))
-    contents = sorted(
-        (box_of(ph) for ph in placeholders if ph.placeholder_format.type in CONTENT),
-        key=lambda box: (box.left, box.top),
-    )
+    footer = first({"FOOTER"}, placeholders) or first({"FOOTER"}, masters)
+    number = first({"SLIDE_NUMBER"}, placeholders) or first({"SLIDE_NUMBER"}, masters)
+    footer = footer or Box(margin, strip_top, slide.width - 2 * margin - inches(1.2), inches(0.35))
+    number = number or Box(slide.width - margin - inches(1.0), strip_top, inches(1.0), inches(0.35))
+    contents = sorted((box for kind, box in placeholders if kind in CONTENT), key=lambda box: (box.left, box.top))
     if contents and title is not None and _union(contents).overlaps(title):
         # A layout that puts its title between or beside its content placeholders ("Picture with
         # Caption", "Content with Caption"): their union would run over the title, so only the
@@ -126,9 +121,9 @@ def frame_of(prs, layout) -> Frame:
         content = _union(contents)
     else:
         left, width = (title.left, title.width) if title else (margin, slide.width - 2 * margin)
-        top = (title.bottom if title else 0) + Inches(0.25)
-        bottom = min(footer.top, number.top) - Inches(0.2)
-        content = Box(left, top, width, max(bottom - top, Inches(1)))
+        top = (title.bottom if title else 0) + inches(0.25)
+        bottom = min(footer.top, number.top) - inches(0.2)
+        content = Box(left, top, width, max(bottom - top, inches(1)))
     side_by_side = len(contents) >= 2 and contents[0].left + contents[0].width <= contents[1].left
     return Frame(title, content, tuple(contents[:2]) if side_by_side else (), footer, number)
 
@@ -152,6 +147,20 @@ def move(shape, box: Box) -> None:
         box.width,
         box.height,
     )
+
+
+# A native chart has no aspect ratio of its own: it takes between 4:3 and 2:1 of its room (charts.py).
+MIN_WIDTH_PER_HEIGHT, MAX_WIDTH_PER_HEIGHT = 4 / 3, 2
+
+
+def chart_shape(room_width: int, room_height: int) -> tuple[int, int]:
+    """The width and height a chart takes of the room it is given.
+
+    Unlike a picture it has no aspect ratio of its own, so it fills the room, but within
+    4:3 and 2:1: a taller chart stretches its lines, a wider one leaves its labels far apart."""
+    width = min(room_width, room_height * MAX_WIDTH_PER_HEIGHT)
+    height = min(room_height, round(width / MIN_WIDTH_PER_HEIGHT))
+    return width, height
 
 
 def pt(points: float) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -34,10 +35,15 @@ def source_lines(source: str) -> list[str]:
     return source.expandtabs(4).rstrip("\n").split("\n")
 
 
-def highlighted_lines(code: Code) -> list[list[CodeToken]]:
-    """The source, one list of styled tokens per line; unknown languages come out plain."""
-    source = "\n".join(source_lines(code.source))
-    lexer = _lexer_for(code.language)
+def highlighted_lines(code: Code) -> tuple[tuple[CodeToken, ...], ...]:
+    """The source, styled tokens per line; unknown languages come out plain."""
+    return _highlighted(code.source, code.language)
+
+
+@functools.lru_cache(maxsize=256)  # a listing is planned (plan.py), maybe more than once, then drawn
+def _highlighted(code_source: str, language: str | None) -> tuple[tuple[CodeToken, ...], ...]:
+    source = "\n".join(source_lines(code_source))
+    lexer = _lexer_for(language)
     tokens = pygments.lex(source, lexer) if lexer else [(Token.Text, source)]
     style = get_style_by_name(CODE_STYLE)
     lines: list[list[CodeToken]] = [[]]
@@ -51,7 +57,7 @@ def highlighted_lines(code: Code) -> list[list[CodeToken]]:
     # The lexer ends the text with a newline of its own.
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
-    return lines
+    return tuple(tuple(line) for line in lines)
 
 
 def _lexer_for(language: str | None):

@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from lxml import etree
-from pptx.oxml.ns import nsdecls
-
 from generator.deck import Layout
 from generator.render.contrast import FULL_LIGHTNESS
 from generator.render.pptx.geometry import Box
@@ -220,6 +217,9 @@ def layout_xml(
 ) -> bytes:
     """The p:sldLayout part of one designed layout. An accent background is darkened by `accent_lum_mod`
     and the accent band and rule on white by `mark_lum_mod` (render/contrast.py), so both show whatever the accent."""
+    from lxml import etree  # here: planning slides reads this module's table, and loads no XML library
+    from pptx.oxml.ns import nsdecls
+
     shapes = []
     next_id = 2
     if spec.kind == "title":

@@ -5,10 +5,11 @@ output shows (slides.pptx, slides.html, slides.reveal.html and slides.pdf have t
 titles and numbers). Text is measured with the real fonts in PowerPoint's geometry, the
 strictest of the outputs; the HTML decks lay the same text out in at least as much room.
 
-A pass over the Deck before any slide of the real presentation is added: each slide is first
-drawn on a scratch presentation by the caller's `draft`, and fit_text (text.py) notes what
-does not fit even at its floor size. The renderer decides every box, so the pass learns a
-slide's room by drafting it rather than by repeating the layout rules here.
+A pure function of the text's measurements: each slide is planned by the caller's `draft`
+(plan.py, the same plan the renderer draws), which says what does not fit even at its floor
+size. Planning is arithmetic on text measured once (text.py), so trying a part with fewer
+bullets costs little and draws nothing; the plan decides every box, so the pass learns a
+slide's room from it rather than by repeating the layout rules here.
 
 A slide that has to continue keeps its figures, tables, notes and subtitle; the bullets that
 do not fit move, in order, to following slides titled "<title> (cont.)". The parts share the
@@ -27,9 +28,9 @@ from generator.errors import Location, Problem
 from generator.interface_words import InterfaceWords
 from generator.render.pptx.fonts import missing_font_messages
 from generator.render.pptx.style import BODY_FLOOR_PT
-from generator.render.pptx.text import BULLET_TEXT, Overflow, Para, fits_at_floor, recording_overflows
+from generator.render.pptx.text import BULLET_TEXT, Overflow, Para, fits_at_floor
 
-Draft = Callable[[Slide], object]
+Draft = Callable[[Slide], Sequence[Overflow]]  # what does not fit on the slide (plan.plan_slide's overflows)
 # More one-line bullets than a 16:9 or 4:3 slide holds at the 16 pt floor (it holds about 20).
 MOST_LINES_ON_A_SLIDE = 48
 
@@ -66,9 +67,7 @@ def paginate(deck: Deck, draft: Draft) -> Paginated:
 
 
 def _overflows(slide: Slide, draft: Draft) -> list[Overflow]:
-    with recording_overflows() as found:
-        draft(slide)
-    return found
+    return list(draft(slide))
 
 
 def _paginate_slide(slide: Slide, draft: Draft, labels: InterfaceWords) -> tuple[list[Slide], list[Overflow]]:

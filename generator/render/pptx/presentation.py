@@ -14,9 +14,9 @@ from generator.deck import (
     Slide,
 )
 from generator.errors import BuildError, Problem
-from generator.render.pptx.master import presentation_for
+from generator.render.pptx.frames import deck_geometry
 from generator.render.pptx.paginate import Paginated, paginate
-from generator.render.pptx.slides import add_footer, add_slide, write_notes
+from generator.render.pptx.plan import plan_slide
 from generator.render.pptx.style import EARLIEST_ZIP_TIME
 
 
@@ -32,40 +32,36 @@ class RenderedPptx:
 
 
 def paginate_deck(deck: Deck) -> Paginated:
-    """The deck with overfull slides continued on "(cont.)" slides, each slide drafted to measure it."""
-    scratch = presentation_for(deck.theme)
-    return paginate(deck, lambda slide: _draw_slide(scratch, deck, slide, slide.number))
+    """The deck with overfull slides continued on "(cont.)" slides, each slide planned to measure it.
+
+    Plans are plain values (plan.py): paginating loads no python-pptx, so an HTML-only build never does."""
+    geometry = deck_geometry(deck.theme)
+    return paginate(deck, lambda slide: plan_slide(deck, slide, slide.number, geometry).overflows)
 
 
 def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
     """The .pptx bytes and the warnings about text that had to continue or does not fit.
 
     A build hands over a paginated deck; a deck that is not (a renderer called on its own) is paginated here.
+    Each slide is planned, then drawn once.
     """
+    from generator.render.pptx.master import all_layouts, presentation_for
+    from generator.render.pptx.slides import add_slide, write_notes
+
     problems: tuple[Problem, ...] = ()
     if not deck.paginated:
         paginated = paginate_deck(deck)
         deck, problems = paginated.deck, paginated.problems
     stamp = _build_timestamp(deck.meta)
     prs = presentation_for(deck.theme)
+    geometry, layouts = deck_geometry(deck.theme), all_layouts(prs)
     for index, slide in enumerate(deck.slides, start=1):
-        _add_slide(prs, deck, slide, slide.number or index)
+        added = add_slide(prs, deck, plan_slide(deck, slide, slide.number or index, geometry), layouts)
+        write_notes(added, slide.notes, deck.theme)
     _set_core_properties(prs, deck.meta, stamp)
     buffer = io.BytesIO()
     prs.save(buffer)
     return RenderedPptx(_repack_with_fixed_time(buffer.getvalue(), stamp), problems)
-
-
-def _add_slide(prs, deck: Deck, slide: Slide, number: int) -> None:
-    write_notes(_draw_slide(prs, deck, slide, number), slide.notes, deck.theme)
-
-
-def _draw_slide(prs, deck: Deck, slide: Slide, number: int):
-    """What the audience sees of a slide (drafts for paginate skip the notes)."""
-    added, frame = add_slide(prs, deck, slide)
-    if slide.layout != "title":
-        add_footer(added, frame, deck, number)
-    return added
 
 
 LATEST_ZIP_EPOCH = int(dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc).timestamp())

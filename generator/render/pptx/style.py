@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pptx.dml.color import RGBColor
-from pptx.util import Inches
+# No python-pptx here: measuring and planning slides (text.py, frames.py, plan.py) import this module,
+# and an HTML-only build must not load python-pptx. Colours are "RRGGBB"; writing.py makes RGBColors.
+
+EMU_PER_INCH = 914400
+
+
+def inches(value: float) -> int:
+    """EMU, truncated as python-pptx's Inches() does."""
+    return int(value * EMU_PER_INCH)
+
 
 SLIDE_SIZES = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
 TEMPLATE_WIDTH = SLIDE_SIZES["4:3"][0]
@@ -33,12 +41,12 @@ CODE_MAX_PT = 18
 CODE_MIN_PT = 9
 TABLE_SIZES_PT = (18, 16, 14, 12, 11, 10)
 
-MUTED = RGBColor(0x59, 0x59, 0x59)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+MUTED = "595959"
+WHITE = "FFFFFF"
 
-GAP = Inches(0.25)
-COLUMN_GAP = Inches(0.35)
-CONTENT_SUBTITLE_HEIGHT = Inches(0.55)
+GAP = inches(0.25)
+COLUMN_GAP = inches(0.35)
+CONTENT_SUBTITLE_HEIGHT = inches(0.55)
 TEXT_COLUMN_SHARE = 0.45  # figure_bullets: bullets left, the figure gets the rest
 MIN_VISUAL_SHARE = 0.45  # a figure stacked under text keeps at least this much of the height
 

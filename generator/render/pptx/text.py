@@ -1,23 +1,21 @@
-"""Paragraphs and runs: writing styled text into frames, and sizing it to fit.
+"""Paragraphs, and how much room they take: measuring text and sizing it to fit, without python-pptx.
 
 Fitting measures each paragraph with the theme's font files (fonts.py), wraps it the way
 PowerPoint and LibreOffice do (at spaces; between any two CJK characters; inside a word only
 when the word alone is wider than the line), and shrinks the text in steps, never below the
-floor its kind of text has. Text that does not fit even at its floor is noted for the
-caller (paginate.py continues bullets on another slide, or reports the overflow)."""
+floor its kind of text has (:func:`fit`). Each text is measured once; what does not fit even at
+its floor is an :class:`Overflow` in the slide's plan (plan.py), which paginate.py continues on
+another slide or reports. writing.py writes the paragraphs, at the sizes found, with python-pptx.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, replace
-
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.util import Pt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from generator.deck import (
     Inline,
@@ -25,8 +23,7 @@ from generator.deck import (
     Theme,
 )
 from generator.render.math_text import tex_to_unicode
-from generator.render.pptx.fonts import Face, is_east_asian, line_pitch_em, text_width_pt
-from generator.render.pptx.oxml import set_east_asian_typeface
+from generator.render.pptx.fonts import Face, em_width_of, is_east_asian, line_pitch_em, script_chunks
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import (
     BODY_FLOOR_PT,
@@ -54,8 +51,8 @@ class Para:
     inline: Inline
     level: int = 0
     size_pt: float | None = None  # None: the placeholder's (master's) size
-    colour: RGBColor | None = None
-    align: PP_ALIGN | None = None
+    colour: Any = None  # "RRGGBB" (style.py's colours) or a python-pptx RGBColor; None: inherited
+    align: Any = None  # "left", "center", "right" or a python-pptx PP_ALIGN; None: inherited
     bold: bool = False
     italic: bool = False
 
@@ -84,149 +81,121 @@ def unstyled(text: str) -> Inline:
     return (Run(text),) if text else ()
 
 
-def write_paragraphs(text_frame, paras: Sequence[Para], theme: Theme) -> None:
-    text_frame.clear()
-    for index, para in enumerate(paras):
-        paragraph = text_frame.paragraphs[0] if index == 0 else text_frame.add_paragraph()
-        if para.level:
-            paragraph.level = para.level
-        if para.align is not None:
-            paragraph.alignment = para.align
-        for run in para.inline:
-            _add_run(paragraph, run, para, theme)
-
-
-def _add_run(paragraph, run: Run, para: Para, theme: Theme) -> None:
-    added = paragraph.add_run()
-    # PowerPoint runs cannot hold typeset math; show its Unicode reading.
-    added.text = tex_to_unicode(run.text) if run.math else run.text
-    style_font(
-        added,
-        latin=theme.font_code if run.code else theme.font,
-        east_asian=theme.font_east_asian,
-        size_pt=para.size_pt,
-        bold=run.bold or para.bold,
-        italic=run.italic or para.italic,
-        colour=None if run.href else para.colour,  # links keep the theme's link colour
-    )
-    if run.href:
-        added.hyperlink.address = run.href
-
-
-def style_font(
-    run,
-    *,
-    latin: str,
-    east_asian: str,
-    size_pt=None,
-    bold=False,
-    italic=False,
-    colour=None,
-) -> None:
-    font = run.font
-    font.name = latin
-    _set_east_asian_font(run, east_asian)
-    if size_pt is not None:
-        font.size = Pt(size_pt)
-    if bold:
-        font.bold = True
-    if italic:
-        font.italic = True
-    if colour is not None:
-        font.color.rgb = colour
-
-
-def _set_east_asian_font(run, typeface: str) -> None:
-    run_properties = run._r.get_or_add_rPr()
-    run_properties.get_or_add_latin()  # a:ea sits beside a:latin
-    set_east_asian_typeface(run_properties, typeface)
-
-
-def add_text_shape(
-    slide,
-    box: Box,
-    paras: Sequence[Para],
-    theme: Theme,
-    name: str,
-    middle: bool = False,
-):
-    """A text box holding `paras`, shrunk to fit the box."""
-    shape = slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
-    shape.name = name
-    shape.text_frame.word_wrap = True
-    if middle:
-        shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    write_paragraphs(shape.text_frame, paras, theme)
-    fit_text(shape.text_frame, paras, box, PLAIN_TEXT, theme)
-    return shape
-
-
 def em_width(text: str, latin_em: float = LATIN_EM) -> float:
     """A font-free width estimate, for code listings sized before any font is chosen."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else latin_em for ch in text)
 
 
+def shown_text(run: Run) -> str:
+    """A run's text as a slide shows it: PowerPoint runs cannot hold typeset math, so math is its Unicode reading."""
+    return tex_to_unicode(run.text) if run.math else run.text
+
+
 # --- measuring ---------------------------------------------------------------------------
+#
+# Each paragraph's text is measured once (per theme fonts): cut into the pieces line breaking
+# treats as one, each with its advance in em. Line counts, heights and fits at any width and size
+# are then arithmetic on those numbers, done in the same order as measuring them at that size
+# would be, so they come out the same to the last bit.
 
 
 @dataclass(frozen=True)
 class _Piece:
     """A stretch of a paragraph that line breaking treats as one: a word, a run of spaces, or
-    one CJK character. `parts` are its (latin face, East Asian face, text) in style order."""
+    one CJK character. `parts` are its (latin face, East Asian face, text) in style order, and
+    `ems` their advances in em."""
 
     parts: tuple[tuple[Face, Face, str], ...]
     is_space: bool
+    ems: tuple[float, ...]
 
     def width_pt(self, size_pt: float) -> float:
-        return sum(text_width_pt(text, size_pt, latin, east_asian) for latin, east_asian, text in self.parts)
+        return sum(em * size_pt for em in self.ems)
 
-    def characters(self) -> Iterator[_Piece]:
-        for latin, east_asian, text in self.parts:
-            for ch in text:
-                yield _Piece(((latin, east_asian, ch),), False)
+    def character_widths_pt(self, size_pt: float) -> list[float]:
+        return [_text_em(ch, latin, east_asian) * size_pt for latin, east_asian, text in self.parts for ch in text]
 
 
-def _styled_characters(para: Para, theme: Theme) -> Iterator[tuple[Face, Face, str]]:
-    for run in para.inline:
-        bold, italic = run.bold or para.bold, run.italic or para.italic
-        latin = Face(theme.font_code if run.code else theme.font, bold, italic)
-        east_asian = Face(theme.font_east_asian, bold, italic)
-        shown = tex_to_unicode(run.text) if run.math else run.text
-        for ch in shown:
-            yield latin, east_asian, ch
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per measured text, cached
+class Measured:
+    pieces: tuple[_Piece, ...]
+    pitch_em: float  # the line pitch in em: the tallest face on the line sets it
 
 
-def _pieces(para: Para, theme: Theme) -> list[_Piece]:
-    pieces: list[_Piece] = []
+def _text_em(text: str, latin: Face, east_asian: Face) -> float:
+    """The advance of `text` in em, East Asian characters in the East Asian face."""
+    if text.isascii():  # no East Asian character: one stretch in the Latin face
+        return sum((em_width_of(latin, text),))
+    return sum(em_width_of(face, chunk) for face, chunk in script_chunks(text, latin, east_asian))
+
+
+_STRETCHES = re.compile(r"\s+|\S+")  # \s is exactly str.isspace()
+
+
+def _stretches(text: str) -> list[str]:
+    """`text` cut into stretches each all spaces or all other characters, and each East Asian
+    character alone (an ASCII text has none: its stretches are its words and its spaces)."""
+    return _STRETCHES.findall(text) if text.isascii() else list(text)
+
+
+def measured(para: Para, theme: Theme) -> Measured:
+    return _measure(para.inline, para.bold, para.italic, theme.font, theme.font_code, theme.font_east_asian)
+
+
+@functools.lru_cache(maxsize=8192)
+def _measure(inline: Inline, bold: bool, italic: bool, font: str, font_code: str, font_east_asian: str) -> Measured:
+    styled: list[tuple[Face, Face, str]] = []  # (latin face, East Asian face, stretch)
+    for run in inline:
+        run_bold, run_italic = run.bold or bold, run.italic or italic
+        latin = Face(font_code if run.code else font, run_bold, run_italic)
+        east_asian = Face(font_east_asian, run_bold, run_italic)
+        styled.extend((latin, east_asian, stretch) for stretch in _stretches(shown_text(run)))
+    pieces: list[tuple[tuple[Face, Face, str], ...]] = []
+    spaces: list[bool] = []
     current: list[tuple[Face, Face, str]] = []
     current_is_space = False
 
     def close() -> None:
         if current:
-            pieces.append(_Piece(tuple(current), current_is_space))
+            pieces.append(tuple(current))
+            spaces.append(current_is_space)
             current.clear()
 
-    for latin, east_asian, ch in _styled_characters(para, theme):
-        if is_east_asian(ch):
+    faces: set[Face] = set()
+    for latin, east_asian, stretch in styled:
+        if len(stretch) == 1 and is_east_asian(stretch):
+            faces.add(east_asian)
             close()
-            pieces.append(_Piece(((latin, east_asian, ch),), False))
+            pieces.append(((latin, east_asian, stretch),))
+            spaces.append(False)
             continue
-        is_space = ch.isspace()
+        faces.add(latin)
+        is_space = stretch[0].isspace()
         if current and is_space != current_is_space:
             close()
         current_is_space = is_space
         if current and current[-1][:2] == (latin, east_asian):
-            current[-1] = (latin, east_asian, current[-1][2] + ch)
+            current[-1] = (latin, east_asian, current[-1][2] + stretch)
         else:
-            current.append((latin, east_asian, ch))
+            current.append((latin, east_asian, stretch))
     close()
-    return pieces
+    measured_pieces = tuple(
+        _Piece(parts, is_space, tuple(_text_em(text, latin, east_asian) for latin, east_asian, text in parts))
+        for parts, is_space in zip(pieces, spaces)
+    )
+    faces = faces or {Face(font)}
+    return Measured(measured_pieces, max([LINE_HEIGHT, *(line_pitch_em(face) for face in faces)]))
 
 
 def wrapped_line_count(para: Para, width_pt: float, size_pt: float, theme: Theme) -> int:
     """How many lines the paragraph takes in a line `width_pt` wide, breaking as a viewer does."""
+    return _line_count(measured(para, theme), width_pt, size_pt)
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_count(text: Measured, width_pt: float, size_pt: float) -> int:
     lines, used = 1, 0.0
-    for piece in _pieces(para, theme):
+    for piece in text.pieces:
         width = piece.width_pt(size_pt)
         if piece.is_space or used + width <= width_pt:
             used += width  # spaces at the end of a line hang past the margin
@@ -236,8 +205,7 @@ def wrapped_line_count(para: Para, width_pt: float, size_pt: float, theme: Theme
         if width <= width_pt:
             used = width
             continue
-        for character in piece.characters():  # a word wider than the line breaks anywhere
-            ch_width = character.width_pt(size_pt)
+        for ch_width in piece.character_widths_pt(size_pt):  # a word wider than the line breaks anywhere
             if used > 0 and used + ch_width > width_pt:
                 lines, used = lines + 1, 0.0
             used += ch_width
@@ -246,19 +214,13 @@ def wrapped_line_count(para: Para, width_pt: float, size_pt: float, theme: Theme
 
 def one_line_width_pt(para: Para, theme: Theme) -> float:
     """The paragraph's width set on one line, at its own size."""
-    return sum(piece.width_pt(para.size_pt or 0) for piece in _pieces(para, theme))
+    return sum(piece.width_pt(para.size_pt or 0) for piece in measured(para, theme).pieces)
 
 
 def longest_word_pt(para: Para, theme: Theme) -> float:
     """The widest piece a line cannot break inside, at the paragraph's own size."""
-    return max((piece.width_pt(para.size_pt or 0) for piece in _pieces(para, theme) if not piece.is_space), default=0.0)
-
-
-def _line_pitch_pt(para: Para, size_pt: float, theme: Theme) -> float:
-    # The tallest font on the line sets the pitch; CJK fonts have much taller ascent + descent.
-    faces = {east_asian if is_east_asian(ch) else latin for latin, east_asian, ch in _styled_characters(para, theme)}
-    faces = faces or {Face(theme.font)}
-    return max([LINE_HEIGHT, *(line_pitch_em(face) for face in faces)]) * size_pt
+    pieces = measured(para, theme).pieces
+    return max((piece.width_pt(para.size_pt or 0) for piece in pieces if not piece.is_space), default=0.0)
 
 
 def _floor(size: float, inherited: Inherited) -> float:
@@ -284,7 +246,8 @@ def text_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, them
     for para in paras:
         size = size_at_step(para, inherited, step)
         line_width = max(frame_width_pt - inherited.indent(para.level), size)
-        height += _paragraph_height_pt(para, wrapped_line_count(para, line_width, size, theme), size, theme)
+        text = measured(para, theme)
+        height += _paragraph_height_pt(text, _line_count(text, line_width, size), size)
     return height
 
 
@@ -292,11 +255,11 @@ def lines_height_pt(para: Para, lines: int, inherited: Inherited, theme: Theme) 
     """The height ``lines`` lines of the paragraph take in a frame of their own, insets included
     (what text_height_pt gives the paragraph when it wraps to that many lines)."""
     size = size_at_step(para, inherited, 0)
-    return 2 * INSET_Y_PT + _paragraph_height_pt(para, lines, size, theme)
+    return 2 * INSET_Y_PT + _paragraph_height_pt(measured(para, theme), lines, size)
 
 
-def _paragraph_height_pt(para: Para, lines: int, size: float, theme: Theme) -> float:
-    return lines * _line_pitch_pt(para, size, theme) + size * PARAGRAPH_SPACE
+def _paragraph_height_pt(text: Measured, lines: int, size: float) -> float:
+    return lines * (text.pitch_em * size) + size * PARAGRAPH_SPACE
 
 
 def estimated_height_pt(paras: Sequence[Para], width: int, inherited: Inherited, theme: Theme) -> float:
@@ -317,45 +280,25 @@ def fits_at_floor(paras: Sequence[Para], box: Box, inherited: Inherited, theme: 
 
 
 @dataclass(frozen=True)
-class Overflow:
-    """Text that does not fit its box even at its floor size."""
+class Fit:
+    """The shrinking that fits paragraphs into a box: how many steps, and each paragraph's size then."""
 
-    what: str  # "bullets", "title", or the shape's name
-    size_pt: float  # the size the largest of its text was shrunk to
-    box: Box
-    theme: Theme
+    step: int
+    fits: bool  # False: even at the floor the text is too tall (the sizes are the floor's)
+    sizes: tuple[float, ...] = field(default=())
 
-
-_overflows: ContextVar[list[Overflow] | None] = ContextVar("_overflows", default=None)
-
-
-@contextmanager
-def recording_overflows() -> Iterator[list[Overflow]]:
-    """Collects every Overflow that fit_text meets while the block runs."""
-    found: list[Overflow] = []
-    token = _overflows.set(found)
-    try:
-        yield found
-    finally:
-        _overflows.reset(token)
+    @property
+    def smallest(self) -> float:
+        """The size the largest of the text was shrunk to."""
+        return max(self.sizes, default=0.0)
 
 
-def report_overflow(overflow: Overflow) -> None:
-    """Notes a block that does not fit even at its smallest size, for recording_overflows()."""
-    found = _overflows.get()
-    if found is not None:
-        found.append(overflow)
+def fit(paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme, title: bool = False) -> Fit:
+    """The fewest shrinking steps at which the paragraphs fit the box, to their floor at most.
 
-
-def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme) -> bool:
-    """Shrinks the written paragraphs until they fit the box, to their floor at most.
-
-    The sizes are written into the runs, so every viewer shows what was measured; the frame
-    keeps shrink-on-overflow, so text a user adds later in PowerPoint still fits. Says whether
-    the text fits; when it does not, the overflow is recorded for recording_overflows()."""
-    text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-    if _is_title(text_frame):
-        # Masters usually set titles bold, and bold is wider: measuring bold is the safe guess.
+    A title is measured bold (masters usually set titles bold, and bold is wider: the safe guess)
+    and never shrinks below the title floor."""
+    if title:
         paras = [replace(para, bold=True) for para in paras]
         inherited = replace(inherited, floor_pt=max(inherited.floor_pt, TITLE_FLOOR_PT))
     available = box.height / EMU_PER_PT + _ROUNDING_PT
@@ -367,31 +310,14 @@ def fit_text(text_frame, paras: Sequence[Para], box: Box, inherited: Inherited, 
     fits = step is not None
     if step is None:
         step = last
-    if step > 0:
-        for paragraph, para in zip(text_frame.paragraphs, paras):
-            size = Pt(size_at_step(para, inherited, step))
-            for run in paragraph.runs:
-                run.font.size = size
-    if not fits:
-        smallest = max((size_at_step(para, inherited, step) for para in paras), default=0.0)
-        report_overflow(Overflow(_what(text_frame, inherited), smallest, box, theme))
-    return fits
+    return Fit(step, fits, tuple(size_at_step(para, inherited, step) for para in paras))
 
 
-def _placeholder_kind(text_frame):
-    shape = text_frame._parent
-    return shape.placeholder_format.type if getattr(shape, "is_placeholder", False) else None
+@dataclass(frozen=True)
+class Overflow:
+    """Text that does not fit its box even at its floor size."""
 
-
-def _is_title(text_frame) -> bool:
-    return _placeholder_kind(text_frame) in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
-
-
-def _what(text_frame, inherited: Inherited) -> str:
-    if inherited is BULLET_TEXT:
-        return "bullets"
-    if _is_title(text_frame):
-        return "title"
-    if _placeholder_kind(text_frame) == PP_PLACEHOLDER.SUBTITLE:
-        return "subtitle"
-    return text_frame._parent.name.lower()
+    what: str  # "bullets", "title", or the shape's name
+    size_pt: float  # the size the largest of its text was shrunk to
+    box: Box
+    theme: Theme

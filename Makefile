@@ -6,7 +6,9 @@ VENV ?= .venv
 # The CPU wheel keeps the install small; with an NVIDIA GPU use TORCH=torch (see README, "GPU").
 TORCH ?= torch==2.13.0
 BIN = $(VENV)/bin
-STAMP = $(VENV)/.installed
+# The project's extras to install: test for `make test`; .ci/run adds ray, so CI runs the Ray tests too.
+EXTRAS ?= test
+STAMP = $(VENV)/.installed-$(EXTRAS)
 # axe-core, vnu-jar and reveal.js, which the browser and validator tests drive.
 JS_TOOLS = tests/js/node_modules/.installed
 ARGS ?=
@@ -17,7 +19,7 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)"
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 $(JS_TOOLS): tests/js/package.json tests/js/package-lock.json

@@ -16,6 +16,7 @@ whose nodes need the same lecturegen, torch and numpy (the worker checks the cac
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from dataclasses import replace
 from generator.demos.scheduler import DemoTask, Outcome, execute, forward_events
 from generator.errors import BuildError, UsageError
 
+REACH_TIMEOUT_S = 10
 INSTALL_HINT = "install it with: pip install 'lecturegen[ray]' (or pip install ray)"
 
 
@@ -50,6 +52,7 @@ class RayExecutor:
         if ray.is_initialized():
             return  # the caller (a test, a notebook) brought its own
         started = time.perf_counter()
+        self.check_reachable()
         try:
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
                      logging_level="warning", configure_logging=True)
@@ -60,6 +63,19 @@ class RayExecutor:
         self.startup_s = time.perf_counter() - started
         self.reporter.info(f"ray: {'connected to ' + self.address if self.address else 'started a local instance'} "
                            f"in {self.startup_s:.1f} s")
+
+    def check_reachable(self) -> None:
+        """Say at once when nothing listens at HOST:PORT: Ray itself keeps trying for minutes."""
+        host, colon, port = (self.address or "").rpartition(":")
+        if not colon or not port.isdigit() or "//" in host:
+            return  # no address, "auto", or a ray:// client address: Ray's own checks apply
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_TIMEOUT_S).close()
+        except OSError as error:
+            reason = error.strerror or str(error) or type(error).__name__
+            raise BuildError(f"--executor ray: cannot start or reach the Ray cluster at {self.address}: nothing "
+                             f"answers there ({reason.lower()}); start its head with `ray start --head` and give "
+                             "the address it prints") from None
 
     def device(self, requested: str) -> str:
         """The device the demos run on, as the cluster offers it (not this machine): CUDA where it has GPUs."""

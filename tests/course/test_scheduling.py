@@ -197,3 +197,29 @@ def test_ray_without_ray_installed_is_a_clear_error(course, monkeypatch):
         "error: --executor ray: Ray is not installed (import of ray halted; None in sys.modules); install it with: "
         "pip install 'lecturegen[ray]' (or pip install ray)")
     assert not (course.parent / "out").exists()
+
+
+def test_a_worker_without_the_lectures_folder_runs_its_own_demo_kind_from_the_text_the_task_carries(course):
+    # A Ray worker on another machine cannot read the lecture's code file: the task carries its text, and the
+    # worker runs a copy under the same name, which gives the kind the same code hash, so the same cache key.
+    from dataclasses import replace
+
+    from generator.course.loader import load_course
+    from generator.demos.execution import plan_jobs
+    from generator.demos.scheduler import CodeFile, execute, task_for
+    from generator.content.loader import code_files
+
+    lecture = load_course(course).lectures[0]
+    job = next(job for job in plan_jobs(lecture.lecture, "default") if job.name == "coins")
+    key = job.key("cpu", "")
+    task = task_for(job, key, "cpu", "", "coins", code_files(lecture))
+    elsewhere = replace(task, code=tuple(CodeFile(f"/nonexistent/{Path(code.path).name}", code.shown, code.source)
+                                         for code in task.code))
+    here, there = execute(task), execute(elsewhere)
+    assert here.error == there.error == ""
+    assert there.result.values == here.result.values
+    assert there.provenance["params"] == here.provenance["params"]
+    # A worker whose code differs computes another key and says so instead of running it.
+    changed = replace(task, code=tuple(replace(code, path="/nonexistent/coins.py", source=code.source + b"\n# changed\n")
+                                       for code in task.code))
+    assert "the worker computes another cache key than the build" in execute(changed).error

@@ -8,6 +8,7 @@ defaults inside the assets folder; a lecture's paths may lie in its own folder o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,8 @@ def is_course_file(path: Path | str) -> bool:
     A file that cannot be read or parsed is not one: loading it as a lecture reports what is wrong.
     """
     text, problem = read_text(Path(path))
-    if problem is not None:
-        return False
+    if problem is not None or not re.search(rf"(?m)^[{{\s]*['\"]?{COURSE_KEY}['\"]?\s*:", text):
+        return False  # (a lecture, the usual case, is not parsed twice)
     parsed = parse_yaml(text, str(path))
     return isinstance(parsed.data, dict) and COURSE_KEY in parsed.data and "lecture" not in parsed.data
 

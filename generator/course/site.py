@@ -47,7 +47,6 @@ class ThumbnailView:
     byline: str
     date: str
     style: str  # the card's custom properties: fill, ink, font, aspect ratio
-    language: str
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def thumbnail(deck: d.Deck) -> ThumbnailView:
     style = f"--thumb-fill: {fill}; --thumb-ink: {ink}; --thumb-font: {font}; aspect-ratio: {width} / {height};"
     byline = " · ".join(part for part in (meta.author, meta.affiliation) if part)
     return ThumbnailView(series=meta.series, title=meta.title, subtitle=meta.subtitle, byline=byline, date=meta.date,
-                         style=style, language=meta.language or "en")
+                         style=style)
 
 
 def card(number: int, lecture: SiteLecture, page_language: str) -> CardView:

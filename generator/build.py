@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator import __version__, memo
 from generator.cache import Cache, CachedResult, cache_falls_back_to_temporary_folder, content_key, default_cache_dir
 from generator.content.loader import LoadedLecture, check_profile, load_lecture
 from generator.content.yaml_source import format_path
@@ -362,6 +362,7 @@ def prepare(options: BuildOptions, reporter: Reporter, loaded: LoadedLecture | N
             profile_checked: bool = False) -> PreparedLecture:
     """Load (unless given), check and plan a lecture: every check that must pass before any demo trains."""
     prepared_clock = time.perf_counter()
+    memo.use_folder(options.cache_dir)  # what the text's checks and pictures remembered lives with the cache
     if loaded is None:
         loaded = load_lecture(options.content, options.profile)
     if not profile_checked:

@@ -53,8 +53,10 @@ def _run(environment: dict[str, str], *arguments: str) -> str:
 
 
 def _environment(tmp_path: Path, matplotlib_cache: str) -> dict[str, str]:
+    # LECTUREGEN_NO_MEMO: each run typesets for itself, rather than show what an earlier run remembered.
     return {**os.environ, "MPLCONFIGDIR": str(tmp_path / matplotlib_cache),
-            "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+            "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+            "LECTUREGEN_NO_MEMO": "1"}
 
 
 def _make_font(path: Path) -> None:

@@ -9,15 +9,18 @@ size of the region it fills on a slide or in the report, generator/figure_boxes.
 
 from __future__ import annotations
 
+import ast
 import hashlib
-import importlib
-import inspect
+import importlib.util
+import json
 import sys
+from dataclasses import asdict, fields
 from functools import lru_cache
+from pathlib import Path
 
-from generator.deck import ChartSpec, FigureAsset, FigureBox
+from generator import memo
+from generator.deck import ChartSeries, ChartSpec, FigureAsset, FigureBox
 from generator.demos.registry import DemoKind, DemoResult, Figure
-from generator.figures import style
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 SHARED_FIGURES_PACKAGE = "generator.figures."
@@ -27,8 +30,37 @@ SHARED_FIGURE_MODULES = (SHARED_FIGURES_PACKAGE, "generator.render.contrast")
 
 
 def chart_for(kind: DemoKind, figure: str, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:
-    """The native chart of ``figure``, from the same result its picture is drawn from."""
-    return _declared(kind, figure).chart_function()(result, words)
+    """The native chart of ``figure``, from the same result its picture is drawn from.
+
+    Remembered between runs (generator/memo.py) by the result's numbers, the words and the code that makes
+    the chart (figure_code_hash), so a build whose figures come from the cache loads no matplotlib."""
+    declared = _declared(kind, figure)
+    if not declared.has_chart:
+        declared.chart_function()  # says it has none
+    key = memo.digest(kind.name, figure, _result_digest(result), json.dumps(asdict(words), sort_keys=True))
+    return memo.remembered_json("chart-spec", figure_code_hash(kind), key,
+                                lambda: declared.chart_function()(result, words), _chart_json, _chart_from_json)
+
+
+def _result_digest(result: DemoResult) -> str:
+    parts = [json.dumps(result.values, sort_keys=True, default=str)]
+    for name in sorted(result.arrays):
+        array = result.arrays[name]
+        parts.extend((name, str(array.dtype), repr(array.shape), array.tobytes()))
+    return memo.digest(*parts)
+
+
+def _chart_json(spec: ChartSpec) -> dict:
+    return asdict(spec)
+
+
+def _chart_from_json(data: dict) -> ChartSpec:
+    def tupled(value):
+        return tuple(value) if isinstance(value, list) else value
+
+    series = tuple(ChartSeries(**{key: tupled(value) for key, value in item.items()}) for item in data["series"])
+    rest = {field.name: tupled(data[field.name]) for field in fields(ChartSpec) if field.name != "series"}
+    return ChartSpec(series=series, **rest)
 
 
 def _declared(kind: DemoKind, figure: str) -> Figure:
@@ -42,30 +74,75 @@ def _declared(kind: DemoKind, figure: str) -> Figure:
 def figure_code_hash(kind: DemoKind) -> str:
     """Hash of the code that draws a kind's figures (for the figure cache key).
 
-    The modules that hold its Displays and charts, the lecturegen figure modules
-    they use (style, words, chart data...), and this module.
+    The modules that hold its Displays and charts, the lecturegen figure modules they import (style,
+    words, chart data...), and this module: their source files, read without importing them, so that
+    finding a figure in the cache loads no matplotlib.
     """
-    modules = {sys.modules[__name__]}
+    modules = {__name__}
     for figure in kind.figures:
         for name in figure.module_names():
-            module = importlib.import_module(name)
-            modules.add(module)
-            modules.update(_figure_modules_used_by(module))
+            modules.add(name)
+            modules.update(_figure_modules_imported_by(name))
     digest = hashlib.sha256()
-    for module in sorted(modules, key=lambda module: module.__name__):
-        digest.update(module.__name__.encode())
-        digest.update(inspect.getsource(module).encode())
+    for name in sorted(modules):
+        digest.update(name.encode())
+        digest.update(_source(name).encode())
     digest.update(kind.name.encode())
     return digest.hexdigest()
 
 
-def _figure_modules_used_by(module) -> set:
+def _source_file(name: str) -> Path | None:
+    # A lecture's own code is loaded under a name of its own, with no spec to find it by: it is loaded already.
+    module = sys.modules.get(name)
+    if module is not None and getattr(module, "__file__", None):
+        return Path(module.__file__)
+    spec = importlib.util.find_spec(name)
+    return Path(spec.origin) if spec is not None and spec.origin and spec.has_location else None
+
+
+def _source(name: str) -> str:
+    file = _source_file(name)
+    return file.read_text(encoding="utf-8") if file is not None else ""
+
+
+def _figure_modules_imported_by(name: str) -> set[str]:
+    """The shared figure modules (SHARED_FIGURE_MODULES) that module ``name`` imports, or imports names from."""
+    source = _source(name)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    package = name.rpartition(".")[0]
     used = set()
-    for value in vars(module).values():
-        owner = value if inspect.ismodule(value) else sys.modules.get(getattr(value, "__module__", "") or "")
-        if owner is not None and owner.__name__.startswith(SHARED_FIGURE_MODULES):
-            used.add(owner)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            if not f"{base}.".startswith(SHARED_FIGURE_MODULES):
+                continue
+            # `from generator.figures import style` names a module; `from generator.figures.style import x` its module.
+            found = [f"{base}.{alias.name}" if _is_module(f"{base}.{alias.name}") else base for alias in node.names]
+        else:
+            continue
+        used.update(module for module in found if module.startswith(SHARED_FIGURE_MODULES))
     return used
+
+
+def _is_module(name: str) -> bool:
+    """Whether ``name`` is a module (not a name inside one), found without importing the module it would be in."""
+    if name in sys.modules:
+        return True
+    try:
+        parent = importlib.util.find_spec(name.rpartition(".")[0])
+        if parent is None or parent.submodule_search_locations is None:
+            return False  # inside a plain module: a name, not a module
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def draw_figure(kind: DemoKind, figure: str, instance: str, result: DemoResult,
@@ -74,6 +151,8 @@ def draw_figure(kind: DemoKind, figure: str, instance: str, result: DemoResult,
 
     The figure is drawn at the box's size (``style.figure_style(box)``), so its text, set in points,
     shows at that size where the box is filled; without a box, at the default size."""
+    from generator.figures import style
+
     display_class = _declared(kind, figure).display_class()
     with style.figure_style(box):
         display = display_class.from_result(result, words).plot()

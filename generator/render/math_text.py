@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
-
+from generator import memo
 from generator.fonts import follow_fontconfig
 
 # The renderers import this module, and PowerPoint's equations are typeset by matplotlib in the theme's
@@ -41,7 +40,9 @@ def _scripts_to_unicode(tex: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _converter() -> LatexNodes2Text:
+def _converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
     return LatexNodes2Text(math_mode="text")
 
 
@@ -79,12 +80,28 @@ _STOPPED_EARLY = "Expected end of text, found '$'"
 
 @lru_cache(maxsize=1024)  # checked each time the content loads: `lecturegen preview` loads it on every save
 def display_math_problem(tex: str) -> str | None:
-    """Why matplotlib's mathtext cannot typeset ``tex`` (display math, no dollars); None if it can."""
+    """Why matplotlib's mathtext cannot typeset ``tex`` (display math, no dollars); None if it can.
+
+    The answer is remembered between runs (generator/memo.py), for this matplotlib and this module's
+    code, so checking a lecture whose equations did not change loads no matplotlib."""
     if "$" in tex:
         return "write the equation without dollar signs; the whole value is math"
     # mathtext's parser takes seconds on a few thousand characters; no slide holds a line that long.
     if len(tex) > MAX_EQUATION_CHARS:
         return f"the equation has {len(tex)} characters, more than a slide holds; split it into lines (a list)"
+    answer = memo.remembered_json("mathtext-check", _checker_version(), memo.digest(tex),
+                                  lambda: {"problem": _mathtext_problem(tex)})
+    return answer["problem"]
+
+
+@lru_cache(maxsize=1)
+def _checker_version() -> str:
+    from importlib.metadata import version
+
+    return memo.digest(version("matplotlib"), memo.source_digest(__file__))
+
+
+def _mathtext_problem(tex: str) -> str | None:
     from matplotlib.mathtext import MathTextParser
 
     try:

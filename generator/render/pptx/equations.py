@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from generator import memo
 from generator.deck import Equation
 from generator.render.math_text import space_big_operators
 from generator.render.pptx.geometry import Box
@@ -52,10 +53,39 @@ def _pixels_to_emu(pixels: int) -> int:
 
 @lru_cache(maxsize=128)
 def equation_picture(tex: str, font: str) -> EquationPicture:
-    """The TeX typeset in ``font`` (where installed) as a transparent PNG; the same bytes every time."""
+    """The TeX typeset in ``font`` (where installed) as a transparent PNG; the same bytes every time.
+
+    Remembered between runs (generator/memo.py) for this matplotlib, this code and the font files the
+    font is found in, so a build whose equations did not change loads no matplotlib."""
+    version = _typesetting_version(font)
+    key = memo.digest(tex, font)
+    png = memo.get("equation-picture", version, key)
+    if png is None or not png.startswith(_PNG_SIGNATURE):
+        png = _typeset(tex, font)
+        memo.put("equation-picture", version, key, png)
+    # Width and height from the PNG's header (IHDR follows the 8-byte signature).
+    return EquationPicture(png=png, width_px=int.from_bytes(png[16:20], "big"), height_px=int.from_bytes(png[20:24], "big"))
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@lru_cache(maxsize=16)
+def _typesetting_version(font: str) -> str:
+    """What an equation's picture depends on besides its TeX and font name: matplotlib, this code and the files
+    fontconfig finds the font in (matplotlib is made to follow fontconfig, generator/fonts.py)."""
+    from importlib.metadata import version
+
+    from generator.render import math_text
+    from generator.render.pptx.fonts import Face, font_file
+
+    files = [repr(font_file(Face(font, bold, italic))) for bold, italic in ((False, False), (False, True), (True, False))]
+    return memo.digest(version("matplotlib"), memo.source_digest(__file__, math_text.__file__), *files)
+
+
+def _typeset(tex: str, font: str) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
-    from PIL import Image as PILImage
 
     with rc_context(_mathtext_fonts(font)):
         figure = Figure()
@@ -71,10 +101,7 @@ def equation_picture(tex: str, font: str) -> EquationPicture:
             pad_inches=EQUATION_PAD_IN,
             metadata={"Software": None},
         )
-    png = buffer.getvalue()
-    with PILImage.open(io.BytesIO(png)) as picture:
-        width, height = picture.size
-    return EquationPicture(png=png, width_px=width, height_px=height)
+    return buffer.getvalue()
 
 
 _FRACTION = re.compile(r"\\frac(?![A-Za-z])")

@@ -194,11 +194,14 @@ def validate(content, profile, quiet, verbose):
       lecturegen validate content/deep_learning.yaml --profile full
     """
     from generator.content.loader import check_profile, load_lecture
-    from generator.course.build import validate_course
+    from generator.course.loader import is_course_file
     from generator.progress import Reporter
     from generator.wording import count as counted
 
-    if validate_course(content, profile, Reporter(quiet=quiet, verbose=verbose)):
+    if is_course_file(content):  # the course's build module (and all it loads) only for a course
+        from generator.course.build import validate_course
+
+        validate_course(content, profile, Reporter(quiet=quiet, verbose=verbose))
         return
     try:
         loaded = load_lecture(content, profile)

@@ -12,9 +12,6 @@ import time
 from contextlib import contextmanager
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from generator.wording import count as counted
 from generator.demos.registry import SilentProgress
 
@@ -26,7 +23,16 @@ class Reporter:
     def __init__(self, quiet: bool = False, verbose: bool = False):
         self.quiet = quiet
         self.verbose = verbose
-        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._console = None
+
+    @property
+    def console(self):
+        # rich is loaded on the first message: a quiet build that has nothing to say does without it.
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -45,6 +51,8 @@ class Reporter:
         if self.quiet:
             yield SilentProgress()
         elif self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             with Progress(
                 TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=self.console, transient=True,
@@ -119,6 +127,8 @@ class DemoBoard:
 
     def __enter__(self) -> DemoBoard:
         if not self.reporter.quiet and self.reporter.console.is_terminal and self.total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                 console=self.reporter.console, transient=True)
             self.bar.start()

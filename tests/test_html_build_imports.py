@@ -42,9 +42,9 @@ def _build(tmp_path, listing, *arguments: str) -> list[str]:
 
 
 def test_an_html_only_warm_build_loads_neither_python_pptx_nor_matplotlib(tmp_path):
-    # The first build fills the cache (demos, figures, charts, equations); it needs both libraries.
+    # The first build fills the cache (demos, figures, charts, equations), and writes slides.pptx: it loads python-pptx.
     first = _build(tmp_path, tmp_path / "first.json", "--format", "pptx,html,report")
-    assert {"pptx", "matplotlib"} <= set(first)
+    assert "pptx" in first
     modules = _build(tmp_path, tmp_path / "html.json", "--format", "html")
     loaded = sorted(name for name in modules if name.split(".")[0] in HEAVY)
     assert loaded == [], f"an HTML-only warm build loaded {loaded[:5]}"

@@ -315,10 +315,10 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
     demo_names = list(demos)
     if not has_expression(text):
         return []
-    tree, problems = _analysed(text)
-    if tree is None or problems:
+    problems, references = _checked(text)
+    if problems:
         return list(problems)
-    names, cited, chains, filter_problems = _references(text)
+    names, cited, chains, filter_problems = references
     problems = []
     for name in names:
         hint = did_you_mean(name, ["results"]) or "; expressions can only use `results.<demo>.<value>`"
@@ -334,6 +334,51 @@ def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> lis
                 problems.append(message)
     problems.extend(filter_problems)
     return problems
+
+
+References = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple], ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=4096)
+def _checked(text: str) -> tuple[tuple[str, ...], References | None]:
+    """What no value can make safe in ``text`` (its syntax error, or what _shape_problems finds), and, when
+    nothing, its references (_references). Remembered between runs (generator/memo.py) for this Jinja and
+    this code: a lecture whose texts did not change is checked without parsing them again."""
+    from generator import memo
+
+    return memo.remembered_json("expression-check", _checker_version(), memo.digest(text),
+                                lambda: _check_afresh(text), _check_json, _check_from_json)
+
+
+def _check_afresh(text: str) -> tuple[tuple[str, ...], References | None]:
+    tree, problems = _analysed(text)
+    if tree is None or problems:
+        return tuple(problems), None
+    return (), _references(text)
+
+
+def _check_json(checked: tuple[tuple[str, ...], References | None]) -> dict:
+    problems, references = checked
+    return {"problems": list(problems), "references": references}
+
+
+def _check_from_json(data: dict) -> tuple[tuple[str, ...], References | None]:
+    references = data["references"]
+    if references is not None:
+        names, cited, chains, filter_problems = references
+        references = (tuple(names), tuple(cited), tuple((name, tuple(chain)) for name, chain in chains),
+                      tuple(filter_problems))
+    return tuple(data["problems"]), references
+
+
+@lru_cache(maxsize=1)
+def _checker_version() -> str:
+    import jinja2
+
+    from generator import memo, wording
+    from generator.demos import results
+
+    return memo.digest(jinja2.__version__, memo.source_digest(__file__, wording.__file__, results.__file__))
 
 
 @lru_cache(maxsize=4096)
@@ -468,8 +513,8 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
     if not has_expression(text):
         return text
     try:
-        tree, shape = _analysed(text)
-        if tree is None or shape:
+        shape, _ = _checked(text)
+        if shape:
             raise ExpressionError(shape[0])
         budget = _repeated.set([0])
         try:

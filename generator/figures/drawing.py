@@ -105,13 +105,17 @@ def _source(name: str) -> str:
     return file.read_text(encoding="utf-8") if file is not None else ""
 
 
-def _figure_modules_imported_by(name: str) -> set[str]:
+def _figure_modules_imported_by(name: str) -> frozenset[str]:
     """The shared figure modules (SHARED_FIGURE_MODULES) that module ``name`` imports, or imports names from."""
-    source = _source(name)
+    return _imports_in(name, _source(name))
+
+
+@lru_cache(maxsize=256)  # by the source itself: a lecture's own code file edited under `preview` is read again
+def _imports_in(name: str, source: str) -> frozenset[str]:
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     package = name.rpartition(".")[0]
     used = set()
     for node in ast.walk(tree):
@@ -129,9 +133,10 @@ def _figure_modules_imported_by(name: str) -> set[str]:
         else:
             continue
         used.update(module for module in found if module.startswith(SHARED_FIGURE_MODULES))
-    return used
+    return frozenset(used)
 
 
+@lru_cache(maxsize=None)
 def _is_module(name: str) -> bool:
     """Whether ``name`` is a module (not a name inside one), found without importing the module it would be in."""
     if name in sys.modules:

@@ -63,3 +63,20 @@ def test_a_template_is_read_with_python_pptx(tmp_path):
     geometry = deck_geometry(theme)
     assert geometry.template
     assert [layout.name for layout in geometry.layouts] == [layout.name for layout in prs.slide_layouts]
+
+
+def test_the_deck_is_zipped_once_with_the_bytes_python_pptx_would_save():
+    import datetime as dt
+
+    from generator.render.pptx import presentation
+
+    theme = Theme(accent="#0072B2", font="Liberation Sans", font_east_asian="Noto Sans CJK SC",
+                  font_code="DejaVu Sans Mono", aspect="16:9")
+    prs = designed_presentation(theme)
+    slide = prs.slides.add_slide(prs.slide_layouts[2])
+    slide.notes_slide.notes_text_frame.text = "notes"
+    stamp = dt.datetime(2021, 9, 10)
+    direct = presentation._saved(prs, stamp)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    assert direct == presentation._repack_with_fixed_time(buffer.getvalue(), stamp)

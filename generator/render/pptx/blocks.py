@@ -20,7 +20,7 @@ from generator.errors import BuildError
 from generator.render.contrast import accent_fill
 from generator.render.pptx.charts import add_chart
 from generator.render.pptx.equations import add_equation
-from generator.render.pptx.frames import TEXT_BODIES
+from generator.render.pptx.frames import TEXT_BODIES, LayoutGeometry
 from generator.render.pptx.geometry import box_of, move, pt
 from generator.render.pptx.oxml import add_bullet_char, set_alt_text
 from generator.render.pptx.plan import (
@@ -44,20 +44,19 @@ class ContentPainter:
     master); everything else becomes a shape of its own.
     """
 
-    def __init__(self, slide, theme: Theme):
+    def __init__(self, slide, theme: Theme, geometry: LayoutGeometry):
         self.slide = slide
         self.theme = theme
-        self._body = None
-        self._body_found = False
+        self.geometry = geometry
 
     def body(self):
-        # By type, not index: a template's text placeholder may have any idx. The largest, because a
-        # layout's small text placeholders are headings or captions ("Comparison", "Content with Caption").
-        if not self._body_found:
-            bodies = [ph for ph in self.slide.placeholders if ph.placeholder_format.type.name in TEXT_BODIES]
-            self._body = max(bodies, key=lambda ph: box_of(ph).area, default=None)
-            self._body_found = True
-        return self._body
+        """The layout's text body (frames.LayoutGeometry.body: by type, the largest), and its box."""
+        planned = self.geometry.body()
+        if self.geometry.unique_indices:
+            return self.slide.placeholders[planned.idx], planned.box
+        bodies = [ph for ph in self.slide.placeholders if ph.placeholder_format.type.name in TEXT_BODIES]
+        shape = max(bodies, key=lambda ph: box_of(ph).area)
+        return shape, box_of(shape)
 
     def paint(self, shape) -> None:
         painter = _PAINTERS.get(type(shape))
@@ -75,10 +74,10 @@ class ContentPainter:
     def _bullets(self, planned: BulletList) -> None:
         box = planned.box
         if planned.in_body:
-            shape = self.body()
+            shape, where = self.body()
             # Where the layout already puts it, it keeps inheriting the layout's geometry; a layout's
             # body may also span both halves ("Content over Content"), so the box is compared, not assumed.
-            if box != box_of(shape):
+            if box != where:
                 move(shape, box)
         else:
             shape = self.slide.shapes.add_textbox(box.left, box.top, box.width, box.height)

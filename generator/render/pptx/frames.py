@@ -69,6 +69,12 @@ class LayoutGeometry:
     placeholders: tuple[Placeholder, ...]  # those of a slide made from it (see the module's docstring)
     marks_bullets: bool  # the layout, its master's body or the master's text styles say how bullets are marked
 
+    @property
+    def unique_indices(self) -> bool:
+        """Whether a slide's placeholders have an idx each (LibreOffice may give several idx 0: slides.py pins them)."""
+        indices = [placeholder.idx for placeholder in self.placeholders]
+        return len(set(indices)) == len(indices)
+
     def has(self, kinds) -> bool:
         """Whether the layout itself has a placeholder of these kinds."""
         return any(placeholder.kind in kinds for placeholder in self.own)

@@ -13,6 +13,7 @@ the plan, once per slide, in the order it lists the shapes (which fixes their id
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -484,6 +485,17 @@ def _natural_height(item, width: int, theme: Theme) -> int | None:
     """The height an item wants at that width; None for pictures, which take what is left."""
     if isinstance(item, tuple):
         return None
+    if type(item) in _NATURAL_HEIGHTS:  # the built-in blocks: frozen, their heights a function of them
+        return _remembered_height(item, width, theme)
+    return _measured_height(item, width, theme)
+
+
+@functools.lru_cache(maxsize=1024)  # asked for each block below the one placed, and again when the slide is drawn
+def _remembered_height(item, width: int, theme: Theme) -> int:
+    return _measured_height(item, width, theme)
+
+
+def _measured_height(item, width: int, theme: Theme) -> int:
     measure = _NATURAL_HEIGHTS.get(type(item)) or (_added_height if kind_of_block(item) is not None else None)
     if measure is None:
         raise _unknown(item)

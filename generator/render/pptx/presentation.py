@@ -54,14 +54,41 @@ def render_pptx_with_problems(deck: Deck) -> RenderedPptx:
         deck, problems = paginated.deck, paginated.problems
     stamp = _build_timestamp(deck.meta)
     prs = presentation_for(deck.theme)
-    geometry, layouts = deck_geometry(deck.theme), all_layouts(prs)
+    geometry, layouts, found = deck_geometry(deck.theme), all_layouts(prs), {}
     for index, slide in enumerate(deck.slides, start=1):
-        added = add_slide(prs, deck, plan_slide(deck, slide, slide.number or index, geometry), layouts)
+        added = add_slide(prs, deck, plan_slide(deck, slide, slide.number or index, geometry), layouts, found)
         write_notes(added, slide.notes, deck.theme)
     _set_core_properties(prs, deck.meta, stamp)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return RenderedPptx(_repack_with_fixed_time(buffer.getvalue(), stamp), problems)
+    return RenderedPptx(_saved(prs, stamp), problems)
+
+
+def _saved(prs, stamp: dt.datetime) -> bytes:
+    """The .pptx bytes, every zip entry dated ``stamp``: the entries python-pptx's save writes, in its order,
+    written once (saving, then rewriting each entry with a fixed time, compresses everything twice)."""
+    try:
+        entries = list(_package_entries(prs))
+    except (ImportError, AttributeError):  # a python-pptx whose package is laid out otherwise: save, then fix
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        return _repack_with_fixed_time(buffer.getvalue(), stamp)
+    return _zipped(entries, stamp)
+
+
+def _package_entries(prs):
+    """(member name, bytes) as python-pptx's PackageWriter writes them: content types, package rels, then each
+    part and its rels."""
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from pptx.opc.serialized import _ContentTypesItem
+
+    package = prs.part.package
+    parts = tuple(package.iter_parts())
+    yield CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts))
+    yield PACKAGE_URI.rels_uri.membername, package._rels.xml
+    for part in parts:
+        yield part.partname.membername, part.blob
+        if part._rels:
+            yield part.partname.rels_uri.membername, part.rels.xml
 
 
 LATEST_ZIP_EPOCH = int(dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc).timestamp())
@@ -99,16 +126,18 @@ def _set_core_properties(prs, meta: Meta, stamp: dt.datetime) -> None:
 
 def _repack_with_fixed_time(data: bytes, stamp: dt.datetime) -> bytes:
     # python-pptx stamps every zip entry with the current time; rewrite them, keeping order.
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return _zipped([(entry.filename, source.read(entry.filename)) for entry in source.infolist()], stamp)
+
+
+def _zipped(entries, stamp: dt.datetime) -> bytes:
     date_time = max(stamp, EARLIEST_ZIP_TIME).timetuple()[:6]
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w") as target,
-    ):
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time)
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in entries:
+            fixed = zipfile.ZipInfo(name, date_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.create_system = 3  # otherwise the bytes depend on the OS that renders
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(entry.filename))
+            target.writestr(fixed, data)
     return out.getvalue()

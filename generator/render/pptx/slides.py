@@ -13,28 +13,44 @@ from generator.render.pptx.blocks import ContentPainter
 from generator.render.pptx.geometry import TITLES, Box, Frame, box_of, frame_from, move  # noqa: F401
 from generator.render.pptx.master import all_layouts
 from generator.render.pptx.oxml import make_slide_number_field, remove_shape
+from generator.render.pptx.frames import LayoutGeometry
 from generator.render.pptx.plan import FooterText, PlaceholderText, SlidePlan, column_boxes, picture_region  # noqa: F401
 from generator.render.pptx.style import SLIDE_NUMBER_FIELD_ID
 from generator.render.pptx.text import Para
 from generator.render.pptx.writing import add_text_shape, fill_frame, write_paragraphs
 
 
-def add_slide(prs, deck: Deck, plan: SlidePlan, layouts: Sequence | None = None):
-    """The slide drawn as planned, less its speaker notes (write_notes)."""
+def add_slide(prs, deck: Deck, plan: SlidePlan, layouts: Sequence | None = None, found: dict | None = None):
+    """The slide drawn as planned, less its speaker notes (write_notes). ``found`` keeps, from slide to slide
+    of one presentation, its layouts' footer placeholders (looked up once per layout, not once per slide)."""
     layout = (layouts or all_layouts(prs))[plan.layout.index]
     added = prs.slides.add_slide(layout)
-    _pin_placeholders_sharing_an_index(added, layout)
-    _add_master_title_where_the_layout_has_none(added, layout, plan.layout.frame)
-    painter = ContentPainter(added, deck.theme)
+    # Shape ids counted once, not looked up for every shape added (python-pptx's own switch); counted again
+    # once empty placeholders are gone, so the footers get the ids they always had.
+    added.shapes.turbo_add_enabled = True
+    geometry = plan.layout
+    if not geometry.unique_indices:
+        _pin_placeholders_sharing_an_index(added, layout)
+    if not geometry.has(TITLES):
+        _add_master_title_where_the_layout_has_none(added, layout, geometry.frame)
+    painter = ContentPainter(added, deck.theme, geometry)
     for shape in plan.shapes:
         if isinstance(shape, PlaceholderText):
-            fill_frame(_placeholder(added, shape.kinds).text_frame, shape.paras, shape.fit, deck.theme)
+            fill_frame(_slide_placeholder(added, geometry, shape.kinds).text_frame, shape.paras, shape.fit, deck.theme)
         else:
             painter.paint(shape)
     _remove_empty_placeholders(added)
+    added.shapes.turbo_add_enabled = True
     for part in plan.footer:
-        _add_footer_part(added, part, deck.theme)
+        _add_footer_part(added, part, deck.theme, layout, {} if found is None else found, geometry.index)
     return added
+
+
+def _slide_placeholder(added, geometry: LayoutGeometry, kinds):
+    """The slide's first placeholder of these kinds: by its idx where each placeholder has its own."""
+    if geometry.unique_indices:
+        return added.placeholders[geometry.first(kinds).idx]
+    return _placeholder(added, kinds)
 
 
 def _pin_placeholders_sharing_an_index(added, layout) -> None:
@@ -72,9 +88,12 @@ def _remove_empty_placeholders(added) -> None:
             remove_shape(placeholder)
 
 
-def _add_footer_part(added, part: FooterText, theme: Theme) -> None:
+def _add_footer_part(added, part: FooterText, theme: Theme, layout, found: dict, index: int) -> None:
     if part.fit is None:
-        source = _placeholder(added.slide_layout, {part.kind})
+        key = (index, part.kind)
+        if key not in found:
+            found[key] = _placeholder(layout, {part.kind})
+        source = found[key]
         added.shapes.clone_placeholder(source)
         shape = added.placeholders[source.placeholder_format.idx]
         write_paragraphs(shape.text_frame, [part.para], theme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ def table_cells(table: Table) -> list[tuple[Inline, ...]]:
     return [tuple(row) + ((),) * (columns - len(row)) for row in rows]
 
 
+@functools.lru_cache(maxsize=512)  # a slide's plan asks for its tables' heights, and pagination plans it again
 def plan_table(table: Table, width: int, theme: Theme, max_height: int | None = None) -> TablePlan:
     """The largest font size at which the table fits `max_height` (the smallest if none does),
     preferring one at which no word has to break inside a cell ("Col|umn") to one that is larger.

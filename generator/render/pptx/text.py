@@ -298,6 +298,11 @@ def fit(paras: Sequence[Para], box: Box, inherited: Inherited, theme: Theme, tit
 
     A title is measured bold (masters usually set titles bold, and bold is wider: the safe guess)
     and never shrinks below the title floor."""
+    return _fit(tuple(paras), box, inherited, theme, title)
+
+
+@functools.lru_cache(maxsize=4096)  # pagination plans a slide, and the renderer plans it again to draw it
+def _fit(paras: tuple[Para, ...], box: Box, inherited: Inherited, theme: Theme, title: bool) -> Fit:
     if title:
         paras = [replace(para, bold=True) for para in paras]
         inherited = replace(inherited, floor_pt=max(inherited.floor_pt, TITLE_FLOOR_PT))

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from generator.deck import FigureAsset
 from generator.demos.registry import DemoResult
 
@@ -175,6 +173,8 @@ class Cache:
         if files is None:
             return None
         try:
+            import numpy as np
+
             with np.load(io.BytesIO(files["arrays.npz"]), allow_pickle=False) as archive:
                 arrays = {name: archive[name] for name in archive.files}
             values = json.loads(files["values.json"])
@@ -193,6 +193,8 @@ class Cache:
 
     def put_result(self, key: str, result: DemoResult, provenance: dict[str, Any]) -> None:
         buffer = io.BytesIO()
+        import numpy as np
+
         np.savez(buffer, **{name: np.asarray(array) for name, array in result.arrays.items()})
         self._write(
             "results",

@@ -191,14 +191,9 @@ def _cell_text(cell: Any) -> str:
 
 
 def _known_language(name: str) -> bool:
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
+    from generator.render.code_tokens import known_language
 
-    try:
-        get_lexer_by_name(name)
-        return True
-    except ClassNotFound:
-        return False
+    return known_language(name)
 
 
 @dataclass(frozen=True)

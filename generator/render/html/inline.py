@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from functools import lru_cache
 
-from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup, escape
 
 from generator.deck import Inline, Run
@@ -92,13 +92,42 @@ MATHML_ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)=\"([^\"]*)\"")
 
 
 def tex_to_mathml(tex: str, display: str = "inline") -> Markup:
-    """TeX (without dollar signs) as MathML ("inline" or "block"), rebuilt from an element allow-list."""
+    """TeX (without dollar signs) as MathML ("inline" or "block"), rebuilt from an element allow-list.
+
+    What latex2mathml gives is remembered between runs (generator/memo.py) for this latex2mathml and this
+    code, so an unchanged lecture's math needs no latex2mathml; remembered or not, it is rebuilt from the
+    allow-list here, so the memo is never trusted as markup."""
+    converted = _remembered(tex, display)
+    if converted.get("error") is not None or not isinstance(converted.get("mathml"), str):
+        reason = converted.get("error") or "no MathML"
+        raise BuildError(f"cannot typeset the math ${tex}$ ({reason}); check its braces and commands")
+    return _inline_primes(_rebuild_mathml(converted["mathml"]))
+
+
+@lru_cache(maxsize=1024)
+def _remembered(tex: str, display: str) -> dict:
+    from generator import memo
+
+    return memo.remembered_json("mathml", _converter_version(), memo.digest(tex, display),
+                                lambda: _converted(tex, display))
+
+
+def _converted(tex: str, display: str) -> dict:
+    from latex2mathml.converter import convert as latex_to_mathml
+
     try:
-        converted = latex_to_mathml(tex, display=display)
-    except Exception as exc:  # latex2mathml raises bare Exception subclasses for bad TeX
-        reason = str(exc) or type(exc).__name__
-        raise BuildError(f"cannot typeset the math ${tex}$ ({reason}); check its braces and commands") from exc
-    return _inline_primes(_rebuild_mathml(converted))
+        return {"mathml": latex_to_mathml(tex, display=display), "error": None}
+    except Exception as exc:  # noqa: BLE001 - latex2mathml raises bare Exception subclasses for bad TeX
+        return {"mathml": None, "error": str(exc) or type(exc).__name__}
+
+
+@lru_cache(maxsize=1)
+def _converter_version() -> str:
+    from importlib.metadata import version
+
+    from generator import memo
+
+    return memo.digest(version("latex2mathml"), memo.source_digest(__file__))
 
 
 # latex2mathml writes f' as <msup><mi>f</mi><mi>′</mi></msup>. Without an

@@ -15,14 +15,13 @@ import re
 from collections.abc import Sequence
 
 from markupsafe import Markup
-from pygments import highlight
+from pygments import format as pygments_format
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
-from pygments.util import ClassNotFound
 
 from generator.deck import Code, Deck, Theme
 from generator.errors import BuildError
+from generator.render.code_tokens import lexed
 from generator.render.contrast import WHITE, accent_fill, contrast_ratio, hex_to_rgb
 from generator.render.html.views import PageView, StageView
 
@@ -170,12 +169,12 @@ def _code_formatter() -> HtmlFormatter:
 
 def highlight_code(source: str, language: str | None) -> Markup:
     """Pygments HTML with CSS classes (the colours come once, from :func:`code_css`)."""
-    try:
-        lexer = get_lexer_by_name(language, stripnl=False) if language else TextLexer(stripnl=False)
-    except ClassNotFound:
-        lexer = TextLexer(stripnl=False)
+    # The tokens are remembered between runs (render/code_tokens.py); an unknown language comes out plain.
+    tokens = lexed(source, language) if language else None
+    if tokens is None:
+        tokens = TextLexer(stripnl=False).get_tokens(source)
     # Pygments escapes the source itself; its output is trusted markup.
-    return Markup(highlight(source, lexer, _code_formatter()))
+    return Markup(pygments_format(tokens, _code_formatter()))
 
 
 # Commonly installed fonts for Latin text. They come before the CJK fonts so

@@ -6,15 +6,13 @@ import functools
 import math
 from collections.abc import Sequence
 
-import pygments
-from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 from pygments.token import Token
-from pygments.util import ClassNotFound
 
 from generator.deck import (
     Code,
 )
+from generator.render.code_tokens import lexed
 from generator.render.pptx.geometry import Box
 from generator.render.pptx.style import (
     CODE_MAX_PT,
@@ -43,8 +41,8 @@ def highlighted_lines(code: Code) -> tuple[tuple[CodeToken, ...], ...]:
 @functools.lru_cache(maxsize=256)  # a listing is planned (plan.py), maybe more than once, then drawn
 def _highlighted(code_source: str, language: str | None) -> tuple[tuple[CodeToken, ...], ...]:
     source = "\n".join(source_lines(code_source))
-    lexer = _lexer_for(language)
-    tokens = pygments.lex(source, lexer) if lexer else [(Token.Text, source)]
+    # The tokens are remembered between runs (render/code_tokens.py); an unknown language comes out plain.
+    tokens = (lexed(source, language) if language else None) or [(Token.Text, source)]
     style = get_style_by_name(CODE_STYLE)
     lines: list[list[CodeToken]] = [[]]
     for token_type, value in tokens:
@@ -58,16 +56,6 @@ def _highlighted(code_source: str, language: str | None) -> tuple[tuple[CodeToke
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     return tuple(tuple(line) for line in lines)
-
-
-def _lexer_for(language: str | None):
-    if not language:
-        return None
-    try:
-        # stripnl would drop the blank lines a listing starts with.
-        return get_lexer_by_name(language, stripnl=False)
-    except ClassNotFound:
-        return None
 
 
 def code_font_pt(lines: Sequence[Sequence[CodeToken]], box: Box) -> float:

@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,35 @@ def content_key(parts: dict[str, Any]) -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class ArraysFile(Mapping):
+    """A result's arrays as the cache keeps them (one .npz file), read when first asked for: a build whose
+    figures and charts come from the cache never reads them, and loads no numpy. ``digest`` names the file."""
+
+    def __init__(self, data: bytes):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # BadZipFile, as np.load would raise, at once
+            archive.namelist()
+        self.data = data
+        self.digest = _sha256(data)
+        self._arrays: dict[str, Any] | None = None
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._arrays is None:
+            import numpy as np
+
+            with np.load(io.BytesIO(self.data), allow_pickle=False) as archive:
+                self._arrays = {name: archive[name] for name in archive.files}
+        return self._arrays
+
+    def __getitem__(self, name: str):
+        return self._loaded()[name]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 @dataclass(frozen=True)
@@ -173,10 +202,7 @@ class Cache:
         if files is None:
             return None
         try:
-            import numpy as np
-
-            with np.load(io.BytesIO(files["arrays.npz"]), allow_pickle=False) as archive:
-                arrays = {name: archive[name] for name in archive.files}
+            arrays = ArraysFile(files["arrays.npz"])
             values = json.loads(files["values.json"])
             provenance = json.loads(files["provenance.json"])
         except (KeyError, ValueError, OSError, zipfile.BadZipFile):

@@ -28,8 +28,10 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads where arrays are made: checking content needs none
+    import numpy as np
 
 DIGITS_PIXEL_MAX = 16.0
 MNIST_PIXEL_MAX = 255.0
@@ -87,6 +89,7 @@ def hold_out(split: Split, fraction: float, split_seed: int = 0) -> HeldOut:
 
 @lru_cache(maxsize=4)
 def digits(test_fraction: float = 0.25, split_seed: int = 0) -> Split:
+    import numpy as np
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -236,6 +239,8 @@ def _read_mnist(
     train_images: Path, train_labels: Path, test_images: Path, test_labels: Path, *stamps: tuple[int, int]
 ) -> Split:
     # The files' modification times and sizes are part of the key, so a replaced file is read again.
+    import numpy as np
+
     train_x = read_idx(train_images, IMAGES_MAGIC)
     train_y = read_idx(train_labels, LABELS_MAGIC)
     test_x = read_idx(test_images, IMAGES_MAGIC)
@@ -261,6 +266,8 @@ def _read_mnist(
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
     """An IDX file of unsigned bytes (gzipped if its name ends in .gz) as a uint8 array, checked."""
+    import numpy as np
+
     what = "images" if magic == IMAGES_MAGIC else "labels"
     fix = f"replace it with the MNIST {what} file (gzipped or unpacked) from an intact download"
     try:

@@ -44,6 +44,9 @@ def chart_for(kind: DemoKind, figure: str, result: DemoResult, words: FigureWord
 
 def _result_digest(result: DemoResult) -> str:
     parts = [json.dumps(result.values, sort_keys=True, default=str)]
+    stored = getattr(result.arrays, "digest", None)  # arrays from the cache: named by their file, left unread
+    if isinstance(stored, str):
+        return memo.digest(*parts, "arrays file", stored)
     for name in sorted(result.arrays):
         array = result.arrays[name]
         parts.extend((name, str(array.dtype), repr(array.shape), array.tobytes()))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
@@ -69,6 +68,7 @@ def count_parameters(model) -> int:
 
 
 def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
+    import numpy as np
     import torch
 
     from generator.demos.data import load

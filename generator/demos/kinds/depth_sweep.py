@@ -13,15 +13,17 @@ consequence, accuracy against depth at the best rate.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from generator.demos.rate_grid import rate_key
 from generator.demos.registry import DemoKind, DemoResult, Figure, RunContext, register
 from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Record, Result, Text
 from generator.wording import count as counted
+
+if TYPE_CHECKING:  # numpy loads where arrays are made: checking content needs none
+    import numpy as np
 
 Activation = Literal["sigmoid", "tanh", "relu"]
 Init = Literal["default", "xavier", "he"]
@@ -95,6 +97,7 @@ class DepthSweepParams(BaseModel):
 
 
 def run(params: DepthSweepParams, ctx: RunContext) -> DemoResult:
+    import numpy as np
     import torch
 
     from generator.demos.data import hold_out, load
@@ -174,6 +177,8 @@ def run(params: DepthSweepParams, ctx: RunContext) -> DemoResult:
 def _summary(params: DepthSweepParams, at_chosen: dict, chosen, test_acc_by_lr, validation_acc_by_lr, diverged_by_lr,
              dataset: str) -> dict:
     """The numbers slide text cites, keyed by name: results.sweep.test_acc.relu.he["16"]."""
+    import numpy as np
+
     test_acc, diverged = at_chosen["test_acc"], at_chosen["diverged_epoch"]
     at_init = at_chosen["grad_norms"][..., 0, :]  # (A, I, D, S, layers)
     tables = ("test_acc", "test_acc_range", "grad_shrink", "grad_spread", "diverged", "chosen_lr", "test_acc_by_lr",
@@ -221,11 +226,15 @@ def _summary(params: DepthSweepParams, at_chosen: dict, chosen, test_acc_by_lr, 
 
 
 def _finite_range(values: np.ndarray) -> dict | None:
+    import numpy as np
+
     finite = values[np.isfinite(values)]
     return {"low": float(finite.min()), "high": float(finite.max())} if finite.size else None
 
 
 def _finite_mean(values: np.ndarray) -> float | None:
+    import numpy as np
+
     finite = values[np.isfinite(values)]
     return float(finite.mean()) if finite.size else None
 

@@ -12,15 +12,17 @@ scale is not blamed for a step size that did not suit it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.demos.rate_grid import rate_key
 from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
 from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Record, Result, Text
 from generator.wording import count as counted
+
+if TYPE_CHECKING:  # numpy loads where arrays are made: checking content needs none
+    import numpy as np
 
 
 class ExplodingParams(BaseModel):
@@ -66,6 +68,7 @@ def scale_key(scale: float) -> str:
 
 
 def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
+    import numpy as np
     import torch
 
     from generator.demos.data import hold_out, load
@@ -159,6 +162,8 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
 
 
 def _mean(values: np.ndarray) -> float | None:
+    import numpy as np
+
     return float(np.nanmean(values)) if np.isfinite(values).any() else None
 
 

@@ -15,6 +15,7 @@ silently: the memo only saves time, it never changes an answer. The cache folder
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,13 @@ def use_folder(cache_dir: Path | None) -> None:
 def memo_root() -> Path:
     if _root is not None:
         return _root
+    # The default cache folder follows the environment (tests change it); worked out once per setting.
+    environ = os.environ
+    return _default_root(environ.get("LECTUREGEN_CACHE_DIR"), environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _default_root(cache_env: str | None, xdg: str | None, home: str | None) -> Path:
     from generator.cache import default_cache_dir
 
     return default_cache_dir() / "memo"
@@ -58,15 +66,16 @@ def source_digest(*files: str) -> str:
     return digest(*(Path(file).read_bytes() for file in files))
 
 
-def _entry(area: str, version: str, key: str) -> Path:
-    return memo_root() / area / version[:16] / key[:2] / key
+def _entry(area: str, version: str, key: str) -> str:
+    return os.path.join(memo_root(), area, version[:16], key[:2], key)
 
 
 def get(area: str, version: str, key: str) -> bytes | None:
     if os.environ.get(ENV_OFF):
         return None
     try:
-        return _entry(area, version, key).read_bytes()
+        with open(_entry(area, version, key), "rb") as stored:
+            return stored.read()
     except OSError:
         return None
 
@@ -74,7 +83,7 @@ def get(area: str, version: str, key: str) -> bytes | None:
 def put(area: str, version: str, key: str, data: bytes) -> None:
     if os.environ.get(ENV_OFF):
         return
-    entry = _entry(area, version, key)
+    entry = Path(_entry(area, version, key))
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, staging = tempfile.mkstemp(prefix=f".{key[:8]}-", dir=entry.parent)

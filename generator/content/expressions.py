@@ -31,6 +31,12 @@ from jinja2 import StrictUndefined, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from generator.content.expression_check import (  # noqa: F401 - the checking half, which loads no Jinja
+    ReferenceCheck,
+    check_template,
+    has_expression,
+    checked,
+)
 from generator.demos.results import MissingValue, key_path, no_such_key
 from generator.wording import count, did_you_mean
 
@@ -248,10 +254,6 @@ def _environment() -> _ContentSandbox:
     return env
 
 
-def has_expression(text: str) -> bool:
-    return "{{" in text or "{%" in text or "{#" in text
-
-
 def _cited_demos(tree: nodes.Template) -> list[tuple[str, int]]:
     """(demo name, template line) of every ``results.NAME`` / ``results['NAME']``."""
     cited = []
@@ -262,11 +264,6 @@ def _cited_demos(tree: nodes.Template) -> list[tuple[str, int]]:
             elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
                 cited.append((node.arg.value, node.lineno))
     return cited
-
-
-# What validate knows of a cited demo: a function checking a chain of keys below results.<demo>
-# (None when fine, else the message), or None when its kind or parameters are themselves in error.
-ReferenceCheck = Callable[[list], "str | None"]
 
 
 _UNKNOWABLE = object()
@@ -305,80 +302,6 @@ def _reference_chains(tree: nodes.Template) -> list[tuple[str, list]]:
             known.append(key)
         chains.append((keys[0], known))
     return chains
-
-
-def check_template(text: str, demos: Mapping[str, ReferenceCheck | None]) -> list[str]:
-    """Problems with the expressions in ``text`` that can be seen before any demo runs.
-
-    ``demos`` maps each demo name to the check of references into its results.
-    """
-    demo_names = list(demos)
-    if not has_expression(text):
-        return []
-    problems, references = _checked(text)
-    if problems:
-        return list(problems)
-    names, cited, chains, filter_problems = references
-    problems = []
-    for name in names:
-        hint = did_you_mean(name, ["results"]) or "; expressions can only use `results.<demo>.<value>`"
-        problems.append(f"unknown name {name!r} in an expression{hint}")
-    for name in cited:
-        if name not in demo_names:
-            problems.append(f"results.{name}: no demo named {name!r}{did_you_mean(name, demo_names)}")
-    for name, chain in chains:
-        check = demos.get(name)
-        if check is not None:
-            message = check(list(chain))
-            if message is not None and message not in problems:
-                problems.append(message)
-    problems.extend(filter_problems)
-    return problems
-
-
-References = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple], ...], tuple[str, ...]]
-
-
-@lru_cache(maxsize=4096)
-def _checked(text: str) -> tuple[tuple[str, ...], References | None]:
-    """What no value can make safe in ``text`` (its syntax error, or what _shape_problems finds), and, when
-    nothing, its references (_references). Remembered between runs (generator/memo.py) for this Jinja and
-    this code: a lecture whose texts did not change is checked without parsing them again."""
-    from generator import memo
-
-    return memo.remembered_json("expression-check", _checker_version(), memo.digest(text),
-                                lambda: _check_afresh(text), _check_json, _check_from_json)
-
-
-def _check_afresh(text: str) -> tuple[tuple[str, ...], References | None]:
-    tree, problems = _analysed(text)
-    if tree is None or problems:
-        return tuple(problems), None
-    return (), _references(text)
-
-
-def _check_json(checked: tuple[tuple[str, ...], References | None]) -> dict:
-    problems, references = checked
-    return {"problems": list(problems), "references": references}
-
-
-def _check_from_json(data: dict) -> tuple[tuple[str, ...], References | None]:
-    references = data["references"]
-    if references is not None:
-        names, cited, chains, filter_problems = references
-        references = (tuple(names), tuple(cited), tuple((name, tuple(chain)) for name, chain in chains),
-                      tuple(filter_problems))
-    return tuple(data["problems"]), references
-
-
-@lru_cache(maxsize=1)
-def _checker_version() -> str:
-    import jinja2
-
-    from generator import memo, wording
-    from generator.demos import results
-
-    return memo.digest(jinja2.__version__, memo.source_digest(__file__, wording.__file__, results.__file__))
 
 
 @lru_cache(maxsize=4096)
@@ -513,7 +436,7 @@ def render_text(text: str, results: Mapping[str, Any]) -> str:
     if not has_expression(text):
         return text
     try:
-        shape, _ = _checked(text)
+        shape, _ = checked(text)
         if shape:
             raise ExpressionError(shape[0])
         budget = _repeated.set([0])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from generator.content.expressions import check_template, has_expression
+from generator.content.expression_check import check_template, has_expression
 from generator.wording import did_you_mean
 from generator.content.markup import MarkupError, parse_inline
 from generator.content.schema import Lecture

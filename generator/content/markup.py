@@ -10,9 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-
 from generator.deck import Inline, Run
 
 ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
@@ -23,7 +20,10 @@ class MarkupError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     parser = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape", "entity"])
     # Allow $x$ but not $$display$$ blocks (inline text only); "$5 and $6" stays text.
     parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=False)
@@ -60,7 +60,43 @@ def check_math_nesting(tex: str) -> None:
 # A text is parsed when it loads and again when it resolves, and `lecturegen preview` does both on every save.
 @lru_cache(maxsize=8192)
 def parse_inline(text: str) -> Inline:
-    """Parse one text field into runs; raise MarkupError on a forbidden link."""
+    """Parse one text field into runs; raise MarkupError on a forbidden link.
+
+    The runs are remembered between runs (generator/memo.py) for this markdown-it and this code, so an
+    unchanged lecture's text is not parsed again; remembered runs pass the same link and formula checks."""
+    from generator import memo
+
+    parsed = memo.remembered_json("markup", _parser_version(), memo.digest(text), lambda: _parsed(text))
+    if parsed.get("error") is not None:
+        raise MarkupError(parsed["error"])
+    runs = tuple(Run(text, bold=bold, italic=italic, code=code, math=math, href=href)
+                 for text, bold, italic, code, math, href in parsed["runs"])
+    for run in runs:
+        if run.href is not None:
+            check_link(run.href)
+        if run.math:
+            check_math_nesting(run.text)
+    return runs
+
+
+def _parsed(text: str) -> dict:
+    try:
+        runs = _parse(text)
+    except MarkupError as error:
+        return {"error": str(error), "runs": []}
+    return {"error": None, "runs": [[run.text, run.bold, run.italic, run.code, run.math, run.href] for run in runs]}
+
+
+@lru_cache(maxsize=1)
+def _parser_version() -> str:
+    from importlib.metadata import version
+
+    from generator import memo
+
+    return memo.digest(version("markdown-it-py"), version("mdit-py-plugins"), memo.source_digest(__file__))
+
+
+def _parse(text: str) -> Inline:
     runs: list[Run] = []
     bold = italic = 0
     href: str | None = None

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.content.expressions import has_expression
+from generator.content.expression_check import has_expression
 from generator.content.loader import THEME_PATH_KEYS, Inherited, LoadedLecture, load_lecture, resolve_inside
 from generator.content.schema import Theme, slugify
 from generator.content.validation import problems_from_validation_error

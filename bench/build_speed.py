@@ -15,12 +15,13 @@ itself used (less affected by other work than the wall clock).
   format shares: each slide planned, its text measured), then slides.pptx rendered as the build's render
   stage does (python-pptx loaded there), then rendered again in the same process;
 - pandoc: ``pandoc --slide-level=2 -t pptx`` of the same deck as Markdown (bench/deck_markdown.py: the
-  same slides, words, pictures and notes), a process of its own.
+  same slides, words, pictures and notes), a process of its own;
+- both again on the deck's slides seven times over (294 slides; ``--no-big`` leaves it out).
 
 Targets (issue 16, this 2-core CPU): warm build at most 1.5 s, PowerPoint render at most 0.7 s and at
 most 2x pandoc, validate at most 0.3 s.
 
-Usage: python bench/build_speed.py [--rounds 7] [--profile default] [--cache-dir DIR]
+Usage: python bench/build_speed.py [--rounds 7] [--profile default] [--cache-dir DIR] [--no-big]
 Prints a table and writes bench/results/build_speed.json. Needs pandoc (apt-get install pandoc).
 """
 
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +47,7 @@ from deck_markdown import REPO, deck_of, pandoc_markdown  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results"
 CONTENT = REPO / "content" / "deep_learning.yaml"
 TARGETS = {"build": 1.5, "render": 0.7, "render_vs_pandoc": 2.0, "validate": 0.3}
+BIG_TIMES = 7
 
 # The command line in a process that writes, at exit, the modules it loaded (as tests/test_html_build_imports.py).
 RUNNER = r"""
@@ -96,6 +99,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", default="default")
     parser.add_argument("--cache-dir", type=Path, default=None, help="default: lecturegen's own cache folder")
+    parser.add_argument("--no-big", action="store_true", help="leave out the deck seven times over")
     args = parser.parse_args()
     if shutil.which("pandoc") is None:
         raise SystemExit("pandoc is not installed: apt-get install pandoc")
@@ -111,12 +115,18 @@ def main() -> None:
     subprocess.run(build, cwd=REPO, env=env, check=True)  # fills the cache (demos, figures, memo) if need be
     print(f"cache filled (or found full) by a first build in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     deck = deck_of(CONTENT, args.profile)
-    (workdir / "deck.pickle").write_bytes(pickle.dumps(deck_of(CONTENT, args.profile, paginated=False)))
+    unsplit = deck_of(CONTENT, args.profile, paginated=False)
+    (workdir / "deck.pickle").write_bytes(pickle.dumps(unsplit))
     markdown = workdir / "markdown"
     markdown.mkdir()
     (markdown / "deck.md").write_text(pandoc_markdown(deck, markdown))
+    # The same slides seven times over (294 slides): how both grow with a deck's length.
+    big = replace(unsplit, slides=unsplit.slides * BIG_TIMES)
+    (workdir / "big.pickle").write_bytes(pickle.dumps(big))
+    (markdown / "big.md").write_text(pandoc_markdown(replace(deck, slides=deck.slides * BIG_TIMES), markdown))
 
-    runs: dict[str, list[dict]] = {name: [] for name in ("build", "html", "validate", "render", "pandoc")}
+    runs: dict[str, list[dict]] = {name: [] for name in ("build", "html", "validate", "render", "pandoc", "big_render",
+                                                          "big_pandoc")}
     modules: dict[str, list[str]] = {}
     for _ in range(args.rounds):
         wall, cpu, _ = timed(build, env)
@@ -137,6 +147,13 @@ def main() -> None:
         wall, cpu, _ = timed(["pandoc", "deck.md", "--slide-level=2", "-t", "pptx", "-o", "pandoc.pptx"], env,
                              cwd=markdown)
         runs["pandoc"].append({"wall": wall, "cpu": cpu})
+        if not args.no_big:
+            wall, cpu, out = timed([sys.executable, "-c", RENDER, str(workdir / "big.pickle"),
+                                    str(workdir / "big.pptx")], env)
+            runs["big_render"].append({"wall": wall, "cpu": cpu, **json.loads(out)})
+            wall, cpu, _ = timed(["pandoc", "big.md", "--slide-level=2", "-t", "pptx", "-o", "big.pptx"], env,
+                                 cwd=markdown)
+            runs["big_pandoc"].append({"wall": wall, "cpu": cpu})
 
     def best(name: str, key: str = "wall") -> float:
         return min(run[key] for run in runs[name])
@@ -170,6 +187,18 @@ def main() -> None:
         ("paginate + render (as in a build) / pandoc", (best("render", "paginate") + best("render", "first")) / pandoc,
          None),
     ]
+    if runs["big_render"]:
+        big_slides = len(deck.slides) * BIG_TIMES
+        rows += [
+            (f"{big_slides} slides: paginate", best("big_render", "paginate"), median("big_render", "paginate"), None,
+             None),
+            (f"{big_slides} slides: PowerPoint render, as in a build", best("big_render", "first"),
+             median("big_render", "first"), None, None),
+            (f"{big_slides} slides: pandoc -t pptx", best("big_pandoc"), median("big_pandoc"), best("big_pandoc", "cpu"),
+             None),
+        ]
+        ratios.append((f"{big_slides} slides: PowerPoint render (as in a build) / pandoc",
+                       best("big_render", "first") / best("big_pandoc"), None))
     load = os.getloadavg()
     width = max(len(row[0]) for row in rows)
     print(f"\ndefault lecture, {len(deck.slides)} slides, profile {args.profile}, best of {args.rounds} rounds; "

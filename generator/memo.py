@@ -105,7 +105,7 @@ def remembered_json(area: str, version: str, key: str, compute: Callable[[], T],
     if stored is not None:
         try:
             return from_json(json.loads(stored))
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
             pass  # damaged: computed again, and written over
     value = compute()
     put(area, version, key, json.dumps(to_json(value), sort_keys=True).encode())

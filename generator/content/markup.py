@@ -66,11 +66,10 @@ def parse_inline(text: str) -> Inline:
     unchanged lecture's text is not parsed again; remembered runs pass the same link and formula checks."""
     from generator import memo
 
-    parsed = memo.remembered_json("markup", _parser_version(), memo.digest(text), lambda: _parsed(text))
-    if parsed.get("error") is not None:
-        raise MarkupError(parsed["error"])
-    runs = tuple(Run(text, bold=bold, italic=italic, code=code, math=math, href=href)
-                 for text, bold, italic, code, math, href in parsed["runs"])
+    error, runs = memo.remembered_json("markup", _parser_version(), memo.digest(text), lambda: _parsed(text),
+                                       _parsed_json, _parsed_from_json)
+    if error is not None:
+        raise MarkupError(error)
     for run in runs:
         if run.href is not None:
             check_link(run.href)
@@ -79,12 +78,27 @@ def parse_inline(text: str) -> Inline:
     return runs
 
 
-def _parsed(text: str) -> dict:
+def _parsed(text: str) -> tuple[str | None, Inline]:
     try:
-        runs = _parse(text)
+        return None, _parse(text)
     except MarkupError as error:
-        return {"error": str(error), "runs": []}
-    return {"error": None, "runs": [[run.text, run.bold, run.italic, run.code, run.math, run.href] for run in runs]}
+        return str(error), ()
+
+
+def _parsed_json(parsed: tuple[str | None, Inline]) -> dict:
+    error, runs = parsed
+    return {"error": error, "runs": [[run.text, run.bold, run.italic, run.code, run.math, run.href] for run in runs]}
+
+
+def _parsed_from_json(data: dict) -> tuple[str | None, Inline]:
+    """What _parsed_json wrote; a TypeError or ValueError for anything else (the memo then parses again)."""
+    error = data["error"]
+    runs = tuple(Run(text, bold=bold, italic=italic, code=code, math=math, href=href)
+                 for text, bold, italic, code, math, href in data["runs"])
+    if not (error is None or isinstance(error, str)) or not all(
+            isinstance(run.text, str) and isinstance(run.href, (str, type(None))) for run in runs):
+        raise ValueError("not a parse")
+    return error, runs
 
 
 @lru_cache(maxsize=1)

@@ -90,8 +90,14 @@ def display_math_problem(tex: str) -> str | None:
     if len(tex) > MAX_EQUATION_CHARS:
         return f"the equation has {len(tex)} characters, more than a slide holds; split it into lines (a list)"
     answer = memo.remembered_json("mathtext-check", _checker_version(), memo.digest(tex),
-                                  lambda: {"problem": _mathtext_problem(tex)})
+                                  lambda: {"problem": _mathtext_problem(tex)}, from_json=_answer)
     return answer["problem"]
+
+
+def _answer(data: dict) -> dict:
+    if not isinstance(data, dict) or not isinstance(data.get("problem"), (str, type(None))):
+        raise ValueError("not an answer")
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -109,7 +109,15 @@ def _remembered(tex: str, display: str) -> dict:
     from generator import memo
 
     return memo.remembered_json("mathml", _converter_version(), memo.digest(tex, display),
-                                lambda: _converted(tex, display))
+                                lambda: _converted(tex, display), from_json=_checked_conversion)
+
+
+def _checked_conversion(data: dict) -> dict:
+    """What _converted wrote; a ValueError for anything else (the memo then converts again)."""
+    if not isinstance(data, dict) or not isinstance(data.get("mathml"), (str, type(None))) or not isinstance(
+            data.get("error"), (str, type(None))) or (data.get("mathml") is None) == (data.get("error") is None):
+        raise ValueError("not a conversion")
+    return data
 
 
 def _converted(tex: str, display: str) -> dict:

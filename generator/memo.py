@@ -10,7 +10,9 @@ what the answer depends on besides its input (the library's version, the code th
 an upgrade starts afresh; ``key`` hashes the input. An entry is written whole (a temporary file renamed
 into place), so a reader sees all of it or none. One that cannot be read or written is computed again,
 silently: the memo only saves time, it never changes an answer. The cache folder is the build's
-(``--cache-dir``, else ``$LECTUREGEN_CACHE_DIR``, else the user's cache folder; README, "Caching").
+(``--cache-dir``, else ``$LECTUREGEN_CACHE_DIR``, else the user's cache folder; README, "The cache").
+Nothing is written until that folder exists (the results cache makes it), so a run that fails on its
+content leaves no folder behind.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ def get(area: str, version: str, key: str) -> bytes | None:
 def put(area: str, version: str, key: str, data: bytes) -> None:
     if os.environ.get(ENV_OFF):
         return
+    if not os.path.isdir(os.path.dirname(memo_root())):
+        return  # no cache folder yet: a run that fails before anything is cached (a content error) leaves none
     entry = Path(_entry(area, version, key))
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from generator.render.html import inline
 @pytest.fixture
 def memo_folder(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("LECTUREGEN_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()  # the memo writes into a cache folder that exists
     memo.use_folder(None)
     parse_inline.cache_clear()
     inline._remembered.cache_clear()
@@ -76,3 +77,30 @@ def test_no_memo_computes_afresh(memo_folder, monkeypatch):
     monkeypatch.setenv(memo.ENV_OFF, "1")
     assert parse_inline(TEXT) == markup._parse(TEXT)
     assert not (memo_folder / "markup").exists()
+
+
+def test_nothing_is_written_before_the_cache_folder_exists(tmp_path, monkeypatch):
+    monkeypatch.setenv("LECTUREGEN_CACHE_DIR", str(tmp_path / "cache"))
+    memo.use_folder(None)
+    parse_inline.cache_clear()
+    assert parse_inline(TEXT) == markup._parse(TEXT)
+    assert not (tmp_path / "cache").exists()
+    parse_inline.cache_clear()
+
+
+def test_a_remembered_yaml_parse_is_the_parse(memo_folder):
+    from generator.content.remembered_yaml import parse_yaml_remembered
+    from generator.content.yaml_source import parse_yaml
+
+    from tests.conftest import DEFAULT_LECTURE
+
+    texts = [DEFAULT_LECTURE.read_text(),
+             "lecture:\n  title: T\n  date: 2021-09-10\n  title: again\nnumbers: {1: 2.5, true: .nan, null: [1e400]}\n",
+             "a: !!binary aGVsbG8=\n", "when: 2021-09-10T10:00:00+02:00\n"]
+    for text in texts:
+        fresh = parse_yaml(text, "lecture.yaml")
+        assert parse_yaml_remembered(text, "lecture.yaml") == fresh  # computed, and remembered where it can be
+        remembered = parse_yaml_remembered(text, "lecture.yaml")
+        assert repr(remembered.data) == repr(fresh.data)  # nan != nan: compared as written
+        assert (remembered.source, remembered.problems) == (fresh.source, fresh.problems)
+    assert len(_entries(memo_folder, "yaml")) == 3  # a time with a zone is parsed each time

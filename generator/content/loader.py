@@ -21,9 +21,10 @@ from pydantic import ValidationError
 from generator.content.expression_check import check_template, has_expression
 from generator.wording import did_you_mean
 from generator.content.markup import MarkupError, parse_inline
+from generator.content.remembered_yaml import parse_yaml_remembered
 from generator.content.schema import Lecture
 from generator.content.validation import problems_from_validation_error
-from generator.content.yaml_source import DocPath, SourceMap, format_path, parse_yaml, read_text
+from generator.content.yaml_source import DocPath, SourceMap, format_path, read_text
 from generator.demos.registry import PACKAGE_PROBLEMS, demo_kinds
 from generator.errors import ContentError, Location, Problem, UsageError
 from generator.slide_blocks import block_kinds, check_value
@@ -118,7 +119,7 @@ def load_lecture(path: Path | str, profile: str = "default", inherited: Inherite
     text, problem = read_text(path)
     if problem is not None:
         raise ContentError([problem])
-    parsed = parse_yaml(text, str(path))
+    parsed = parse_yaml_remembered(text, str(path))  # the parse of this very text, remembered (memo.py)
     source = parsed.source
     data = parsed.data
     if parsed.problems and data is None:

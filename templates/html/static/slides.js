@@ -93,14 +93,89 @@
     }
   }
 
+  // The reading view (slides.css, small and portrait screens): every slide one under the other,
+  // scrolled like a page. The stylesheet alone decides when it is on; this reads its answer.
+  function isReading() {
+    return !presenter && window.getComputedStyle(deck).getPropertyValue("--deck-view").trim() === "reading";
+  }
+
+  var reading = false;
+
   function scaleStage() {
     var scale = Math.min(window.innerWidth / stageWidth, window.innerHeight / stageHeight);
     stage.style.setProperty("--scale", String(scale));
   }
 
   // fit.js, inlined before this script.
+  // A slide in the reading view grows with its text, so nothing is shrunk (or marked overflowing) there.
   function shrinkAll() {
+    if (reading) {
+      slides.forEach(function (slide) {
+        var body = slide.querySelector(".slide-body");
+        if (body) {
+          body.style.removeProperty("--fit");
+        }
+        slide.classList.remove("is-overflowing");
+      });
+      return;
+    }
     slides.forEach(lecturegenFit.shrinkToFit);
+  }
+
+  // The slide that holds the top of the window: where a reader is. At the end of the page the last
+  // slides may never reach the top; one chosen there (by its link) stays chosen.
+  function slideInView() {
+    var at = 0;
+    slides.forEach(function (slide, i) {
+      if (slide.getBoundingClientRect().top <= 2) {
+        at = i;
+      }
+    });
+    var atEnd = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    return atEnd && current > at ? current : at;
+  }
+
+  function scrollToSlide(index) {
+    if (slides[index]) {
+      slides[index].scrollIntoView({ block: "start" });
+    }
+  }
+
+  // Turning the phone or resizing the window can switch views: the slideshow then shows the slide
+  // the reader had reached (kept in `current` while scrolling, since by the time the window has
+  // changed the slides are no longer laid out for reading), and the reading view opens at the slide
+  // the slideshow was on.
+  function changeView() {
+    var now = isReading();
+    if (now === reading) {
+      return;
+    }
+    reading = now;
+    shrinkAll();
+    if (reading) {
+      scrollToSlide(current);
+    } else {
+      var at = current;
+      current = -1; // show it again: the slideshow's classes and hash follow
+      show(at);
+    }
+  }
+
+  // While reading, the slide at the top of the window is the current one: the hash and the other
+  // window (a presenter view) follow, and a reload comes back to it.
+  var scrollPending = false;
+
+  function onScroll() {
+    if (!reading || scrollPending) {
+      return;
+    }
+    scrollPending = true;
+    window.requestAnimationFrame(function () {
+      scrollPending = false;
+      if (reading) {
+        show(slideInView());
+      }
+    });
   }
 
   // ------------------------------------------------------------ layout
@@ -149,6 +224,7 @@
   function onResize() {
     scaleStage();
     layout();
+    changeView();
   }
 
   function element(tag, className, text) {
@@ -394,7 +470,7 @@
   }
 
   function onKey(event) {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) {
+    if ((reading && !overviewOpen) || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) {
       return;
     }
     var key = event.key;
@@ -448,7 +524,7 @@
   // A click on the right two thirds goes on, on the left third back --
   // unless the click meant something else (a link, a button, selecting text).
   function onClick(event) {
-    if (overviewOpen || presenter || event.button !== 0 || event.target.closest("a, button, input, textarea, select, summary")) {
+    if (reading || overviewOpen || presenter || event.button !== 0 || event.target.closest("a, button, input, textarea, select, summary")) {
       return;
     }
     var selection = window.getSelection();
@@ -471,7 +547,7 @@
   }
 
   function onTouchEnd(event) {
-    if (touchX === null || overviewOpen || !event.changedTouches.length) {
+    if (touchX === null || reading || overviewOpen || !event.changedTouches.length) {
       return;
     }
     var dx = event.changedTouches[0].clientX - touchX;
@@ -485,6 +561,9 @@
   function onHashChange() {
     var index = indexFromHash();
     show(index === null ? current : index);
+    if (reading && index !== null) {
+      scrollToSlide(index);
+    }
   }
 
   var root = document.documentElement;
@@ -493,14 +572,19 @@
     buildPresenter();
   }
   scaleStage();
+  reading = isReading();
   shrinkAll();
   var initial = indexFromHash();
   show(initial === null ? 0 : initial);
   updatePresenter();
   layout();
+  if (reading && initial !== null) {
+    scrollToSlide(initial);
+  }
 
   window.addEventListener("resize", onResize);
   window.addEventListener("hashchange", onHashChange);
+  window.addEventListener("scroll", onScroll, { passive: true });
   window.addEventListener("message", onWindowMessage);
   if (channel) {
     channel.addEventListener("message", function (event) {

@@ -113,6 +113,7 @@ class ChartSeries:
     # A spread around each value (the range over seeds), drawn as error bars; empty for none.
     low: tuple[float | None, ...] = ()
     high: tuple[float | None, ...] = ()
+    range_colour: str = ""  # "#RRGGBB" of those error bars where not the series' own (across a coloured bar)
 
 
 @dataclass(frozen=True)

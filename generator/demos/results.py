@@ -200,6 +200,14 @@ class Record(_Mapping):
         return {name: result.type for name, result in self.fields.items()}
 
 
+def SeedRange(value: ValueType) -> Record:  # noqa: N802 - a type, named like the others
+    """The lowest and highest value over the seeds, ``{"low": ..., "high": ...}``: the spread beside a mean."""
+    return Record({
+        "low": Result(value, "The lowest seed's value."),
+        "high": Result(value, "The highest seed's value."),
+    })
+
+
 @dataclass(frozen=True)
 class KeyedBy(_Mapping):
     """A mapping whose keys follow the parameters: one per activation, per depth, per weight scale.

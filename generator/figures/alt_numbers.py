@@ -51,3 +51,10 @@ def loss_path(series) -> str:
     if len(series) == 1:
         return f"to {series[-1]:.2f} in its one epoch"
     return f"from {series[0]:.2f} to {series[-1]:.2f}"
+
+
+def over_seeds(seeds: int, mean: str = "mean") -> str:
+    """How an alt text says what a line over several seeds is: "mean over 3 seeds, with a shaded band ..."."""
+    if seeds == 1:
+        return "one seed"
+    return f"{mean} over {seeds} seeds, with a shaded band from the lowest to the highest seed"

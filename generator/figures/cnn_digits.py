@@ -1,4 +1,9 @@
-"""Figures of the ``cnn_digits`` demo."""
+"""Figures of the ``cnn_digits`` demo.
+
+Both networks are trained over several seeds: curves and bars show the mean, with the lowest to the
+highest seed as a shaded band or an error bar. The filters, feature maps and confusion matrix are one
+network's, the first seed's CNN, and say so.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,20 @@ from matplotlib.ticker import MaxNLocator
 from generator.wording import count as counted
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
+from generator.figures.alt_numbers import over_seeds
 from generator.figures.chart_data import category_labels, chart_values, line_style, marker_shape
-from generator.figures.seed_summary import nan_mean
+from generator.demos.over_seeds import nan_extreme, nan_mean
 from generator.figures.style import (
     MIN_TEXT_PT,
     MODEL_COLOURS,
     MODEL_LINESTYLES,
     MODEL_MARKERS,
+    RANGE_BAR,
     SMALLEST_TEXT_PT,
     figure_size_in,
     new_axes,
     new_figure,
+    seed_band,
 )
 from generator.render.contrast import text_colour_on
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
@@ -36,15 +44,22 @@ def _named(name: str, parameters: int, words: FigureWords, stacked: bool = False
 @dataclass
 class TrainingCurvesDisplay:
     accuracy: dict[str, np.ndarray]  # model -> (epochs,), mean over seeds
+    low: dict[str, np.ndarray]  # model -> (epochs,), the lowest seed
+    high: dict[str, np.ndarray]  # the highest seed
     params: dict[str, int]
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> TrainingCurvesDisplay:
         arrays, values = result.arrays, result.values
+        models = ("cnn", "dense")
         return cls(
-            {name: nan_mean(arrays[f"{name}_acc"], axis=0) for name in ("cnn", "dense")},
-            {name: int(values[f"{name}_params"]) for name in ("cnn", "dense")},
+            {name: nan_mean(arrays[f"{name}_acc"], axis=0) for name in models},
+            {name: nan_extreme(arrays[f"{name}_acc"], axis=0, largest=False) for name in models},
+            {name: nan_extreme(arrays[f"{name}_acc"], axis=0, largest=True) for name in models},
+            {name: int(values[f"{name}_params"]) for name in models},
+            int(values["seeds"]),
             words,
         )
 
@@ -52,6 +67,7 @@ class TrainingCurvesDisplay:
         figure, ax = new_axes(ax)
         for name, series in self.accuracy.items():
             epochs = np.arange(1, len(series) + 1)
+            seed_band(ax, epochs, self.low[name] * 100, self.high[name] * 100, MODEL_COLOURS[name])
             ax.plot(epochs, series * 100, color=MODEL_COLOURS[name], linestyle=MODEL_LINESTYLES[name],
                     marker=MODEL_MARKERS[name], label=_named(name, self.params[name], self.words))
         ax.set_xlabel(self.words.epoch_axis)
@@ -59,7 +75,7 @@ class TrainingCurvesDisplay:
         if len(next(iter(self.accuracy.values()))) == 1:
             ax.set_xticks([1])  # one epoch: one tick, not a crowd of fractions around it
         ax.set_ylabel(self.words.test_accuracy_axis)
-        low = min(float(np.nanmin(series)) for series in self.accuracy.values()) * 100
+        low = min(float(np.nanmin(series)) for series in self.low.values()) * 100
         ax.set_ylim(max(0.0, min(90.0, low - 2)), 100)
         ax.legend(loc="lower right", frameon=False)
         self.figure_, self.ax_ = figure, ax
@@ -68,7 +84,8 @@ class TrainingCurvesDisplay:
     def alt_text(self) -> str:
         parts = [f"the {_named(name, self.params[name], FIGURE_ENGLISH)} ends at {series[-1]:.1%}"
                  for name, series in self.accuracy.items()]
-        return f"Line chart of test accuracy per epoch over {counted(len(self.accuracy['cnn']), 'epoch')}: " + "; ".join(parts) + "."
+        return (f"Line chart of test accuracy per epoch over {counted(len(self.accuracy['cnn']), 'epoch')}, "
+                f"{over_seeds(self.seeds)}: " + "; ".join(parts) + ".")
 
 
 TITLE_ROOM_IN = 0.5  # a panel's title line above its tiles
@@ -244,15 +261,24 @@ def _count_size_pt(largest: int, classes: int, figure_size_in) -> float:
 
 @dataclass
 class CnnVsDenseDisplay:
-    accuracy: dict[str, float]
+    accuracy: dict[str, float]  # mean over seeds
+    accuracy_range: dict[str, dict[str, float]]  # {"low": ..., "high": ...} over seeds
     params: dict[str, int]
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> CnnVsDenseDisplay:
         values = result.values
-        return cls({name: float(values[f"{name}_test_acc"]) for name in ("cnn", "dense")},
-                   {name: int(values[f"{name}_params"]) for name in ("cnn", "dense")}, words)
+        models = ("cnn", "dense")
+        return cls({name: float(values[f"{name}_test_acc"]) for name in models},
+                   {name: values[f"{name}_test_acc_range"] for name in models},
+                   {name: int(values[f"{name}_params"]) for name in models}, int(values["seeds"]), words)
+
+    def error_range(self, name: str) -> tuple[float, float]:
+        """The lowest and highest seed's test error, in percent (the best seed makes the fewest errors)."""
+        spread = self.accuracy_range[name]
+        return (1 - spread["high"]) * 100, (1 - spread["low"]) * 100
 
     def plot(self, ax=None):
         # Errors, not accuracies, on an axis from zero: bars of 98.7% and 98.0% on a
@@ -262,21 +288,35 @@ class CnnVsDenseDisplay:
         positions = np.arange(len(names))
         errors = [(1 - self.accuracy[name]) * 100 for name in names]
         bars = ax.bar(positions, errors, color=[MODEL_COLOURS[name] for name in names], width=0.55)
-        for bar, name, error in zip(bars, names, errors):
+        tops = [max(error, self.error_range(name)[1]) for name, error in zip(names, errors)]
+        if self.seeds > 1:
+            # The lowest to the highest seed's error, as a bar in a dark neutral (it crosses the coloured bar).
+            below = [error - self.error_range(name)[0] for name, error in zip(names, errors)]
+            above = [top - error for top, error in zip(tops, errors)]
+            ax.errorbar(positions, errors, yerr=np.abs([below, above]), fmt="none", ecolor=RANGE_BAR, capsize=8,
+                        elinewidth=2)
+        for bar, name, error, top in zip(bars, names, errors, tops):
             ax.annotate(f"{error:.1f}% {self.words.wrong}\n({self.accuracy[name]:.1%} {self.words.right})",
-                        xy=(bar.get_x() + bar.get_width() / 2, error), xytext=(0, 6), textcoords="offset points",
+                        xy=(bar.get_x() + bar.get_width() / 2, top), xytext=(0, 6), textcoords="offset points",
                         ha="center", fontsize=16)
         ax.set_xticks(positions, [_named(name, self.params[name], self.words, stacked=True) for name in names])
-        ax.set_ylim(0, max(errors) * 1.35 if max(errors) > 0 else 1)
+        ax.set_ylim(0, max(tops) * 1.35 if max(tops) > 0 else 1)
         ax.set_ylabel(self.words.test_error_axis)
         ax.grid(axis="x", visible=False)
         self.figure_, self.ax_ = figure, ax
         return self
 
     def alt_text(self) -> str:
-        return "Bar chart: " + "; ".join(
-            f"{FIGURE_ENGLISH.model_label(name)} with {self.params[name]:,} parameters reaches {self.accuracy[name]:.1%} test accuracy"
-            for name in self.accuracy) + "."
+        def spread(name: str) -> str:
+            if self.seeds == 1:
+                return ""
+            low, high = self.accuracy_range[name]["low"], self.accuracy_range[name]["high"]
+            return f" (seeds from {low:.1%} to {high:.1%})"
+
+        mean = "one seed" if self.seeds == 1 else f"mean over {self.seeds} seeds, with bars from the lowest to the highest seed"
+        return f"Bar chart of test error, {mean}: " + "; ".join(
+            f"{FIGURE_ENGLISH.model_label(name)} with {self.params[name]:,} parameters reaches {self.accuracy[name]:.1%} "
+            f"test accuracy{spread(name)}" for name in self.accuracy) + "."
 
 
 # -- native charts: the same numbers and colours as the figures above ------------------------------
@@ -290,7 +330,8 @@ def chart_training_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLIS
         categories=category_labels(range(1, epochs + 1)),
         series=tuple(
             ChartSeries(_named(name, display.params[name], words), chart_values(series * 100), MODEL_COLOURS[name],
-                        line_style(MODEL_LINESTYLES[name]), marker=marker_shape(MODEL_MARKERS[name]))
+                        line_style(MODEL_LINESTYLES[name]), marker=marker_shape(MODEL_MARKERS[name]),
+                        low=chart_values(display.low[name] * 100), high=chart_values(display.high[name] * 100))
             for name, series in display.accuracy.items()
         ),
         x_title=words.epoch_axis,
@@ -309,6 +350,9 @@ def chart_cnn_vs_dense(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) 
         chart_values((1 - display.accuracy[name]) * 100 for name in names),
         MODEL_COLOURS[names[0]],
         point_colours=tuple(MODEL_COLOURS[name] for name in names),
+        low=chart_values(display.error_range(name)[0] for name in names) if display.seeds > 1 else (),
+        high=chart_values(display.error_range(name)[1] for name in names) if display.seeds > 1 else (),
+        range_colour=RANGE_BAR,
     )
     return ChartSpec(
         kind="bar",

@@ -2,8 +2,9 @@
 
 Colour says which activation, line style says which initialisation, in every
 figure: the reader learns the code once. Values over seeds are summarised by
-their mean (geometric for gradient norms, which span many decades) and, for
-accuracy, the range.
+their mean (geometric for gradient norms, which span many decades) and their
+range, from the lowest to the highest seed: bars on the accuracy, a shaded band
+under the gradient norms and the loss curves.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from matplotlib.ticker import MaxNLocator
 
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
-from generator.figures.alt_numbers import loss_path, spoken
+from generator.figures.alt_numbers import loss_path, over_seeds, spoken
 from generator.figures.chart_data import category_labels, chart_values, line_style, marker_shape
-from generator.figures.seed_summary import geometric_mean, nan_extreme, nan_mean
+from generator.demos.over_seeds import geometric_mean, nan_extreme, nan_mean, positive_extreme
 from generator.figures.style import (
     ACTIVATION_COLOURS,
     ACTIVATION_LABELS,
@@ -26,6 +27,7 @@ from generator.figures.style import (
     INIT_LINESTYLES,
     NEUTRAL,
     new_axes,
+    seed_band,
 )
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
@@ -36,10 +38,13 @@ def _label(activation: str, init: str, words: FigureWords = FIGURE_ENGLISH) -> s
 
 
 def _plot_each(ax, x, series: np.ndarray, activations, inits, words: FigureWords, markers: bool = True,
-               **style) -> None:
-    """One line per (activation, init): colour and marker from the activation, line style from the init."""
+               low: np.ndarray | None = None, high: np.ndarray | None = None, **style) -> None:
+    """One line per (activation, init): colour and marker from the activation, line style from the init;
+    the seeds' range (``low`` to ``high``) shaded under each."""
     for a, activation in enumerate(activations):
         for i, init in enumerate(inits):
+            if low is not None and high is not None:
+                seed_band(ax, x, low[a, i], high[a, i], ACTIVATION_COLOURS.get(activation))
             ax.plot(x, series[a, i], color=ACTIVATION_COLOURS.get(activation), ls=INIT_LINESTYLES.get(init, "-"),
                     marker=ACTIVATION_MARKERS.get(activation) if markers else None,
                     label=_label(activation, init, words), **style)
@@ -71,6 +76,9 @@ class GradientNormsDisplay:
     activations: list[str]
     inits: list[str]
     norms: np.ndarray  # (A, I, layers), geometric mean over seeds
+    low: np.ndarray  # (A, I, layers): the lowest seed's norm (above zero)
+    high: np.ndarray  # the highest seed's
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
@@ -80,12 +88,13 @@ class GradientNormsDisplay:
         d = list(values["depths"]).index(depth)
         norms = result.arrays["grad_norms"][:, :, d, :, epoch_index, : depth + 1]  # (A, I, S, layers)
         return cls(depth, int(result.arrays["grad_norm_epochs"][epoch_index]), values["activations"], values["inits"],
-                   geometric_mean(norms, axis=2), words)
+                   geometric_mean(norms, axis=2), positive_extreme(norms, axis=2, largest=False),
+                   positive_extreme(norms, axis=2, largest=True), int(values["seeds"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         _plot_each(ax, np.arange(1, self.depth + 2), self.norms, self.activations, self.inits, self.words,
-                   markersize=6)
+                   low=self.low, high=self.high, markersize=6)
         ax.set_yscale("log")
         ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1), wrap=True)
         ax.set_ylabel(self.words.weight_gradient_axis)
@@ -107,7 +116,8 @@ class GradientNormsDisplay:
                 else:
                     parts.append(f"{_label(activation, init)}: all layers within {np.nanmax(self.norms[a, i]) / np.nanmin(self.norms[a, i]):.1f}x of each other")
         when = "at initialisation" if self.epoch == 0 else f"after epoch {self.epoch}"
-        return f"Log-scale chart of the gradient norm of each of {self.depth + 1} layers {when}. " + "; ".join(parts) + "."
+        return (f"Log-scale chart of the gradient norm of each of {self.depth + 1} layers {when}, "
+                f"{over_seeds(self.seeds, 'geometric mean')}. " + "; ".join(parts) + ".")
 
 
 @dataclass
@@ -194,6 +204,9 @@ class LossCurvesDisplay:
     activations: list[str]
     inits: list[str]
     loss: np.ndarray  # (A, I, epochs), mean over seeds that did not diverge
+    low: np.ndarray  # (A, I, epochs): the lowest seed's loss
+    high: np.ndarray  # the highest seed's
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
@@ -201,15 +214,17 @@ class LossCurvesDisplay:
         values = result.values
         depth = values["focus_depth"]
         d = list(values["depths"]).index(depth)
-        return cls(depth, values["activations"], values["inits"], nan_mean(result.arrays["loss_curve"][:, :, d], axis=2),
-                   words)
+        loss = result.arrays["loss_curve"][:, :, d]  # (A, I, S, epochs)
+        return cls(depth, values["activations"], values["inits"], nan_mean(loss, axis=2),
+                   positive_extreme(loss, axis=2, largest=False), positive_extreme(loss, axis=2, largest=True),
+                   int(values["seeds"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         epochs = self.loss.shape[-1]
         # A marker every few epochs: enough to tell the activations apart without colour, not a crowd.
-        _plot_each(ax, np.arange(1, epochs + 1), self.loss, self.activations, self.inits, self.words, markersize=6,
-                   markevery=max(1, epochs // 5))
+        _plot_each(ax, np.arange(1, epochs + 1), self.loss, self.activations, self.inits, self.words,
+                   low=self.low, high=self.high, markersize=6, markevery=max(1, epochs // 5))
         ax.set_yscale("log")
         ax.set_xlabel(self.words.epoch_axis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -228,7 +243,8 @@ class LossCurvesDisplay:
                     parts.append(f"{_label(activation, init)} {loss_path(series)}")
                 else:
                     parts.append(f"{_label(activation, init)} diverged")
-        return f"Log-scale chart of training loss per epoch at {self.depth} hidden layers: " + "; ".join(parts) + "."
+        return (f"Log-scale chart of training loss per epoch at {self.depth} hidden layers, "
+                f"{over_seeds(self.seeds, 'mean')}: " + "; ".join(parts) + ".")
 
 
 # -- native charts: the same numbers, colours and line styles as the figures above --------------
@@ -252,7 +268,8 @@ def chart_gradient_norms(result: DemoResult, words: FigureWords = FIGURE_ENGLISH
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.depth + 2)),
-        series=tuple(_chart_series(display.norms, display.activations, display.inits, words)),
+        series=tuple(_chart_series(display.norms, display.activations, display.inits, words, low=display.low,
+                                   high=display.high)),
         title=f"{words.say('hidden_layers_title', depth=display.depth)}, {_when(display.epoch, words)}",
         x_title=words.say("layer_axis", output=display.depth + 1),
         y_title=words.weight_gradient_axis,
@@ -282,7 +299,8 @@ def chart_loss_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.loss.shape[-1] + 1)),
-        series=tuple(_chart_series(display.loss, display.activations, display.inits, words, markers=False)),
+        series=tuple(_chart_series(display.loss, display.activations, display.inits, words, markers=False,
+                                   low=display.low, high=display.high)),
         title=words.say("hidden_layers_title", depth=display.depth),
         x_title=words.epoch_axis,
         y_title=words.training_loss_axis,

@@ -24,9 +24,9 @@ from generator.demos.registry import DemoKind, DemoResult, Figure
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 SHARED_FIGURES_PACKAGE = "generator.figures."
-# Modules whose code, used by a figure module, changes what it draws: lecturegen's figure modules and
-# the colour maths (contrast.py chooses text colours and clips colormaps).
-SHARED_FIGURE_MODULES = (SHARED_FIGURES_PACKAGE, "generator.render.contrast")
+# Modules whose code, used by a figure module, changes what it draws: lecturegen's figure modules, the
+# colour maths (contrast.py chooses text colours and clips colormaps) and the summaries over seeds.
+SHARED_FIGURE_MODULES = (SHARED_FIGURES_PACKAGE, "generator.render.contrast", "generator.demos.over_seeds")
 
 
 def chart_for(kind: DemoKind, figure: str, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ChartSpec:

@@ -1,4 +1,8 @@
-"""Figures of the ``exploding_gradients`` demo: one colour per weight scale, dark to light."""
+"""Figures of the ``exploding_gradients`` demo: one colour per weight scale, dark to light.
+
+Each line is the mean over seeds (geometric for gradient norms, which span many decades), over a shaded
+band from the lowest to the highest seed.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from matplotlib.ticker import MaxNLocator
 
 from generator.deck import ChartSeries, ChartSpec
 from generator.demos.registry import DemoResult
-from generator.figures.alt_numbers import loss_path, spoken
+from generator.figures.alt_numbers import loss_path, over_seeds, spoken
 from generator.figures.chart_data import category_labels, chart_values, hex_colour, marker_shape
-from generator.figures.seed_summary import geometric_mean, nan_mean
+from generator.demos.over_seeds import geometric_mean, nan_mean, positive_extreme
 from generator.figures import style
-from generator.figures.style import NEUTRAL, new_axes
+from generator.figures.style import NEUTRAL, new_axes, seed_band
 from generator.figures.words import FIGURE_ENGLISH, FigureWords
 
 
@@ -35,19 +39,25 @@ def _scale_label(scale: float, words: FigureWords) -> str:
 class ScaledGradientNormsDisplay:
     scales: np.ndarray
     norms: np.ndarray  # (K, layers), geometric mean over seeds
+    low: np.ndarray  # (K, layers): the lowest seed's norm (above zero)
+    high: np.ndarray  # the highest seed's
     depth: int
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ScaledGradientNormsDisplay:
         norms = result.arrays["grad_norms"]  # (K, S, layers)
-        return cls(np.asarray(result.arrays["scales"]), geometric_mean(norms, axis=1), int(result.values["depth"]), words)
+        return cls(np.asarray(result.arrays["scales"]), geometric_mean(norms, axis=1),
+                   positive_extreme(norms, axis=1, largest=False), positive_extreme(norms, axis=1, largest=True),
+                   int(result.values["depth"]), int(result.values["seeds"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         layers = np.arange(1, self.norms.shape[1] + 1)
-        for scale, colour, marker, series in zip(self.scales, scale_colours(self.scales), scale_markers(self.scales),
-                                                 self.norms):
+        for scale, colour, marker, series, low, high in zip(self.scales, scale_colours(self.scales),
+                                                            scale_markers(self.scales), self.norms, self.low, self.high):
+            seed_band(ax, layers, low, high, colour)
             ax.plot(layers, series, color=colour, marker=marker, markersize=6, label=_scale_label(scale, self.words))
         ax.set_yscale("log")
         ax.set_xlabel(self.words.say("layer_axis", output=self.depth + 1), wrap=True)
@@ -65,31 +75,39 @@ class ScaledGradientNormsDisplay:
             factor = ratio if ratio >= 1 else 1 / ratio
             parts.append(f"{direction} {spoken(factor)}-fold at {scale:g}x")
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return (f"Log-scale chart of per-layer gradient norms of a {self.depth}-layer network at initialisation; "
-                f"from the output back to the input layer, the gradient {listed}.")
+        return (f"Log-scale chart of per-layer gradient norms of a {self.depth}-layer network at initialisation, "
+                f"{over_seeds(self.seeds, 'geometric mean')}; from the output back to the input layer, the gradient "
+                f"{listed}.")
 
 
 @dataclass
 class ScaledLossCurvesDisplay:
     scales: np.ndarray
     loss: np.ndarray  # (K, epochs), mean over seeds still training
+    low: np.ndarray  # (K, epochs): the lowest seed's loss
+    high: np.ndarray  # the highest seed's
     diverged_epoch: np.ndarray  # (K,), first divergence among seeds, -1 if none
+    seeds: int
     words: FigureWords = FIGURE_ENGLISH
 
     @classmethod
     def from_result(cls, result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -> ScaledLossCurvesDisplay:
-        loss = result.arrays["loss_curve"]
+        loss = result.arrays["loss_curve"]  # (K, S, epochs)
         diverged = result.arrays["diverged_epoch"]
         first = np.array([row[row >= 0].min() if (row >= 0).any() else -1 for row in diverged])
-        return cls(np.asarray(result.arrays["scales"]), nan_mean(loss, axis=1), first, words)
+        return cls(np.asarray(result.arrays["scales"]), nan_mean(loss, axis=1),
+                   positive_extreme(loss, axis=1, largest=False), positive_extreme(loss, axis=1, largest=True), first,
+                   int(result.values["seeds"]), words)
 
     def plot(self, ax=None):
         figure, ax = new_axes(ax)
         epochs = np.arange(1, self.loss.shape[1] + 1)
         top = np.nanmax(self.loss) if np.isfinite(self.loss).any() else 3.0
         marks = 0
-        for scale, colour, marker, series, diverged in zip(self.scales, scale_colours(self.scales),
-                                                           scale_markers(self.scales), self.loss, self.diverged_epoch):
+        for scale, colour, marker, series, low, high, diverged in zip(
+                self.scales, scale_colours(self.scales), scale_markers(self.scales), self.loss, self.low, self.high,
+                self.diverged_epoch):
+            seed_band(ax, epochs, low, high, colour)
             label = _scale_label(scale, self.words)
             if diverged >= 0:
                 label = self.words.say("diverged_series", series=label, epoch=diverged)
@@ -124,16 +142,20 @@ class ScaledLossCurvesDisplay:
                 parts.append(f"at {scale:g}x the loss diverged in epoch {diverged}")
             else:
                 parts.append(f"at {scale:g}x it went {loss_path(series)}")
-        return "Log-scale chart of training loss per epoch for each weight scale: " + "; ".join(parts) + "."
+        return (f"Log-scale chart of training loss per epoch for each weight scale, {over_seeds(self.seeds)}: "
+                + "; ".join(parts) + ".")
 
 
 # -- native charts: the same numbers and colours as the figures above ------------------------------
 
 
-def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str]) -> tuple[ChartSeries, ...]:
+def _scale_series(scales, rows: np.ndarray, markers: bool, names: list[str], low: np.ndarray,
+                  high: np.ndarray) -> tuple[ChartSeries, ...]:
     return tuple(
-        ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers, marker=marker_shape(marker))
-        for name, colour, marker, row in zip(names, scale_colours(scales), scale_markers(scales), rows)
+        ChartSeries(name, chart_values(row), hex_colour(colour), markers=markers, marker=marker_shape(marker),
+                    low=chart_values(lowest), high=chart_values(highest))
+        for name, colour, marker, row, lowest, highest in zip(names, scale_colours(scales), scale_markers(scales), rows,
+                                                              low, high)
     )
 
 
@@ -143,7 +165,8 @@ def chart_gradient_norms(result: DemoResult, words: FigureWords = FIGURE_ENGLISH
         kind="line",
         categories=category_labels(range(1, display.norms.shape[1] + 1)),
         series=_scale_series(display.scales, display.norms, markers=True,
-                             names=[_scale_label(scale, words) for scale in display.scales]),
+                             names=[_scale_label(scale, words) for scale in display.scales], low=display.low,
+                             high=display.high),
         x_title=words.say("layer_axis", output=display.depth + 1),
         y_title=words.signal_gradient_axis,
         y_log=True,
@@ -163,7 +186,8 @@ def chart_loss_curves(result: DemoResult, words: FigureWords = FIGURE_ENGLISH) -
     return ChartSpec(
         kind="line",
         categories=category_labels(range(1, display.loss.shape[1] + 1)),
-        series=_scale_series(display.scales, display.loss, markers=False, names=names),
+        series=_scale_series(display.scales, display.loss, markers=False, names=names, low=display.low,
+                             high=display.high),
         x_title=words.epoch_axis,
         y_title=words.training_loss_axis,
         y_log=True,

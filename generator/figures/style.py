@@ -61,6 +61,7 @@ MODEL_LINESTYLES = {"cnn": "-", "dense": "--"}
 # Initialisations are told apart by line style, so colour stays the activation's.
 INIT_LINESTYLES = {"default": "-", "xavier": "--", "he": ":"}
 NEUTRAL = "#555555"  # 7.5:1: reference lines and their labels
+RANGE_BAR = "#222222"  # 16:1 on white, and over every palette colour at least 4:1: an error bar across a bar
 BOUND_COLOUR = "#BC4F8B"  # 4.5:1 (reddish purple darkened): a bound and its label, which is text
 # A sequential colormap for series (one colour per weight scale, say) keeps only the part of its
 # range that reaches this contrast on white: viridis' yellow end would vanish on a projector.
@@ -152,6 +153,16 @@ def new_axes(ax=None):
         return ax.figure, ax
     figure = new_figure()
     return figure, figure.add_subplot()
+
+
+# The lowest to the highest seed, shaded behind the line of their mean: translucent, so the lines drawn
+# over it keep their contrast, and light enough that overlapping bands of several series stay readable.
+SEED_BAND_ALPHA = 0.15
+
+
+def seed_band(ax, x, low, high, colour) -> None:
+    """Shade the spread over seeds (``low`` to ``high`` at each ``x``) in the series' colour, under its line."""
+    ax.fill_between(x, low, high, color=colour, alpha=SEED_BAND_ALPHA, lw=0, zorder=1.5)
 
 
 def sequential_colours(count: int, colormap: str = "viridis", contrast: float = SERIES_CONTRAST) -> list[str]:

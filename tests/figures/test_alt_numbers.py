@@ -27,7 +27,8 @@ def test_a_one_epoch_loss_is_not_said_to_go_from_a_value_to_itself():
 def test_exploding_gradients_alt_text_lists_each_scale_with_its_factor():
     layers = np.arange(17)
     norms = np.stack([0.5 ** (16 - layers), 2.0 ** (16 - layers)])  # input layer first
-    text = ScaledGradientNormsDisplay(np.array([0.5, 2.0]), norms, depth=16).alt_text()
+    text = ScaledGradientNormsDisplay(np.array([0.5, 2.0]), norms, norms, norms, depth=16, seeds=2).alt_text()
+    assert "geometric mean over 2 seeds, with a shaded band from the lowest to the highest seed" in text
     assert text.endswith("from the output back to the input layer, the gradient shrinks 66,000-fold at 0.5x "
                          "and grows 66,000-fold at 2x.")
 

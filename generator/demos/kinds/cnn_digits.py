@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
-from generator.demos.results import Fraction, Integer, Record, Result, Text
+from generator.demos.results import Fraction, Integer, Record, Result, SeedRange, Text
 from generator.wording import count as counted
 
 
@@ -150,10 +150,7 @@ def run(params: CnnDigitsParams, ctx: RunContext) -> DemoResult:
 
 ONE_SEED = "the first seed's CNN (seed confusion_seed)"
 
-SEED_RANGE = Record({
-    "low": Result(Fraction(), "The lowest seed's value."),
-    "high": Result(Fraction(), "The highest seed's value."),
-})
+SEED_RANGE = SeedRange(Fraction())
 
 RESULTS = {
     "dataset": Result(Text(), "The data trained on: digits (8x8, scikit-learn) or mnist (28x28)."),

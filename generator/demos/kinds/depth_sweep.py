@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from generator.demos.rate_grid import rate_key
 from generator.demos.registry import DemoKind, DemoResult, Figure, RunContext, register
-from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Record, Result, Text
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Result, SeedRange, Text
 from generator.wording import count as counted
 
 if TYPE_CHECKING:  # numpy loads where arrays are made: checking content needs none
@@ -179,10 +179,12 @@ def _summary(params: DepthSweepParams, at_chosen: dict, chosen, test_acc_by_lr, 
     """The numbers slide text cites, keyed by name: results.sweep.test_acc.relu.he["16"]."""
     import numpy as np
 
+    from generator.demos.over_seeds import geometric_mean_of, mean_of, positive_range_of, range_of
+
     test_acc, diverged = at_chosen["test_acc"], at_chosen["diverged_epoch"]
     at_init = at_chosen["grad_norms"][..., 0, :]  # (A, I, D, S, layers)
-    tables = ("test_acc", "test_acc_range", "grad_shrink", "grad_spread", "diverged", "chosen_lr", "test_acc_by_lr",
-              "validation_acc_by_lr", "diverged_by_lr")
+    tables = ("test_acc", "test_acc_range", "grad_shrink", "grad_shrink_range", "grad_spread", "grad_spread_range",
+              "diverged", "chosen_lr", "test_acc_by_lr", "validation_acc_by_lr", "diverged_by_lr")
     table = {name: {activation: {init: {} for init in params.inits} for activation in params.activations}
              for name in tables}
     rates = [rate_key(rate) for rate in params.lrs]
@@ -194,17 +196,21 @@ def _summary(params: DepthSweepParams, at_chosen: dict, chosen, test_acc_by_lr, 
                 def put(name: str, value) -> None:
                     table[name][activation][init][str(depth)] = value
 
-                put("test_acc", _finite_mean(test_acc[a, i, d]))
-                put("test_acc_range", _finite_range(test_acc[a, i, d]))
-                # last layer over first: how many times smaller the gradient is at the input end
+                put("test_acc", mean_of(test_acc[a, i, d]))
+                put("test_acc_range", range_of(test_acc[a, i, d]))
                 with np.errstate(divide="ignore", invalid="ignore"):  # a gradient that underflowed to 0
-                    put("grad_shrink", _finite_mean(layers[:, -1] / layers[:, 0]))
-                    put("grad_spread", _finite_mean(layers.max(axis=1) / layers.min(axis=1)))
+                    # last layer over first: how many times smaller the gradient is at the input end
+                    shrink = layers[:, -1] / layers[:, 0]
+                    spread = layers.max(axis=1) / layers.min(axis=1)
+                put("grad_shrink", geometric_mean_of(shrink))
+                put("grad_shrink_range", positive_range_of(shrink))
+                put("grad_spread", geometric_mean_of(spread))
+                put("grad_spread_range", positive_range_of(spread))
                 put("diverged", int((diverged[a, i, d] >= 0).sum()))
                 put("chosen_lr", float(params.lrs[chosen[a, i, d]]))
-                put("test_acc_by_lr", {key: _finite_mean(test_acc_by_lr[a, i, d, k]) for k, key in enumerate(rates)})
+                put("test_acc_by_lr", {key: mean_of(test_acc_by_lr[a, i, d, k]) for k, key in enumerate(rates)})
                 put("validation_acc_by_lr",
-                    {key: _finite_mean(validation_acc_by_lr[a, i, d, k]) for k, key in enumerate(rates)})
+                    {key: mean_of(validation_acc_by_lr[a, i, d, k]) for k, key in enumerate(rates)})
                 put("diverged_by_lr", {key: int((diverged_by_lr[a, i, d, k] >= 0).sum()) for k, key in enumerate(rates)})
     return {
         "dataset": dataset,
@@ -223,20 +229,6 @@ def _summary(params: DepthSweepParams, at_chosen: dict, chosen, test_acc_by_lr, 
         "networks": int(np.prod(test_acc_by_lr.shape)),
         **table,
     }
-
-
-def _finite_range(values: np.ndarray) -> dict | None:
-    import numpy as np
-
-    finite = values[np.isfinite(values)]
-    return {"low": float(finite.min()), "high": float(finite.max())} if finite.size else None
-
-
-def _finite_mean(values: np.ndarray) -> float | None:
-    import numpy as np
-
-    finite = values[np.isfinite(values)]
-    return float(finite.mean()) if finite.size else None
 
 
 def _per_network(of):
@@ -274,10 +266,8 @@ RESULTS = {
                         "(a diverged seed counts as 0); the smaller rate on a tie."),
     "test_acc": Result(_per_network(Optional(Fraction(), EVERY_SEED_DIVERGED)),
                        f"Final test accuracy {AT_CHOSEN}, mean over the seeds that did not diverge."),
-    "test_acc_range": Result(_per_network(Optional(Record({
-        "low": Result(Fraction(), "The lowest seed's test accuracy."),
-        "high": Result(Fraction(), "The highest seed's test accuracy."),
-    }), EVERY_SEED_DIVERGED)), f"Lowest and highest test accuracy over the seeds {AT_CHOSEN}."),
+    "test_acc_range": Result(_per_network(Optional(SeedRange(Fraction()), EVERY_SEED_DIVERGED)),
+                             f"Lowest and highest test accuracy over the seeds {AT_CHOSEN}."),
     "test_acc_by_lr": Result(_per_network(_per_rate(Optional(Fraction(), EVERY_SEED_DIVERGED))),
                              "Final test accuracy at every rate of the grid, mean over the seeds that did not "
                              "diverge: how much the rate matters."),
@@ -287,9 +277,14 @@ RESULTS = {
     "diverged_by_lr": Result(_per_network(_per_rate(Integer())), "How many seeds diverged at every rate."),
     "grad_shrink": Result(_per_network(Optional(Number(), UNDERFLOWED)),
                           "Gradient norm of the output layer over the input layer (how many times smaller it is at "
-                          "the input end), at initialisation; mean over seeds."),
+                          "the input end), at initialisation; geometric mean over the seeds."),
+    "grad_shrink_range": Result(_per_network(Optional(SeedRange(Number()), UNDERFLOWED)),
+                                "Lowest and highest grad_shrink over the seeds."),
     "grad_spread": Result(_per_network(Optional(Number(), UNDERFLOWED)),
-                          "Largest over smallest per-layer gradient norm at initialisation; mean over seeds."),
+                          "Largest over smallest per-layer gradient norm at initialisation; geometric mean over the "
+                          "seeds."),
+    "grad_spread_range": Result(_per_network(Optional(SeedRange(Number()), UNDERFLOWED)),
+                                "Lowest and highest grad_spread over the seeds."),
     "diverged": Result(_per_network(Integer()), f"How many seeds of that network diverged (loss not finite), {AT_CHOSEN}."),
     "train_images": Result(Integer(), "Training images (after the validation images were held out)."),
     "validation_images": Result(Integer(), "Training images held out to choose the learning rate on."),
@@ -318,6 +313,6 @@ KIND = register(
         smoke={"activations": ["sigmoid", "relu"], "inits": ["default", "xavier", "he"], "depths": [1, 2, 6],
                "seeds": [0, 1], "width": 16, "epochs": 2, "lrs": [0.05, 0.5]},
         code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs",
-                      "generator.demos.rate_grid"),
+                      "generator.demos.rate_grid", "generator.demos.over_seeds"),
     )
 )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator.demos.rate_grid import rate_key
 from generator.demos.registry import DemoKind, DemoResult, DistinctSeeds, Figure, RunContext, register
-from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Record, Result, Text
+from generator.demos.results import Fraction, Integer, KeyedBy, ListOf, Number, Optional, Result, SeedRange, Text
 from generator.wording import count as counted
 
 if TYPE_CHECKING:  # numpy loads where arrays are made: checking content needs none
@@ -73,6 +73,7 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
 
     from generator.demos.data import hold_out, load
     from generator.demos.ensemble import Member, TrainConfig, train_ensemble
+    from generator.demos.over_seeds import geometric_mean_of, mean_of, positive_range_of, range_of
     from generator.demos.rate_grid import at_rate, choose_rates
 
     held_out = hold_out(load(params.dataset, ctx.data_dir), params.validation_fraction)
@@ -108,21 +109,20 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
     diverged_by_lr = history.diverged_epoch.reshape(grid)
     chosen = chosen[0, 0]
 
-    growth, per_layer, accuracy, accuracy_range, divergences, chosen_lr, accuracy_by_lr, divergences_by_lr = (
-        {} for _ in range(8))
+    (growth, growth_range, per_layer, accuracy, accuracy_range, divergences, chosen_lr, accuracy_by_lr,
+     divergences_by_lr) = ({} for _ in range(9))
     for k, scale in enumerate(params.scales):
         key = scale_key(scale)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = grad_norms[k, :, 0] / grad_norms[k, :, -1]  # first layer over last: > 1 means growth toward the input
-        finite = ratios[np.isfinite(ratios) & (ratios > 0)]
-        growth[key] = float(np.exp(np.log(finite).mean())) if finite.size else None
+        growth[key] = geometric_mean_of(ratios)
+        growth_range[key] = positive_range_of(ratios)
         per_layer[key] = float(growth[key] ** (1 / params.depth)) if growth[key] else None
-        accuracy[key] = _mean(test_acc[k])
-        finite = test_acc[k][np.isfinite(test_acc[k])]
-        accuracy_range[key] = {"low": float(finite.min()), "high": float(finite.max())} if finite.size else None
+        accuracy[key] = mean_of(test_acc[k])
+        accuracy_range[key] = range_of(test_acc[k])
         divergences[key] = int((diverged[k] >= 0).sum())
         chosen_lr[key] = float(params.lrs[chosen[k]])
-        accuracy_by_lr[key] = {rate_key(lr): _mean(test_acc_by_lr[k, r]) for r, lr in enumerate(params.lrs)}
+        accuracy_by_lr[key] = {rate_key(lr): mean_of(test_acc_by_lr[k, r]) for r, lr in enumerate(params.lrs)}
         divergences_by_lr[key] = {rate_key(lr): int((diverged_by_lr[k, r] >= 0).sum()) for r, lr in enumerate(params.lrs)}
 
     largest = scale_key(params.scales[-1])
@@ -137,6 +137,7 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
             "seeds": len(params.seeds),
             "lrs": list(params.lrs),
             "growth": growth,
+            "growth_range": growth_range,
             "per_layer_factor": per_layer,
             "chosen_lr": chosen_lr,
             "test_acc": accuracy,
@@ -159,12 +160,6 @@ def run(params: ExplodingParams, ctx: RunContext) -> DemoResult:
             "diverged_by_lr": diverged_by_lr,
         },
     )
-
-
-def _mean(values: np.ndarray) -> float | None:
-    import numpy as np
-
-    return float(np.nanmean(values)) if np.isfinite(values).any() else None
 
 
 def _per_scale(of):
@@ -193,14 +188,14 @@ RESULTS = {
                         "seed counts as 0); the smaller rate on a tie."),
     "growth": Result(_per_scale(Optional(Number(), NO_GROWTH)),
                      "Gradient norm at the first layer over the last, at initialisation; geometric mean over seeds."),
+    "growth_range": Result(_per_scale(Optional(SeedRange(Number()), NO_GROWTH)),
+                           "Lowest and highest growth over the seeds."),
     "per_layer_factor": Result(_per_scale(Optional(Number(), NO_GROWTH)),
                                "growth to the power 1/depth: what each layer multiplies the gradient by."),
     "test_acc": Result(_per_scale(Optional(Fraction(), EVERY_SEED_DIVERGED)),
                        f"Final test accuracy {AT_CHOSEN}, mean over the seeds that did not diverge."),
-    "test_acc_range": Result(_per_scale(Optional(Record({
-        "low": Result(Fraction(), "The lowest seed's test accuracy."),
-        "high": Result(Fraction(), "The highest seed's test accuracy."),
-    }), EVERY_SEED_DIVERGED)), f"Lowest and highest test accuracy over the seeds {AT_CHOSEN}."),
+    "test_acc_range": Result(_per_scale(Optional(SeedRange(Fraction()), EVERY_SEED_DIVERGED)),
+                             f"Lowest and highest test accuracy over the seeds {AT_CHOSEN}."),
     "diverged": Result(_per_scale(Integer()), f"How many seeds at that scale diverged (loss not finite), {AT_CHOSEN}."),
     "test_acc_by_lr": Result(_per_scale(_per_rate(Optional(Fraction(), EVERY_SEED_DIVERGED))),
                              "Final test accuracy at every rate, mean over the seeds that did not diverge."),
@@ -228,6 +223,6 @@ KIND = register(
         # lr 0.5 at three times the stable scale diverges at once: the smoke run shows a missing value and a gap.
         smoke={"scales": [0.5, 1.0, 3.0], "depth": 6, "width": 16, "epochs": 2, "lrs": [0.5]},
         code_modules=("generator.demos.ensemble", "generator.demos.data", "generator.demos.cuda_graphs",
-                      "generator.demos.rate_grid"),
+                      "generator.demos.rate_grid", "generator.demos.over_seeds"),
     )
 )

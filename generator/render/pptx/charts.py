@@ -200,12 +200,12 @@ def _style_line(drawn, series: ChartSeries, shape: str | None) -> None:
 
 
 def _add_range_bars(drawn, series: ChartSeries) -> None:
-    """The spread around each point as custom error bars, in the series' colour.
+    """The spread around each point as custom error bars, in the series' colour unless it names another.
 
     They are stored as distances from the value, so a value edited in the workbook keeps its spread."""
     plus = [None if v is None or h is None else h - v for v, h in zip(series.values, series.high or series.values)]
     minus = [None if v is None or lo is None else v - lo for v, lo in zip(series.values, series.low or series.values)]
-    add_custom_error_bars(drawn, plus, minus, series.colour, ERROR_BAR_WIDTH_PT)
+    add_custom_error_bars(drawn, plus, minus, series.range_colour or series.colour, ERROR_BAR_WIDTH_PT)
 
 
 def _style_bars(plot, spec: ChartSpec) -> None:
@@ -218,6 +218,8 @@ def _style_bars(plot, spec: ChartSpec) -> None:
             point = drawn.points[index]
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = rgb(colour)
+        if series.low or series.high:
+            _add_range_bars(drawn, series)
 
 
 def _label_values(plot, number_format: str, kind: str) -> None:

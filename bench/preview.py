@@ -97,16 +97,22 @@ class Marp:
         """Seconds from saving the edit until the HTML file marp writes holds ``word``."""
         started = time.perf_counter()
         self.markdown.write_text(text.replace(old, new, 1))
-        deadline = started + 60
+        deadline = started + 20
         seen = None
         while time.perf_counter() < deadline:
-            stamp = self.html.stat().st_mtime_ns
+            # Size as well as time: a read can catch the file half-written, and the rest of the write
+            # can land within the same tick of the file system's clock.
+            status = self.html.stat()
+            stamp = (status.st_mtime_ns, status.st_size)
             if stamp != seen:
                 seen = stamp
                 if word.encode() in self.html.read_bytes():
                     return time.perf_counter() - started
             time.sleep(0.002)
-        raise SystemExit("marp --watch did not write the edit within a minute:\n" + "\n".join(self.lines[-10:]))
+        in_markdown = word in self.markdown.read_text()
+        in_html = word.encode() in self.html.read_bytes()
+        raise SystemExit(f"marp --watch did not write the edit within 20 s (in the Markdown: {in_markdown}; "
+                         f"in the HTML now: {in_html}; HTML stat {self.html.stat()}):\n" + "\n".join(self.lines[-10:]))
 
     def stop(self) -> None:
         self.process.terminate()

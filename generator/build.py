@@ -40,7 +40,7 @@ from generator.render.formats import (
 )
 from generator.figure_boxes import boxes_to_draw
 from generator.resolve import cited_charts, deck_theme, resolve_deck
-from generator.writer import check_output_dir, write_outputs
+from generator.writer import check_output_dir, differences, write_outputs, written_manifest
 
 # Device types a cached result may come from when the user lets us choose.
 AUTO_DEVICE_ORDER = ("cuda", "mps", "cpu")
@@ -63,6 +63,7 @@ class BuildOptions:
     executor: str = "local"  # "local" (this machine) or "ray" (one Ray task per demo)
     ray_address: str | None = None  # the Ray cluster to use; None: start one on this machine
     demos_per_gpu: int = 1  # with --jobs on CUDA: demos that share one GPU at a time
+    check: bool = False  # compare the output folder with what would be written, and write nothing (build --check)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     deck: Deck | None = None  # what was built (the course site shows its title slide)
     outputs: dict[str, str] = field(default_factory=dict)  # file this build wrote -> its sha256
+    differences: list[str] = field(default_factory=list)  # with --check: how the output folder differs, per file
 
     @property
     def demos_run(self) -> list[str]:
@@ -331,7 +333,9 @@ def demo_run(record: DemoRecord) -> DemoRun:
         seed=int(provenance.get("seed", 0)),
         wall_s=float(provenance.get("wall_s", 0.0)),
         from_cache=record.cached,
-        params=tuple((name, json.dumps(value)) for name, value in provenance.get("params", {}).items()),
+        # By name: a fresh run's provenance lists them in the model's order, a cached one as JSON sorted them,
+        # and the report must not differ between a cold build and a warm one.
+        params=tuple(sorted((name, json.dumps(value)) for name, value in provenance.get("params", {}).items())),
         versions=tuple(sorted((name, str(version)) for name, version in provenance.get("versions", {}).items())),
     )
 
@@ -415,7 +419,19 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildRepor
     else:
         results = runner.results(prepared.jobs)  # one demo after another, here, the first failure stopping the build
     prepared.lap("demos")
-    return finish_build(prepared, runner, results, reporter)
+    report = finish_build(prepared, runner, results, reporter)
+    if options.check:
+        raise_if_different(report.differences, options.output_dir, reporter)
+    return report
+
+
+def raise_if_different(found: list[str], output_dir: Path, reporter: Reporter) -> None:
+    """`build --check`'s verdict: exit 1 listing what differs, or say the folder is what the sources produce."""
+    if found:
+        listed = "\n".join(f"  {line}" for line in found)
+        raise BuildError(f"{output_dir} is not what the sources produce ({counted(len(found), 'difference')}); "
+                         f"`lecturegen build` without --check, with the same options, rewrites it:\n{listed}")
+    reporter.info(f"{output_dir}: up to date (every output is what the sources produce)")
 
 
 def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[str, tuple[CachedResult, DemoRecord]],
@@ -438,6 +454,8 @@ def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[s
         reporter.warn(warning)
     prepared.lap("resolve")
 
+    if options.check:
+        records = as_previously_built(records, options.output_dir / resolved.deck.meta.slug)
     unsplit = replace(resolved.deck, demo_runs=tuple(demo_run(record) for record in records), profile=options.profile)
     deck, layout_problems = paginate(unsplit)
     if options.strict and layout_problems:
@@ -461,14 +479,28 @@ def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[s
     prepared.lap("render")
 
     lecture_dir = options.output_dir / deck.meta.slug
+    outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    if options.check:  # the same bytes, compared instead of written (builds are reproducible)
+        return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings, deck=deck,
+                           outputs=outputs, differences=differences(lecture_dir, files, produced_by(options.formats)))
     manifest = make_manifest(loaded, options, records, timings, runner)
     for note in write_outputs(lecture_dir, files, manifest, produced_by(options.formats), on_wait=reporter.info):
         warnings.append(note)
         reporter.warn(note)
     reporter.info(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {lecture_dir}/")
-    outputs = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings, deck=deck,
                        outputs=outputs)
+
+
+def as_previously_built(records: list[DemoRecord], lecture_dir: Path) -> list[DemoRecord]:
+    """For --check: each demo said to have run or come from the cache as the build that wrote the folder said.
+
+    The report tells which demos ran for its build; a check reads them from the cache. A demo with the same
+    cache key is the same result, so only that word would differ, and it is build history, not the sources.
+    """
+    written = {(demo.get("name"), demo.get("cache_key")): demo.get("from_cache")
+               for demo in written_manifest(lecture_dir).get("demos", []) if isinstance(demo, dict)}
+    return [replace(record, cached=written.get((record.name, record.key), record.cached)) for record in records]
 
 
 def make_manifest(

@@ -135,10 +135,13 @@ def _terminated(signum, frame):
               help="With --executor ray: the cluster's head (HOST:PORT, or auto) [default: start Ray on this machine].")
 @click.option("--demos-per-gpu", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --jobs on CUDA: demos that share one GPU at a time.")
+@click.option("--check", is_flag=True,
+              help="Write nothing: rebuild in memory and exit 1, listing the files that differ, unless OUTPUT is "
+                   "exactly what the sources produce (for repositories that commit their built slides).")
 @_verbosity
 @click.pass_context
 def build(ctx, content, output_dir, formats, profile, device, force, strict, cache_dir, data_dir, template_dir,
-          revealjs_url, jobs, executor, ray_address, demos_per_gpu, quiet, verbose):
+          revealjs_url, jobs, executor, ray_address, demos_per_gpu, check, quiet, verbose):
     """Build a lecture: run its demos, draw figures, write PowerPoint, HTML slides and a report.
 
     CONTENT is the lecture's YAML file, or a course file (one with `course:`:
@@ -151,6 +154,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
       lecturegen build content/examples/minimal.yaml --format html
       lecturegen build my.yaml -o site --profile quick --device cpu
       lecturegen build course.yaml -o site --jobs 2
+      lecturegen build course.yaml -o site --check   # in CI: are the committed slides current?
     """
     from generator.build import BuildOptions
     from generator.course.build import build_content as run_build
@@ -173,6 +177,7 @@ def build(ctx, content, output_dir, formats, profile, device, force, strict, cac
         executor=executor,
         ray_address=ray_address,
         demos_per_gpu=demos_per_gpu,
+        check=check,
     )
     run_build(options, Reporter(quiet=quiet, verbose=verbose))
 
@@ -248,23 +253,49 @@ def demos(content, as_json):
         click.echo(catalogue_text(), nl=False)
 
 
-@main.command(short_help="Start a lecture, or a demo kind of your own.")
-@click.argument("directory", type=click.Path(path_type=Path))
+@main.command(short_help="Start a lecture, a demo kind of your own, or a CI workflow.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--demo", "demo_name", metavar="NAME", default=None,
               help="Instead: write a working demo kind NAME (DIRECTORY/demos/NAME.py) and a lecture that uses it "
                    "(DIRECTORY/NAME.yaml), to change into your own experiment.")
+@click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
+              help="Instead: write a CI file into DIRECTORY, the repository's root [default: this folder] that builds "
+                   "its lectures on every push, keeps the demo cache and publishes the site "
+                   "(.github/workflows/lectures.yml or .gitlab-ci.yml).")
+@click.option("--content", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --ci: the course or lecture file CI builds [default: the one course file in DIRECTORY, "
+                   "else its one lecture file].")
+@click.option("--install", metavar="PIP_SPEC", default=None,
+              help="With --ci: what pip installs as lecturegen: a requirement, a path or a git URL "
+                   "[default: lecturegen==this version].")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIRECTORY.")
-def init(directory, demo_name, force):
+def init(directory, demo_name, ci, content, install, force):
     """Copy the default lecture into DIRECTORY to customize it; with --demo NAME,
-    start a demo kind of your own there instead (docs/DEMOS.md).
+    start a demo kind of your own there instead (docs/DEMOS.md); with --ci,
+    write only a CI file for the repository DIRECTORY (docs/CI.md).
 
     \b
     Examples:
       lecturegen init my-lecture && lecturegen build my-lecture/deep_learning.yaml
       lecturegen init my-lecture --demo lr_race && lecturegen build my-lecture/lr_race.yaml
+      lecturegen init --ci github                    # in the repository's root
+      lecturegen init my-lecture --ci gitlab --content my-lecture/deep_learning.yaml
     """
     from generator.starter import write_default_lecture, write_demo_starter
 
+    if ci is not None:
+        from generator.ci_recipes import write_ci_recipe
+
+        if demo_name is not None:
+            raise UsageError("--ci writes only the CI file; run `lecturegen init DIRECTORY --demo NAME` first, "
+                             "then `lecturegen init DIRECTORY --ci ...`")
+        recipe = write_ci_recipe(ci, directory or Path("."), content, install, force)
+        click.echo(f"wrote {recipe.path}: builds {recipe.content} on every push; commit it")
+        return
+    if content is not None or install is not None:
+        raise UsageError("--content and --install go with --ci")
+    if directory is None:
+        raise UsageError("name the folder to write into, e.g. lecturegen init my-lecture")
     if demo_name is None:
         written = write_default_lecture(directory, force)
         click.echo(f"wrote {written[0]}; edit it, then run: lecturegen build {written[0]}")

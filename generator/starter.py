@@ -15,7 +15,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def write_default_lecture(directory: Path, force: bool) -> list[Path]:
     target = directory / "deep_learning.yaml"
-    _write_all({target: (content_dir() / "deep_learning.yaml").read_bytes()}, directory, force)
+    write_files({target: (content_dir() / "deep_learning.yaml").read_bytes()}, directory, force)
     return [target]
 
 
@@ -28,11 +28,12 @@ def write_demo_starter(directory: Path, name: str, force: bool) -> tuple[Path, P
     code, lecture = directory / "demos" / f"{name}.py", directory / f"{name}.yaml"
     files = {path: Template((starter / source).read_text()).substitute(name=name).encode()
              for path, source in ((code, "demo_kind.py"), (lecture, "lecture.yaml"))}
-    _write_all(files, directory, force)
+    write_files(files, directory, force)
     return code, lecture
 
 
-def _write_all(files: dict[Path, bytes], directory: Path, force: bool) -> None:
+def write_files(files: dict[Path, bytes], directory: Path, force: bool) -> None:
+    """Write every file into ``directory``, or none when one exists already (unless ``force``)."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is a file, not a folder; name a new or existing folder")
     existing = [str(path) for path in files if path.exists()]

@@ -82,10 +82,19 @@ def _previous_build_bytes(folder: Path) -> int:
 def _outputs(lecture_dir: Path) -> dict[str, dict[str, Any]]:
     """The outputs the folder's manifest lists, by path; {} when there is none to read."""
     try:
-        manifest = json.loads((lecture_dir / MANIFEST).read_text())
+        manifest = written_manifest(lecture_dir)
         return {entry["path"]: entry for entry in manifest.get("outputs", []) if isinstance(entry.get("path"), str)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return {}
+
+
+def written_manifest(lecture_dir: Path) -> dict[str, Any]:
+    """The manifest the last build wrote into the folder; {} when there is none to read."""
+    try:
+        manifest = json.loads((lecture_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def write_outputs(
@@ -118,6 +127,30 @@ def write_outputs(
             raise _cannot_write(failure.path, failure.error, lecture_dir) from None
         shutil.rmtree(staging, ignore_errors=True)  # now the previous build
     return notes
+
+
+def differences(lecture_dir: Path, files: Mapping[str, bytes], produced_by_this_build: Callable[[str], bool]) -> list[str]:
+    """How ``lecture_dir`` differs from what :func:`write_outputs` would make it, one line per file; [] when it is that.
+
+    For `build --check`, which writes nothing: a file of ``files`` that is absent is missing, one whose bytes
+    differ is stale, and an output the folder's manifest lists that this build's formats make but this build
+    did not make again is extra (the writer would remove it). Files the user put there and other formats'
+    outputs stay in a build, so they are no difference. manifest.json records times and is not compared.
+    """
+    if not lecture_dir.is_dir():
+        return [f"{lecture_dir}/: missing (never built, or built into another -o folder)"]
+    found = []
+    for relative, data in sorted(files.items()):
+        path = lecture_dir / relative
+        digest = _file_sha256(path)
+        if digest is None:
+            found.append(f"{path}: missing")
+        elif digest != hashlib.sha256(data).hexdigest():
+            found.append(f"{path}: stale (differs from what the sources produce)")
+    for relative in sorted(_outputs(lecture_dir)):
+        if relative not in files and produced_by_this_build(relative) and (lecture_dir / relative).exists():
+            found.append(f"{lecture_dir / relative}: extra (the sources no longer produce it)")
+    return found
 
 
 def write_site(output_dir: Path, files: Mapping[str, bytes], manifest: dict[str, Any],

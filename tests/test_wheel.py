@@ -25,6 +25,7 @@ def test_wheel_install_builds_the_default_lecture(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/content_files/deep_learning.yaml" in names
     assert "generator/templates/html/slides.html.j2" in names
+    assert "generator/templates/ci/github.yml.j2" in names and "generator/content_files/course/course.yaml" in names
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

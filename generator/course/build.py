@@ -19,7 +19,7 @@ from typing import Any
 
 from generator import __version__
 from generator.build import (BuildOptions, BuildReport, PreparedLecture, demo_executor, demo_runner, finish_build,
-                             prepare)
+                             prepare, raise_if_different)
 from generator.content.loader import STANDARD_PROFILES, LoadedLecture
 from generator.content.schema import Theme, slugify
 from generator.course.loader import LoadedCourse, is_course_file, load_course, planned_slug
@@ -30,7 +30,7 @@ from generator.errors import BuildError, ContentError, LecturegenError, UsageErr
 from generator.progress import Reporter, SilentReporter
 from generator.wording import count as counted
 from generator.wording import did_you_mean
-from generator.writer import check_output_dir, write_site
+from generator.writer import check_output_dir, differences, write_site
 
 
 @dataclass
@@ -139,17 +139,27 @@ def build_course(options: BuildOptions, reporter: Reporter | None = None) -> Cou
     manifest = course_manifest(course, options, outcomes, runner, executor, gathered,
                                {"load": round(load_s, 4), "demos": round(demos_s, 4),
                                 "total": round(time.perf_counter() - started, 4)})
+    if options.check:  # compare, write nothing: the lectures' folders, then the site's page
+        found = [line for o in outcomes if o.report for line in o.report.differences]
+        found += differences(options.output_dir, {"index.html": index}, lambda path: path == "index.html")
+        _raise_if_failed(report, outcomes)
+        raise_if_different(found, options.output_dir, reporter)
+        return report
     for note in write_site(options.output_dir, {"index.html": index}, manifest, on_wait=reporter.info):
         report.warnings.append(note)
         reporter.warn(note)
     built = [o for o in outcomes if not o.failure]
     reporter.info(f"course: {len(built)} of {counted(len(outcomes), 'lecture')} built; "
                   f"site: {options.output_dir / 'index.html'}")
+    _raise_if_failed(report, outcomes)
+    return report
+
+
+def _raise_if_failed(report: CourseReport, outcomes: list[LectureOutcome]) -> None:
     if report.failed:
         listed = "\n".join(f"  {o.slug} ({o.path}): {o.failure}" for o in report.failed)
         raise CourseBuildFailed(f"{len(report.failed)} of {counted(len(outcomes), 'lecture')} failed; the others "
                                 f"were built and the site lists them all:\n{listed}", report)
-    return report
 
 
 def _check_profile(course: LoadedCourse, profile: str, reporter: Reporter) -> None:

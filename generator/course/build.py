@@ -142,7 +142,7 @@ def build_course(options: BuildOptions, reporter: Reporter | None = None) -> Cou
     if options.check:  # compare, write nothing: the lectures' folders, then the site's page
         found = [line for o in outcomes if o.report for line in o.report.differences]
         found += differences(options.output_dir, {"index.html": index}, lambda path: path == "index.html")
-        _raise_if_failed(report, outcomes)
+        _raise_if_failed(report, outcomes, "checked")
         raise_if_different(found, options.output_dir, reporter)
         return report
     for note in write_site(options.output_dir, {"index.html": index}, manifest, on_wait=reporter.info):
@@ -151,15 +151,15 @@ def build_course(options: BuildOptions, reporter: Reporter | None = None) -> Cou
     built = [o for o in outcomes if not o.failure]
     reporter.info(f"course: {len(built)} of {counted(len(outcomes), 'lecture')} built; "
                   f"site: {options.output_dir / 'index.html'}")
-    _raise_if_failed(report, outcomes)
+    _raise_if_failed(report, outcomes, "built and the site lists them all")
     return report
 
 
-def _raise_if_failed(report: CourseReport, outcomes: list[LectureOutcome]) -> None:
+def _raise_if_failed(report: CourseReport, outcomes: list[LectureOutcome], others: str) -> None:
     if report.failed:
         listed = "\n".join(f"  {o.slug} ({o.path}): {o.failure}" for o in report.failed)
         raise CourseBuildFailed(f"{len(report.failed)} of {counted(len(outcomes), 'lecture')} failed; the others "
-                                f"were built and the site lists them all:\n{listed}", report)
+                                f"were {others}:\n{listed}", report)
 
 
 def _check_profile(course: LoadedCourse, profile: str, reporter: Reporter) -> None:

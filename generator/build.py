@@ -452,6 +452,8 @@ def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[s
         raise ContentError(list(resolved.warnings))
     for warning in warnings:
         reporter.warn(warning)
+    for note in resolved.notes:
+        reporter.info(f"note: {note}")
     prepared.lap("resolve")
 
     if options.check:

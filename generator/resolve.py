@@ -200,6 +200,7 @@ def _known_language(name: str) -> bool:
 class ResolvedDeck:
     deck: d.Deck
     warnings: tuple[Problem, ...]
+    notes: tuple[Problem, ...] = ()  # what the user should know but need not act on (not errors under --strict)
 
 
 def resolve_deck(
@@ -274,9 +275,10 @@ def resolve_deck(
         slides=numbered,
         figures=tuple(r.used_figures.values()),
     )
+    notes, template_warnings = _template_layout_problems(loaded, deck)
     warnings = (*r.warnings, *_language_warnings(loaded, draws_figures=bool(r.used_figures)),
-                *_template_aspect_warnings(loaded, deck.theme))
-    return ResolvedDeck(deck, warnings)
+                *_template_aspect_warnings(loaded, deck.theme), *template_warnings)
+    return ResolvedDeck(deck, warnings, notes)
 
 
 def _language_warnings(loaded: LoadedLecture, *, draws_figures: bool) -> list[Problem]:
@@ -320,6 +322,26 @@ def _template_aspect_warnings(loaded: LoadedLecture, theme: d.Theme) -> list[Pro
         f"use a {asked.aspect} template, or remove `aspect`"
     )
     return [Problem(loaded.where(path), format_path(path), message)]
+
+
+def _template_layout_problems(loaded: LoadedLecture, deck: d.Deck) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+    """About the PowerPoint template: which of its layouts the kinds of slide go on (a note, and a warning for
+    weak guesses: render/pptx/template_layouts.py), and the placeholders whose boxes had to be replaced."""
+    if not deck.theme.pptx_template:
+        return (), ()
+    from generator.render.pptx.frames import deck_geometry
+    from generator.render.pptx.template_layouts import layout_report
+
+    path = ("theme", "pptx_template")
+    where, key, name = loaded.where(path), format_path(path), loaded.lecture.theme.pptx_template
+    geometry = deck_geometry(deck.theme)
+    warnings = [Problem(where, key, repair.message(name)) for repair in geometry.repairs]
+    used = {slide.layout for slide in deck.slides if not slide.pptx_layout}
+    report = layout_report(geometry, dict(deck.theme.pptx_layouts), used, name)
+    if report.warning:
+        warnings.append(Problem(where, key, report.warning))
+    notes = (Problem(where, key, report.note),) if report.note else ()
+    return notes, tuple(warnings)
 
 
 def deck_theme(loaded: LoadedLecture) -> d.Theme:

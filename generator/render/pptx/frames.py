@@ -16,12 +16,17 @@ lists them as python-pptx's ``slide.placeholders`` does: by idx, in the order th
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from generator.deck import Slide, Theme
 from generator.errors import BuildError
 from generator.render.pptx.geometry import TITLES, Box, Frame, frame_from
 from generator.render.pptx.style import SLIDE_SIZES
+
+if TYPE_CHECKING:
+    from generator.render.pptx.template_boxes import BoxRepair
+    from generator.render.pptx.template_layouts import KindChoice
 
 # The placeholders a new slide does not copy from its layout (python-pptx's "latent" kinds).
 LATENT = frozenset({"DATE", "FOOTER", "SLIDE_NUMBER"})
@@ -61,6 +66,17 @@ class Placeholder:
 
 
 @dataclass(frozen=True)
+class LayoutLook:
+    """What a template's layout is besides its placeholders, for telling a cover from a content layout
+    (template_layouts.py): read from a template only; the designed master's layouts are chosen by name."""
+
+    type: str  # its OOXML type ("title", "obj", "secHead", ...); "" where it gives none
+    master: int  # which slide master it belongs to, from 0
+    position: int  # its position among that master's layouts, from 0
+    background: str  # what its background is (its own, else its master's), as a key to compare; "" for none
+
+
+@dataclass(frozen=True)
 class LayoutGeometry:
     index: int  # its position among all the masters' layouts
     name: str
@@ -68,6 +84,7 @@ class LayoutGeometry:
     frame: Frame
     placeholders: tuple[Placeholder, ...]  # those of a slide made from it (see the module's docstring)
     marks_bullets: bool  # the layout, its master's body or the master's text styles say how bullets are marked
+    look: LayoutLook | None = None  # a template's layout only
 
     @property
     def unique_indices(self) -> bool:
@@ -96,29 +113,34 @@ class DeckGeometry:
     height: int
     layouts: tuple[LayoutGeometry, ...]  # every master's, in order
     template: bool  # a user's template, not the designed master
+    # Placeholders of the template whose boxes could not be used and were replaced (template_boxes.py).
+    repairs: tuple[BoxRepair, ...] = ()
 
     def choose(self, theme: Theme, slide: Slide) -> LayoutGeometry:
         """The slide layout a slide is built on: the one the slide names, else its kind's."""
-        from generator.render.pptx.layouts import LAYOUT_NAMES, TEMPLATE_LAYOUT_DEFAULTS
+        from generator.render.pptx.layouts import LAYOUT_NAMES
 
-        names: dict[str, LayoutGeometry] = {}
-        for layout in self.layouts:
-            names.setdefault(layout.name, layout)  # two masters may both have a "Title Slide": the first wins
         named = slide.pptx_layout or dict(theme.pptx_layouts).get(slide.layout)
-        if named:
-            wanted = [named]
-        elif self.template:
-            wanted = list(TEMPLATE_LAYOUT_DEFAULTS[slide.layout])
-        else:
-            wanted = [LAYOUT_NAMES[slide.layout]]
-        layout = next((names[name] for name in wanted if name in names), None)
-        if layout is not None:
-            return layout
-        if named or not self.template:
-            listed = ", ".join(repr(name) for name in names)
-            raise BuildError(f"slide {slide.number}: no layout named {wanted[0]!r}; the layouts are: {listed}")
-        # A template with none of the usual names: a layout with a title, else the first one.
-        return next((layout for layout in names.values() if layout.has(TITLES)), next(iter(names.values())))
+        if not named and self.template:
+            return self.kind_choices[slide.layout].layout
+        wanted = named or LAYOUT_NAMES[slide.layout]
+        found = [layout for layout in self.layouts if layout.name == wanted]
+        if not found:
+            listed = ", ".join(repr(name) for name in dict.fromkeys(layout.name for layout in self.layouts))
+            raise BuildError(f"slide {slide.number}: no layout named {wanted!r}; the layouts are: {listed}")
+        if len(found) == 1 or not self.template:
+            return found[0]
+        # LibreOffice writes every layout name once per master: the one that suits the slide's kind.
+        from generator.render.pptx.template_layouts import best_for
+
+        return best_for(slide.layout, found, self).layout
+
+    @functools.cached_property
+    def kind_choices(self) -> dict[str, KindChoice]:
+        """A template's layout for each kind of slide, by name or by its placeholders (template_layouts.py)."""
+        from generator.render.pptx.template_layouts import choose_layouts
+
+        return choose_layouts(self)
 
 
 @functools.lru_cache(maxsize=16)
@@ -126,14 +148,15 @@ def deck_geometry(theme: Theme) -> DeckGeometry:
     """The geometry of the presentation the theme's slides are built on (master.presentation_for)."""
     if not theme.pptx_template:
         return designed_geometry(theme.aspect)
-    from generator.render.pptx.master import presentation_for
+    from generator.render.pptx.master import template_for
 
-    return geometry_of(presentation_for(theme), template=True)
+    prs, repairs = template_for(theme)
+    return replace(geometry_of(prs, template=True), repairs=repairs)
 
 
 def layout_geometry(
     index: int, name: str, own: list[Placeholder], masters: list[Placeholder], width: int, height: int,
-    marks_bullets: bool,
+    marks_bullets: bool, look: LayoutLook | None = None,
 ) -> LayoutGeometry:
     frame = frame_from(width, height, [(p.kind, p.box) for p in own], [(p.kind, p.box) for p in masters])
     cloned = []
@@ -146,7 +169,7 @@ def layout_geometry(
     if not any(p.kind in TITLES for p in own) and master_title is not None and frame.title is not None:
         cloned.append(Placeholder(master_title.kind, master_title.idx, frame.title, f"Title {len(cloned) + 1}"))
     placeholders = tuple(sorted(cloned, key=lambda placeholder: placeholder.idx))
-    return LayoutGeometry(index, name, tuple(own), frame, placeholders, marks_bullets)
+    return LayoutGeometry(index, name, tuple(own), frame, placeholders, marks_bullets, look)
 
 
 # --- the designed master, from its table ------------------------------------------------------------
@@ -187,8 +210,7 @@ def designed_geometry(aspect: str) -> DeckGeometry:
 def geometry_of(prs, template: bool) -> DeckGeometry:
     """The geometry of a python-pptx Presentation's layouts (a user's template; the designed one in tests)."""
     from generator.render.pptx.geometry import box_of
-    from generator.render.pptx.master import all_layouts
-    from generator.render.pptx.oxml import says_how_bullets_are_marked
+    from generator.render.pptx.oxml import background_key, says_how_bullets_are_marked
 
     def read(placeholder) -> Placeholder:
         element = placeholder.element
@@ -197,12 +219,16 @@ def geometry_of(prs, template: bool) -> DeckGeometry:
 
     layouts = []
     width, height = prs.slide_width, prs.slide_height
-    for index, layout in enumerate(all_layouts(prs)):
+    in_order = [(number, position, layout) for number, master in enumerate(prs.slide_masters)
+                for position, layout in enumerate(master.slide_layouts)]  # as master.all_layouts lists them
+    for index, (number, position, layout) in enumerate(in_order):
         master = layout.slide_master
         own = [read(placeholder) for placeholder in layout.placeholders]
         masters = [read(placeholder) for placeholder in master.placeholders]
         bodies = [placeholder for placeholder in (*layout.placeholders, *master.placeholders)
                   if placeholder.element.ph_type.name in TEXT_BODIES]
+        look = (LayoutLook(layout.element.get("type", ""), number, position, background_key(layout))
+                if template else None)
         layouts.append(layout_geometry(index, layout.name, own, masters, width, height,
-                                       says_how_bullets_are_marked(bodies, master)))
+                                       says_how_bullets_are_marked(bodies, master), look))
     return DeckGeometry(width, height, tuple(layouts), template)

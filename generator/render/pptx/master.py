@@ -51,8 +51,13 @@ class TemplateError(Exception):
 def presentation_for(theme: Theme):
     if not theme.pptx_template:
         return designed_presentation(theme)
+    return template_for(theme)[0]
+
+
+def template_for(theme: Theme):
+    """The theme's template, opened and repaired, and the repairs (template_boxes.BoxRepair) made to it."""
     try:
-        return template_presentation(theme.pptx_template)
+        return repaired_template(theme.pptx_template)
     except TemplateError as error:
         raise BuildError(f"the PowerPoint template cannot be used: {error}") from None
 
@@ -105,12 +110,20 @@ def _set_theme(prs, theme: Theme) -> None:
 
 def template_presentation(data: bytes):
     """The user's template, opened, with any slides it came with removed."""
+    return repaired_template(data)[0]
+
+
+def repaired_template(data: bytes):
+    """The user's template without its slides, its unusable placeholder boxes replaced by the design grid's,
+    and what was replaced (template_boxes.py)."""
+    from generator.render.pptx.template_boxes import repair_placeholder_boxes
+
     prs = open_template(data)
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):
         slide_ids.remove(slide_id)
         prs.part.drop_rel(slide_id.rId)
-    return prs
+    return prs, repair_placeholder_boxes(prs)
 
 
 def open_template(data: bytes):

@@ -228,6 +228,43 @@ def theme_body_fonts(part) -> tuple[str, str]:
     return typeface("a:latin"), typeface("a:ea")
 
 
+# -- a template's layouts, read and repaired ----------------------------------------------------
+
+
+def background_key(layout) -> str:
+    """The layout's background (its own, else its master's) as text that equal backgrounds share; "" for none."""
+    for owner in (layout, layout.slide_master):
+        background = owner._element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
+        if background is not None:
+            return etree.tostring(background, method="c14n", exclusive=True).decode()
+    return ""
+
+
+def placeholder_elements(owner) -> list:
+    """The placeholder shapes (p:sp) of a master or layout, as python-pptx's CT_Shape elements."""
+    shapes = owner._element.cSld.spTree.iter(qn("p:sp"))
+    return [shape for shape in shapes if shape.find(f".//{qn('p:ph')}") is not None]
+
+
+def own_box_text(shape) -> tuple[str, str, str, str] | None:
+    """The x, y, cx and cy a placeholder gives itself, as written, whatever they are; None where it gives none
+    and takes its master's."""
+    offset = shape.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+    extent = shape.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:ext')}")
+    if offset is None or extent is None:
+        return None
+    return offset.get("x", ""), offset.get("y", ""), extent.get("cx", ""), extent.get("cy", "")
+
+
+def set_own_box(shape, left: int, top: int, width: int, height: int) -> None:
+    xfrm = shape.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+    offset, extent = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    offset.set("x", str(left))
+    offset.set("y", str(top))
+    extent.set("cx", str(width))
+    extent.set("cy", str(height))
+
+
 # -- charts -----------------------------------------------------------------------------------
 
 

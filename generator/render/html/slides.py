@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def render_slides_html(
     view = view or slide_view
     stage = stage_view(deck.theme)
     slides = tuple(view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
+    slides = with_title_scales(deck, slides)
     # One inline script (one hash in the policy): the shared shrink-to-fit, then the slides' own.
     script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + static_text(env, SLIDES_JS, closing_tag="</script")
     sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
@@ -93,6 +95,20 @@ def slide_view(slide: Slide, position: int, labels: InterfaceWords) -> SlideView
     except BuildError as exc:
         where = f"{slide.source}: " if slide.source else ""
         raise BuildError(f"{where}slide {position} ({plain_text(slide.title)!r}): {exc.message}") from exc
+
+
+def with_title_scales(deck: Deck, views: Sequence[SlideView]) -> tuple[SlideView, ...]:
+    """The views with each title shrunk as PowerPoint's plan shrinks it: the fitting rules are the plan's
+    (render/pptx/plan.title_scale: text measured with the theme's fonts, no python-pptx), computed here so
+    the template gets a number and no script has to measure the title in the browser."""
+    from generator.render.pptx.frames import deck_geometry
+    from generator.render.pptx.plan import title_scale
+
+    geometry = deck_geometry(deck.theme)
+    return tuple(
+        view if (scale := title_scale(deck, slide, geometry)) >= 1 else replace(view, title_scale=scale)
+        for slide, view in zip(deck.slides, views)
+    )
 
 
 def _columns(slide: Slide, position: int, labels: InterfaceWords) -> tuple[tuple[BlockView, ...], ...]:

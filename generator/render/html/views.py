@@ -116,3 +116,11 @@ class SlideView:
     section: str
     columns: tuple[tuple[BlockView, ...], ...]  # one column, or two for figure_bullets
     notes: tuple[Markup, ...]
+    # The title's size as a share of its layout's, shrunk as PowerPoint's plan shrinks it (a long title
+    # gets smaller type rather than more lines); 1.0 unless it had to shrink.
+    title_scale: float = 1.0
+
+    @property
+    def title_style(self) -> str:
+        """The heading's style attribute value: the scale as the --title-fit the stylesheets read, or ""."""
+        return f"--title-fit: {self.title_scale:.3f}" if self.title_scale < 1 else ""

@@ -77,6 +77,7 @@ from generator.render.pptx.text import (
     estimated_height_pt,
     fit,
     lines_height_pt,
+    size_at_step,
     steps_to_floor,
     text_height_pt,
     unstyled,
@@ -227,10 +228,12 @@ class _Planner:
 
     # -- slides --
 
+    def title(self, slide: Slide) -> None:
+        self.placeholder_text(TITLES, *_title_text(slide, self.deck.meta))
+
     def title_slide(self, slide: Slide, slide_height: int) -> None:
         meta, frame = self.deck.meta, self.frame
-        title = slide.title or unstyled(meta.title)
-        self.placeholder_text(TITLES, [Para(title)] if title else [], Inherited((TITLE_SLIDE_PT,)))
+        self.title(slide)
         subtitle = self.layout.first(SUBTITLES)
         lines = _title_slide_lines(slide, meta)
         if subtitle is None:
@@ -249,8 +252,7 @@ class _Planner:
             self.text_box(box, [credit], "Credit")
 
     def section_slide(self, slide: Slide) -> None:
-        title = [Para(slide.title)] if slide.title else []
-        self.placeholder_text(TITLES, title, Inherited((SECTION_TITLE_PT,)))
+        self.title(slide)
         subtitle = [Para(slide.subtitle)] if slide.subtitle else []
         if self.layout.first(SUBTITLES) is not None:
             self.placeholder_text(SUBTITLES, subtitle, Inherited((SECTION_SUBTITLE_PT,)))
@@ -260,7 +262,7 @@ class _Planner:
             self.text_box(box, [replace(subtitle[0], size_pt=SECTION_SUBTITLE_PT, colour=MUTED)], "Subtitle")
 
     def content_slide(self, slide: Slide) -> None:
-        self.placeholder_text(TITLES, [Para(slide.title)] if slide.title else [], TITLE_TEXT)
+        self.title(slide)
         region = self.frame.content
         if slide.subtitle and not slide.blocks:
             # A closing "Questions?" is the slide's message, not a line under its title.
@@ -429,6 +431,32 @@ def picture_room(region: Box, theme: Theme) -> Box:
     sample = Para((Run("Figure 1."),), size_pt=CAPTION_PT)
     caption = pt(lines_height_pt(sample, PLANNED_CAPTION_LINES, PLAIN_TEXT, theme))
     return Box(region.left, region.top, region.width, max(region.height - caption, 1))
+
+
+def _title_text(slide: Slide, meta: Meta) -> tuple[list[Para], Inherited]:
+    """The slide's title paragraph (none for an untitled slide) and the size its layout gives it."""
+    if slide.layout == "title":
+        title, inherited = slide.title or unstyled(meta.title), Inherited((TITLE_SLIDE_PT,))
+    elif slide.layout == "section":
+        title, inherited = slide.title, Inherited((SECTION_TITLE_PT,))
+    else:
+        title, inherited = slide.title, TITLE_TEXT
+    return ([Para(title)] if title else []), inherited
+
+
+def title_scale(deck: Deck, slide: Slide, geometry: DeckGeometry | None = None) -> float:
+    """How much the slide's title is shrunk to fit its placeholder: its fitted size over the size its layout
+    gives it (1.0: not shrunk). The same fitting rules as the slide's plan (2 pt steps down to the title
+    floor), so the HTML decks can set a long title as much smaller as PowerPoint does, from this number
+    rather than by measuring in the browser."""
+    geometry = geometry or deck_geometry(deck.theme)
+    planner = _Planner(geometry.choose(deck.theme, slide), deck)
+    paras, inherited = _title_text(slide, deck.meta)
+    planner.title(slide)
+    fitted = next((shape.fit for shape in planner.shapes if isinstance(shape, PlaceholderText)), None)
+    if fitted is None or not paras:
+        return 1.0
+    return min(fitted.sizes[0] / size_at_step(paras[0], inherited, 0), 1.0)
 
 
 def _title_slide_lines(slide: Slide, meta: Meta) -> list[Para]:

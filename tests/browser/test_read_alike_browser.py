@@ -1,0 +1,74 @@
+"""A slide reads the same in slides.html as in slides.pptx: the HTML side in Chromium, the PowerPoint side
+read back with python-pptx (tests/render/test_read_alike.py holds the PowerPoint-only checks).
+
+These drive Debian's Chromium through Playwright (see conftest.py)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from generator.deck import Bullet, Bullets, Slide
+from generator.render.html import render_slides_html
+from generator.render.pptx.presentation import render_pptx
+from generator.render.pptx.style import TITLE_PT
+from tests.decks import deck, text
+
+pytestmark = pytest.mark.browser
+
+LONG_TITLE = (
+    "A very long slide title that goes on and on about how the vanishing gradient problem made deep "
+    "networks with saturating activations hard to train for many years"
+)
+HTML_TITLE_PX = 40  # slides.css: a content slide's title, unshrunk
+
+# An element's font size and how many lines its text takes (the distinct tops of its text's boxes).
+LINES_AND_SIZE = """element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+  return [parseFloat(getComputedStyle(element).fontSize), tops.size];
+}"""
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts = []
+
+    def opener(path: Path, hash_: str = "", width: int = 1280, height: int = 720):
+        context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path.as_uri() + hash_)
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def test_a_long_title_shrinks_in_html_as_in_powerpoint(open_page, tmp_path: Path):
+    bullets = Bullets((Bullet(text("One point")), Bullet(text("Another point"))))
+    lecture = deck(
+        Slide(kind="content", layout="bullets", title=text(LONG_TITLE), blocks=(bullets,)),
+        Slide(kind="content", layout="bullets", title=text("A short title"), blocks=(bullets,)),
+    )
+    prs = Presentation(io.BytesIO(render_pptx(lecture)))
+    # A run with no size of its own takes the layout's title size.
+    sizes = [slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size for slide in prs.slides]
+    pptx_sizes = [size.pt if size is not None else TITLE_PT for size in sizes]
+    assert pptx_sizes[0] < TITLE_PT and pptx_sizes[1] == TITLE_PT  # PowerPoint's plan shrank the long one
+
+    path = tmp_path / "slides.html"
+    path.write_text(render_slides_html(lecture), encoding="utf-8")
+    page = open_page(path)
+    for number, pptx_size in enumerate(pptx_sizes, start=1):
+        page.keyboard.press("Home") if number == 1 else page.keyboard.press("ArrowRight")
+        size_px, lines = page.eval_on_selector(f"#slide-{number} .slide-title", LINES_AND_SIZE)
+        # The same share of the layout's title size in both outputs.
+        assert size_px / HTML_TITLE_PX == pytest.approx(pptx_size / TITLE_PT, abs=0.01), number
+        assert lines <= 3, f"slide {number}'s title takes {lines} lines"

@@ -6,8 +6,11 @@ that need them (CI installs both) rather than skipping them.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -37,3 +40,32 @@ def page_images(pdf: Path, folder: Path, dpi: int = 20) -> list[Image.Image]:
     """Every page as an RGB picture (pdftoppm)."""
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "page")], check=True)
     return [Image.open(path).convert("RGB") for path in sorted(folder.glob("page-*.png"))]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word poppler found on a page, with its box in points from the page's top left."""
+
+    page: int  # 1-based
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+_PAGE_OR_WORD = re.compile(r'<page\b|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def page_words(pdf: Path) -> list[Word]:
+    """Every word of every page with its box (pdftotext -bbox), where a test needs to know where text is."""
+    assert shutil.which("pdftotext"), "poppler is needed: apt-get install poppler-utils"
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    words, page = [], 0
+    for match in _PAGE_OR_WORD.finditer(out):
+        if match.group(0).startswith("<page"):
+            page += 1
+            continue
+        left, top, right, bottom = (float(match.group(i)) for i in range(1, 5))
+        words.append(Word(page, html.unescape(match.group(5)), left, top, right, bottom))
+    return words

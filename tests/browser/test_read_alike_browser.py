@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from generator.deck import Bullet, Bullets, Slide
+from generator.deck import Bullet, Bullets, Slide, Table
 from generator.render.html import render_slides_html
 from generator.render.pptx.presentation import render_pptx
 from generator.render.pptx.style import TITLE_PT
@@ -72,3 +72,33 @@ def test_a_long_title_shrinks_in_html_as_in_powerpoint(open_page, tmp_path: Path
         # The same share of the layout's title size in both outputs.
         assert size_px / HTML_TITLE_PX == pytest.approx(pptx_size / TITLE_PT, abs=0.01), number
         assert lines <= 3, f"slide {number}'s title takes {lines} lines"
+
+
+def test_numbers_line_up_on_their_decimal_point_in_html(open_page, tmp_path: Path):
+    table = Table(
+        header=(text("Factor"), text("Effect"), text("Accuracy")),
+        rows=(
+            (text("0.25"), text("vanishes"), text("91.2%")),
+            (text("0.5"), text("vanishes"), text("64.0%")),
+            (text("1"), text("stays"), text("11.3%")),
+            (text("2.0"), text("explodes"), text("9.0%")),
+        ),
+    )
+    path = tmp_path / "slides.html"
+    path.write_text(render_slides_html(deck(Slide(kind="content", layout="table", title=text("T"), blocks=(table,)))))
+    page = open_page(path)
+    # Each cell's text box: one digit before the point each, so equal left edges mean the points line up.
+    boxes = page.eval_on_selector_all(
+        "#slide-1 tbody tr",
+        """rows => rows.map(row => Array.from(row.cells).map(cell => {
+             const range = document.createRange();
+             range.selectNodeContents(cell);
+             const r = range.getBoundingClientRect();
+             return [r.left, r.right, getComputedStyle(cell).textAlign];
+           }))""",
+    )
+    factor_lefts = [row[0][0] for row in boxes]
+    assert max(factor_lefts) - min(factor_lefts) < 0.5, factor_lefts
+    percent_rights = [row[2][1] for row in boxes]
+    assert max(percent_rights) - min(percent_rights) < 0.5, percent_rights
+    assert {row[0][2] for row in boxes} == {"end"} and {row[1][2] for row in boxes} == {"start"}

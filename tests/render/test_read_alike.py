@@ -4,10 +4,27 @@ measures the HTML side in Chromium."""
 
 from __future__ import annotations
 
-from generator.deck import Bullet, Bullets, Slide
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.text import PP_ALIGN
+
+from generator.deck import Bullet, Bullets, Slide, Table, plain_text
 from generator.preview.pages import SlidePages
 from generator.render.pptx.plan import title_scale
+from generator.render.pptx.presentation import render_pptx
+from generator.table_columns import (
+    FIGURE_SPACE,
+    PUNCTUATION_SPACE,
+    TEXT_COLUMN,
+    ColumnAlignment,
+    aligned_rows,
+    column_alignments,
+)
 from tests.decks import deck, text
+from tests.office import page_words, pptx_to_pdf
 
 LONG_TITLE = (
     "A very long slide title that goes on and on about how the vanishing gradient problem made deep "
@@ -28,3 +45,67 @@ def test_a_long_titles_fitted_size_reaches_the_html_as_data():
     assert rendered.fragments is not None
     assert f'style="--title-fit: {scales[0]:.3f}"' in rendered.fragments[0]
     assert "--title-fit" not in rendered.fragments[1]
+
+
+# --- numeric table columns -------------------------------------------------------------------------------
+
+FACTORS = Table(
+    header=(text("Factor"), text("Effect"), text("Accuracy")),
+    rows=(
+        (text("0.25"), text("vanishes"), text("91.2%")),
+        (text("0.5"), text("vanishes"), text("64.0%")),
+        (text("1"), text("stays"), text("11.3%")),
+        (text("2.0"), text("explodes"), text("9.0%")),
+    ),
+)
+
+
+def test_numbers_are_right_aligned_and_padded_to_a_common_decimal_point():
+    alignments = column_alignments(FACTORS)
+    assert [a.numeric for a in alignments] == [True, False, True]
+    assert alignments[0].decimals == 2  # different decimals, one format: padded
+    assert alignments[2].decimals is None  # the same decimals already line up
+    factors = [plain_text(row[0]) for row in aligned_rows(FACTORS)]
+    assert factors == ["0.25", "0.5" + FIGURE_SPACE, "1" + PUNCTUATION_SPACE + 2 * FIGURE_SPACE, "2.0" + FIGURE_SPACE]
+    # A percentage column with different decimals is padded before its sign.
+    percent = Table(header=(text("p"),), rows=((text("5%"),), (text("12.5%"),)))
+    assert [plain_text(row[0]) for row in aligned_rows(percent)] == ["5" + PUNCTUATION_SPACE + FIGURE_SPACE + "%", "12.5%"]
+    # Numbers in different formats are right-aligned only; words make a column text.
+    mixed = Table(header=(text("x"),), rows=((text("9.5 × 10⁻⁷"),), (text("0.35"),)))
+    assert column_alignments(mixed) == (ColumnAlignment(numeric=True),)
+    assert column_alignments(Table(header=(text("x"),), rows=((text("12"),), (text("n/a"),)))) == (TEXT_COLUMN,)
+
+
+def factors_deck():
+    return deck(Slide(kind="content", layout="table", title=text("Factors"), blocks=(FACTORS,)))
+
+
+def test_powerpoint_right_aligns_numeric_columns_and_their_headers():
+    prs = Presentation(io.BytesIO(render_pptx(factors_deck())))
+    table = next(shape for shape in prs.slides[0].shapes if shape.has_table).table
+    for r, row in enumerate(table.rows):
+        aligns = [cell.text_frame.paragraphs[0].alignment for cell in row.cells]
+        assert aligns == [PP_ALIGN.RIGHT, None, PP_ALIGN.RIGHT], r
+    assert table.cell(3, 0).text == "1" + PUNCTUATION_SPACE + 2 * FIGURE_SPACE
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_the_numbers_decimal_aligned(tmp_path: Path):
+    """Rendered by LibreOffice: the factors (one digit before the point each) start at the same x, so their
+    points line up; the percentages end at the same x."""
+    pptx = tmp_path / "factors.pptx"
+    pptx.write_bytes(render_pptx(factors_deck()))
+    words = page_words(pptx_to_pdf(pptx, tmp_path))
+
+    def column_under(heading: str):
+        head = next(word for word in words if word.text == heading)
+        table_bottom = max(word.bottom for word in words if word.text.endswith("%"))
+        return [w for w in words if w.top > head.bottom - 1 and w.bottom <= table_bottom + 1
+                and w.right > head.left and w.left < head.right and w is not head]
+
+    factors = column_under("Factor")
+    assert [w.text.strip(FIGURE_SPACE + PUNCTUATION_SPACE) for w in factors] == ["0.25", "0.5", "1", "2.0"], factors
+    assert max(w.left for w in factors) - min(w.left for w in factors) < 1.0, factors
+    percents = column_under("Accuracy")
+    assert len(percents) == 4
+    assert max(w.right for w in percents) - min(w.right for w in percents) < 1.0, percents

@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup
 
-from generator.deck import Block, Bullet, Bullets, Code, Equation, Figure, Image, Quote, Slide, Table, plain_text
+from generator.deck import Block, Bullet, Bullets, Code, Equation, Figure, Image, Quote, Slide, Table
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
 from generator.render.html.inline import inline_html, tex_to_mathml
@@ -26,6 +26,7 @@ from generator.render.html.views import (
 )
 from generator.render.math_text import space_big_operators
 from generator.slide_blocks import kind_of_block
+from generator.table_columns import aligned_rows, column_alignments
 
 IMAGE_MEDIA_TYPE = re.compile(r"^image/[a-z0-9][a-z0-9.+-]*$")
 
@@ -96,26 +97,12 @@ def _bullet_view(bullet: Bullet) -> BulletView:
     return BulletView(text=inline_html(bullet.text), children=tuple(_bullet_view(c) for c in bullet.children))
 
 
-NUMBER = re.compile(r"^[+\-\u2212]?(?:\d[\d,\u202f ]*)?(?:\.\d+)?(?:[eE][+\-]?\d+)?\s*%?$")
-
-
-def _is_number(text: str) -> bool:
-    text = text.strip()
-    return bool(text) and any(c.isdigit() for c in text) and bool(NUMBER.match(text))
-
-
 def _table_view(table: Table) -> TableView:
-    # Ragged rows should not reach here, but a short row must not break the page.
-    columns = max([len(table.header), *(len(row) for row in table.rows)])
-    numeric = tuple(
-        any(c < len(row) for row in table.rows)
-        and all(_is_number(plain_text(row[c])) for row in table.rows if c < len(row))
-        for c in range(columns)
-    )
+    # Which columns are numbers, and their padding for decimal alignment, are decided once for every output.
     return TableView(
         header=tuple(inline_html(cell) for cell in table.header),
-        rows=tuple(tuple(inline_html(cell) for cell in row) for row in table.rows),
-        numeric=numeric,
+        rows=tuple(tuple(inline_html(cell) for cell in row) for row in aligned_rows(table)),
+        numeric=tuple(alignment.numeric for alignment in column_alignments(table)),
         caption=inline_html(table.caption),
     )
 

@@ -32,7 +32,7 @@ from generator.render.pptx.plan import (
     TextBox,
 )
 from generator.render.pptx.style import CODE_STYLE, EMBEDDABLE_MEDIA, INSET_Y_PT, MUTED, WHITE
-from generator.render.pptx.tables import table_cells
+from generator.render.pptx.tables import cell_align, table_cells
 from generator.render.pptx.text import BULLET_TEXT, Para
 from generator.render.pptx.writing import add_text_shape, rgb, style_font, write_fit, write_paragraphs
 
@@ -100,7 +100,7 @@ class ContentPainter:
 
     def _table(self, planned: TableShape) -> None:
         plan, table = planned.plan, planned.table
-        rows = table_cells(table)
+        rows, aligns = table_cells(table), cell_align(table)
         frame = self.slide.shapes.add_table(len(rows), len(rows[0]), planned.left, planned.top, plan.width,
                                             plan.height)
         frame.name = "Table"
@@ -113,7 +113,8 @@ class ContentPainter:
             for c, inline in enumerate(row):
                 header = r == 0
                 cell = grid.cell(r, c)
-                para = Para(inline, size_pt=plan.size_pt, bold=header, colour=WHITE if header else None)
+                colour = WHITE if header else None
+                para = Para(inline, size_pt=plan.size_pt, bold=header, colour=colour, align=aligns[c])
                 write_paragraphs(cell.text_frame, [para], self.theme)
                 if header:
                     cell.fill.solid()

@@ -26,6 +26,7 @@ from generator.render.pptx.text import (
     longest_word_pt,
     one_line_width_pt,
 )
+from generator.table_columns import aligned_rows, column_alignments, column_count
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,16 @@ class TablePlan:
 
 
 def table_cells(table: Table) -> list[tuple[Inline, ...]]:
-    """Header and rows, padded to one width: a short row still gets its cells."""
-    rows = [table.header, *table.rows]
-    columns = max(len(row) for row in rows)
+    """Header and rows, padded to one width: a short row still gets its cells. Numbers are padded for
+    decimal alignment as every output pads them (generator/table_columns.py)."""
+    rows = [table.header, *aligned_rows(table)]
+    columns = column_count(table)
     return [tuple(row) + ((),) * (columns - len(row)) for row in rows]
+
+
+def cell_align(table: Table) -> tuple[str | None, ...]:
+    """Each column's paragraph alignment: numbers (and their header) right, the rest as the text goes."""
+    return tuple("right" if alignment.numeric else None for alignment in column_alignments(table))
 
 
 @functools.lru_cache(maxsize=512)  # a slide's plan asks for its tables' heights, and pagination plans it again

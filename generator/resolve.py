@@ -349,12 +349,17 @@ def deck_theme(loaded: LoadedLecture) -> d.Theme:
     theme = loaded.lecture.theme
     # Read here so the renderer gets bytes, like images; the loader checked the file.
     template = loaded.resolve(theme.pptx_template).read_bytes() if theme.pptx_template else b""
-    font, font_east_asian = theme.font, theme.font_east_asian
+    font, font_east_asian, accent = theme.font, theme.font_east_asian, theme.accent.upper()
     # A key the content writes is found on its own line; a default has no line of its own.
     origins = {key: loaded.where(("theme", key)) for key in theme.model_fields_set}
     if template:
-        # A template brings its brand's typefaces: they apply unless the content names its own.
-        from generator.render.pptx.master import template_fonts
+        # A template brings its brand's typefaces and accent: they apply unless the content names its own.
+        from generator.render.pptx.master import template_colours, template_fonts
+
+        template_accent = template_colours(template).get("accent1", "")
+        if template_accent and "accent" not in theme.model_fields_set:
+            accent = template_accent
+            origins["accent"] = loaded.where(("theme", "pptx_template"))
 
         latin, east_asian = template_fonts(template)
         if latin and "font" not in theme.model_fields_set:
@@ -364,7 +369,7 @@ def deck_theme(loaded: LoadedLecture) -> d.Theme:
             font_east_asian = east_asian
             origins["font_east_asian"] = loaded.where(("theme", "pptx_template"))
     return d.Theme(
-        accent=theme.accent.upper(),
+        accent=accent,
         font=font,
         font_east_asian=font_east_asian,
         font_code=theme.font_code,

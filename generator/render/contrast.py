@@ -45,6 +45,18 @@ def text_colour_on(background: RGB) -> RGB:
     return BLACK if contrast_ratio(BLACK, background) >= contrast_ratio(WHITE, background) else WHITE
 
 
+def readable_on(colour: str, background: str, contrast: float = TEXT_CONTRAST) -> str:
+    """``colour`` ("#RRGGBB" or "RRGGBB") if it reaches ``contrast`` on ``background``, else mixed towards
+    black or white (whichever reads on the background) just until it does: a grey stays a paler or darker grey."""
+    target, back = text_colour_on(hex_to_rgb(background)), hex_to_rgb(background)
+    start = hex_to_rgb(colour)
+    for step in range(21):  # in 5% steps; the last is black or white itself, which always reaches 4.5:1
+        mixed = tuple(round(a + (b - a) * step / 20) for a, b in zip(start, target))
+        if contrast_ratio(mixed, back) >= contrast:
+            break
+    return "#" + "".join(f"{channel:02X}" for channel in mixed)
+
+
 LUM_MOD_STEP = 5000  # lumMod is in thousandths of a percent; darken 5% of the lightness at a time
 FULL_LIGHTNESS = 100000
 

@@ -74,6 +74,8 @@ class LayoutLook:
     master: int  # which slide master it belongs to, from 0
     position: int  # its position among that master's layouts, from 0
     background: str  # what its background is (its own, else its master's), as a key to compare; "" for none
+    colour: str = "#FFFFFF"  # the colour of that background, as near as one colour can say ("#RRGGBB")
+    subtitle_align: str = ""  # how its subtitle's text is aligned ("l", "ctr", "r"); "" where it does not say
 
 
 @dataclass(frozen=True)
@@ -209,8 +211,16 @@ def designed_geometry(aspect: str) -> DeckGeometry:
 
 def geometry_of(prs, template: bool) -> DeckGeometry:
     """The geometry of a python-pptx Presentation's layouts (a user's template; the designed one in tests)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
     from generator.render.pptx.geometry import box_of
-    from generator.render.pptx.oxml import background_key, says_how_bullets_are_marked
+    from generator.render.pptx.oxml import (
+        background_colour,
+        background_key,
+        says_how_bullets_are_marked,
+        subtitle_alignment,
+        theme_colours,
+    )
 
     def read(placeholder) -> Placeholder:
         element = placeholder.element
@@ -227,8 +237,11 @@ def geometry_of(prs, template: bool) -> DeckGeometry:
         masters = [read(placeholder) for placeholder in master.placeholders]
         bodies = [placeholder for placeholder in (*layout.placeholders, *master.placeholders)
                   if placeholder.element.ph_type.name in TEXT_BODIES]
-        look = (LayoutLook(layout.element.get("type", ""), number, position, background_key(layout))
-                if template else None)
+        look = None
+        if template:
+            scheme = theme_colours(master.part.part_related_by(RT.THEME))
+            look = LayoutLook(layout.element.get("type", ""), number, position, background_key(layout),
+                              background_colour(layout, scheme), subtitle_alignment(layout))
         layouts.append(layout_geometry(index, layout.name, own, masters, width, height,
                                        says_how_bullets_are_marked(bodies, master), look))
     return DeckGeometry(width, height, tuple(layouts), template)

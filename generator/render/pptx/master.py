@@ -219,6 +219,13 @@ def template_fonts(data: bytes) -> tuple[str, str]:
     return theme_body_fonts(prs.slide_master.part.part_related_by(RT.THEME))
 
 
+def template_colours(data: bytes) -> dict[str, str]:
+    """The colour scheme of a template's (first master's) theme: "accent1" -> "#RRGGBB", and so on."""
+    from generator.render.pptx.oxml import theme_colours
+
+    return theme_colours(open_template(data).slide_master.part.part_related_by(RT.THEME))
+
+
 def layout_names(prs) -> list[str]:
     return [layout.name for layout in all_layouts(prs)]
 

@@ -240,6 +240,128 @@ def background_key(layout) -> str:
     return ""
 
 
+def theme_colours(part) -> dict[str, str]:
+    """A theme part's colour scheme: "dk1", "lt1", "accent1", ... -> "#RRGGBB"."""
+    scheme = etree.fromstring(part.blob, _SAFE_PARSER).find(f".//{qn('a:clrScheme')}")
+    colours = {}
+    for slot in scheme if scheme is not None else ():
+        colour = _colour(next(iter(slot), None), {}, {})
+        if colour:
+            colours[etree.QName(slot).localname] = colour
+    return colours
+
+
+def background_colour(layout, scheme: dict[str, str]) -> str:
+    """The colour a layout's slides show behind their text, "#RRGGBB", as near as one colour can say: a solid
+    fill's, a gradient's stops' mean, a picture's mean pixel, a theme background's colour; white for none.
+    ``scheme`` is the master's theme colours (theme_colours)."""
+    master = layout.slide_master
+    mapping = master._element.find(qn("p:clrMap"))
+    colour_map = dict(mapping.attrib) if mapping is not None else {}
+    override = layout._element.find(f"{qn('p:clrMapOvr')}/{qn('a:overrideClrMapping')}")
+    if override is not None:
+        colour_map = dict(override.attrib)
+    for owner in (layout, master):
+        background = owner._element.find(f"{qn('p:cSld')}/{qn('p:bg')}")
+        if background is None:
+            continue
+        reference = background.find(qn("p:bgRef"))
+        if reference is not None:
+            return _colour(next(iter(reference), None), scheme, colour_map) or "#FFFFFF"
+        properties = background.find(qn("p:bgPr"))
+        fill = properties[0] if properties is not None and len(properties) else None
+        return _fill_colour(fill, owner, scheme, colour_map) or "#FFFFFF"
+    return "#FFFFFF"
+
+
+def _fill_colour(fill, owner, scheme: dict[str, str], colour_map: dict[str, str]) -> str:
+    if fill is None:
+        return ""
+    tag = etree.QName(fill).localname
+    if tag == "solidFill":
+        return _colour(next(iter(fill), None), scheme, colour_map)
+    if tag in ("gradFill", "pattFill"):
+        stops = fill.findall(f"{qn('a:gsLst')}/{qn('a:gs')}") if tag == "gradFill" else list(fill)
+        return _mean([_colour(next(iter(stop), None), scheme, colour_map) for stop in stops])
+    if tag == "blipFill":
+        blip = fill.find(qn("a:blip"))
+        relationship = blip.get(qn("r:embed")) if blip is not None else None
+        return _picture_colour(owner.part.related_part(relationship).blob) if relationship else ""
+    return "#FFFFFF" if tag == "noFill" else ""
+
+
+def _picture_colour(data: bytes) -> str:
+    """A picture's mean colour; "" when Pillow cannot read it."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.draft("RGB", (64, 64))  # JPEG decodes at a fraction of its size
+            red, green, blue = picture.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    except Exception:  # noqa: BLE001 - any picture Pillow cannot read leaves the colour unknown
+        return ""
+    return f"#{red:02X}{green:02X}{blue:02X}"
+
+
+def _mean(colours: Sequence[str]) -> str:
+    known = [colour for colour in colours if colour]
+    if not known:
+        return ""
+    channels = [sum(int(colour[1 + 2 * i:3 + 2 * i], 16) for colour in known) / len(known) for i in range(3)]
+    return "#" + "".join(f"{round(channel):02X}" for channel in channels)
+
+
+def _colour(element, scheme: dict[str, str], colour_map: dict[str, str]) -> str:
+    """A DrawingML colour element as "#RRGGBB", its lumMod, lumOff, tint and shade applied; "" if unknown."""
+    import colorsys
+
+    if element is None:
+        return ""
+    tag = etree.QName(element).localname
+    if tag == "srgbClr":
+        colour = element.get("val", "")
+    elif tag == "sysClr":
+        colour = element.get("lastClr", "")
+    elif tag == "schemeClr":
+        name = element.get("val", "")
+        colour = scheme.get(colour_map.get(name, name), "").lstrip("#")
+    elif tag == "prstClr":
+        colour = {"white": "FFFFFF", "black": "000000"}.get(element.get("val", ""), "")
+    else:
+        colour = ""
+    if len(colour) != 6:
+        return ""
+    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    for modifier in element:
+        name, value = etree.QName(modifier).localname, int(modifier.get("val", "100000")) / 100000
+        if name in ("lumMod", "lumOff"):
+            hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+            lightness = min(max(lightness * value if name == "lumMod" else lightness + value, 0.0), 1.0)
+            red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+        elif name == "tint":
+            red, green, blue = (channel + (1 - channel) * (1 - value) for channel in (red, green, blue))
+        elif name == "shade":
+            red, green, blue = (channel * value for channel in (red, green, blue))
+    return "#" + "".join(f"{round(channel * 255):02X}" for channel in (red, green, blue))
+
+
+def subtitle_alignment(layout) -> str:
+    """How a layout aligns its subtitle's text ("l", "ctr", "r"), from the placeholder's list style or its
+    sample paragraph (LibreOffice writes it there); "" where the layout does not say."""
+    for shape in placeholder_elements(layout):
+        ph = shape.find(f".//{qn('p:ph')}")
+        if ph.get("type") != "subTitle":
+            continue
+        body = qn("p:txBody")
+        for path in (f"{body}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}", f"{body}/{qn('a:p')}/{qn('a:pPr')}"):
+            found = shape.find(path)
+            if found is not None and found.get("algn"):
+                return found.get("algn")
+    return ""
+
+
 def placeholder_elements(owner) -> list:
     """The placeholder shapes (p:sp) of a master or layout, as python-pptx's CT_Shape elements."""
     shapes = owner._element.cSld.spTree.iter(qn("p:sp"))

@@ -37,6 +37,7 @@ from generator.deck import (
 )
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
+from generator.render.contrast import readable_on
 from generator.render.pptx.frames import SUBTITLES, DeckGeometry, LayoutGeometry, deck_geometry
 from generator.render.pptx.geometry import TITLES, Box, Frame, chart_shape, pt
 from generator.render.pptx.style import (
@@ -205,6 +206,13 @@ class _Planner:
     def frame(self) -> Frame:
         return self.layout.frame
 
+    @property
+    def muted(self) -> str:
+        """The grey of secondary lines (details, captions, footers), or one that reads on a template layout's
+        background (a navy cover gets a light grey: contrast.readable_on)."""
+        look = self.layout.look
+        return readable_on(MUTED, look.colour) if look is not None else MUTED
+
     # -- text --
 
     def _fitted(self, paras: Sequence[Para], box: Box, inherited: Inherited, what: str, title: bool = False) -> Fit:
@@ -235,7 +243,7 @@ class _Planner:
         meta, frame = self.deck.meta, self.frame
         self.title(slide)
         subtitle = self.layout.first(SUBTITLES)
-        lines = _title_slide_lines(slide, meta)
+        lines = _title_slide_lines(slide, meta, self.muted)
         if subtitle is None:
             below_title = frame.title.bottom if frame.title else slide_height // 3
             subtitle_box = Box(frame.content.left, below_title + GAP, frame.content.width, inches(2))
@@ -248,7 +256,9 @@ class _Planner:
             # The source a lecture is based on, set apart from who gives it.
             top = subtitle_box.bottom + inches(0.1)
             box = Box(subtitle_box.left, top, subtitle_box.width, max(slide_height - inches(0.3) - top, inches(0.4)))
-            credit = Para(unstyled(meta.credit), size_pt=CREDIT_PT, colour=MUTED, italic=True)
+            # Aligned as the template's subtitle is (a centred cover centres it); the designed master's is left.
+            align = {"ctr": "center", "r": "right"}.get(self.layout.look.subtitle_align) if self.layout.look else None
+            credit = Para(unstyled(meta.credit), size_pt=CREDIT_PT, colour=self.muted, italic=True, align=align)
             self.text_box(box, [credit], "Credit")
 
     def section_slide(self, slide: Slide) -> None:
@@ -259,7 +269,7 @@ class _Planner:
         elif subtitle:
             # A template's section layout may be a bare "Title Only": the subtitle goes under the title.
             box, _ = self.frame.content.split_top(CONTENT_SUBTITLE_HEIGHT, 0)
-            self.text_box(box, [replace(subtitle[0], size_pt=SECTION_SUBTITLE_PT, colour=MUTED)], "Subtitle")
+            self.text_box(box, [replace(subtitle[0], size_pt=SECTION_SUBTITLE_PT, colour=self.muted)], "Subtitle")
 
     def content_slide(self, slide: Slide) -> None:
         self.title(slide)
@@ -269,7 +279,8 @@ class _Planner:
             self.text_box(region, [Para(slide.subtitle, size_pt=QUOTE_PT, align="center")], "Subtitle", middle=True)
         elif slide.subtitle:
             subtitle_box, _ = region.split_top(CONTENT_SUBTITLE_HEIGHT, GAP // 2)
-            self.text_box(subtitle_box, [Para(slide.subtitle, size_pt=CONTENT_SUBTITLE_PT, colour=MUTED)], "Subtitle")
+            self.text_box(subtitle_box, [Para(slide.subtitle, size_pt=CONTENT_SUBTITLE_PT, colour=self.muted)],
+                          "Subtitle")
         columns = slide_columns(slide)
         for blocks, box in zip(columns, column_boxes(self.frame, bool(slide.subtitle), two_columns=len(columns) == 2)):
             self.stack(blocks, box)
@@ -285,7 +296,8 @@ class _Planner:
             if self.layout.has({kind}):
                 parts.append(FooterText(kind, para, box, name))
                 continue
-            styled = replace(para, size_pt=FOOTER_PT, colour=MUTED, align="right" if kind == "SLIDE_NUMBER" else "left")
+            styled = replace(para, size_pt=FOOTER_PT, colour=self.muted,
+                             align="right" if kind == "SLIDE_NUMBER" else "left")
             parts.append(FooterText(kind, styled, box, name, self._fitted([styled], box, PLAIN_TEXT, name.lower())))
         return tuple(parts)
 
@@ -353,7 +365,7 @@ class _Planner:
         if isinstance(visual, Image) and visual.media_type not in EMBEDDABLE_MEDIA:
             # python-pptx cannot embed SVG; say so on the slide rather than drop the picture.
             message = f"[{visual.media_type} image not embedded: {visual.filename}] {visual.alt}"
-            para = Para(unstyled(message), size_pt=CAPTION_PT, colour=MUTED, align="center")
+            para = Para(unstyled(message), size_pt=CAPTION_PT, colour=self.muted, align="center")
             self.text_box(box, [para], f"Figure {visual.number}", middle=True, dashed=True)
             return
         self.shapes.append(Picture(box, visual))
@@ -391,7 +403,7 @@ class _Planner:
             self.overflows.append(Overflow("equation", BODY_FLOOR_PT, box, self.theme))
 
     def _quote(self, quote: Quote, box: Box) -> None:
-        self.text_box(box, _quote_paras(quote), "Quote", middle=True)
+        self.text_box(box, _quote_paras(quote, self.muted), "Quote", middle=True)
 
     def _added(self, item, box: Box) -> None:
         # A block kind registered from outside: its paragraphs in a text box, fitted like the other text.
@@ -459,7 +471,7 @@ def title_scale(deck: Deck, slide: Slide, geometry: DeckGeometry | None = None) 
     return min(fitted.sizes[0] / size_at_step(paras[0], inherited, 0), 1.0)
 
 
-def _title_slide_lines(slide: Slide, meta: Meta) -> list[Para]:
+def _title_slide_lines(slide: Slide, meta: Meta, muted: str = MUTED) -> list[Para]:
     paras = []
     subtitle = slide.subtitle or unstyled(meta.subtitle)
     if subtitle:
@@ -469,7 +481,7 @@ def _title_slide_lines(slide: Slide, meta: Meta) -> list[Para]:
         meta.affiliation,
         " · ".join(part for part in (meta.series, meta.date) if part),
     ]
-    paras.extend(Para(unstyled(line), size_pt=TITLE_SLIDE_DETAIL_PT, colour=MUTED) for line in details if line)
+    paras.extend(Para(unstyled(line), size_pt=TITLE_SLIDE_DETAIL_PT, colour=muted) for line in details if line)
     return paras
 
 
@@ -597,11 +609,11 @@ def _bullet_paras(bullets: Bullets) -> list[Para]:
     return paras
 
 
-def _quote_paras(quote: Quote) -> list[Para]:
+def _quote_paras(quote: Quote, muted: str = MUTED) -> list[Para]:
     paras = [Para(quote.text, size_pt=QUOTE_PT, italic=True, align="center")]
     if quote.attribution:
         attribution = (Run("— "), *quote.attribution)
-        paras.append(Para(attribution, size_pt=ATTRIBUTION_PT, colour=MUTED, align="center"))
+        paras.append(Para(attribution, size_pt=ATTRIBUTION_PT, colour=muted, align="center"))
     return paras
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from generator.deck import Bullet, Bullets, Slide, Table
+from generator.deck import Bullet, Bullets, Equation, Slide, Table
 from generator.render.html import render_slides_html
 from generator.render.pptx.presentation import render_pptx
 from generator.render.pptx.style import TITLE_PT
@@ -102,3 +102,17 @@ def test_numbers_line_up_on_their_decimal_point_in_html(open_page, tmp_path: Pat
     percent_rights = [row[2][1] for row in boxes]
     assert max(percent_rights) - min(percent_rights) < 0.5, percent_rights
     assert {row[0][2] for row in boxes} == {"end"} and {row[1][2] for row in boxes} == {"start"}
+
+
+def test_an_equation_after_bullets_follows_them_in_html(open_page, tmp_path: Path):
+    blocks = (
+        Bullets((Bullet(text("Each layer multiplies the gradient")), Bullet(text("by its local derivative")))),
+        Equation((r"\frac{\partial L}{\partial x} = \prod_l \sigma'(z_l) W_l",)),
+    )
+    path = tmp_path / "slides.html"
+    path.write_text(render_slides_html(deck(Slide(kind="content", layout="bullets", title=text("Chain"), blocks=blocks))))
+    page = open_page(path)
+    last_bullet = page.locator("#slide-1 li").last.bounding_box()
+    equation = page.locator("#slide-1 .block-equation math").first.bounding_box()
+    gap = equation["y"] - (last_bullet["y"] + last_bullet["height"])
+    assert 0 <= gap < 40, gap  # about the column's gap (0.7 em), not the half slide below

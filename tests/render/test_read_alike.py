@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches
 
-from generator.deck import Bullet, Bullets, Slide, Table, plain_text
+from generator.deck import Bullet, Bullets, Equation, Slide, Table, plain_text
 from generator.preview.pages import SlidePages
 from generator.render.pptx.plan import title_scale
 from generator.render.pptx.presentation import render_pptx
@@ -109,3 +110,30 @@ def test_libreoffice_shows_the_numbers_decimal_aligned(tmp_path: Path):
     percents = column_under("Accuracy")
     assert len(percents) == 4
     assert max(w.right for w in percents) - min(w.right for w in percents) < 1.0, percents
+
+
+# --- display equations ------------------------------------------------------------------------------------
+
+CHAIN_RULE = (
+    Bullets((Bullet(text("Each layer multiplies the gradient")), Bullet(text("by its local derivative")))),
+    Equation((r"\frac{\partial L}{\partial x} = \prod_l \sigma'(z_l) W_l",)),
+)
+
+
+def test_an_equation_after_bullets_follows_them_in_powerpoint():
+    lecture = deck(
+        Slide(kind="content", layout="bullets", title=text("The chain rule"), blocks=CHAIN_RULE),
+        Slide(kind="content", layout="bullets", title=text("Alone"), blocks=CHAIN_RULE[1:]),
+    )
+    prs = Presentation(io.BytesIO(render_pptx(lecture)))
+    shapes = {shape.name: shape for shape in prs.slides[0].shapes}
+    bullets = next(s for s in prs.slides[0].shapes if s.has_text_frame and "local derivative" in s.text_frame.text)
+    equation = shapes["Equation 1"]
+    # Two lines of 28 pt bullets end about an inch below the box's top; the equation starts right after.
+    gap = equation.top - (bullets.top + bullets.height)
+    assert 0 <= gap <= Inches(0.5), Emu(gap).inches
+    assert equation.top < bullets.top + Inches(1.6)
+    # An equation alone is still centred in the content region.
+    alone = next(s for s in prs.slides[1].shapes if s.name == "Equation 1")
+    middle = alone.top + alone.height // 2
+    assert abs(middle - prs.slide_height // 2) < Inches(0.8)

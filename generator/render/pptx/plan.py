@@ -306,13 +306,20 @@ class _Planner:
     def stack(self, blocks: Sequence[Block], region: Box) -> None:
         """Blocks top to bottom; pictures that follow each other share a row."""
         items = _group_visuals(blocks)
+        # Display math that follows text sits right under it, as in the HTML decks: the blocks down to such
+        # an equation take the height they need, not a share of the spare room (which centred the equation
+        # in the half of the slide below the bullets). An equation alone stays centred in its region.
+        follows_text = max((i for i, item in enumerate(items) if i > 0 and isinstance(item, Equation)), default=-1)
         top = region.top
         for index, item in enumerate(items):
             rest = items[index:]
             available = region.bottom - top - GAP * (len(rest) - 1)
             naturals = _natural_heights(rest, region.width, available, self.theme)
-            heights = _allocate_heights(naturals, available)
-            used = self._place(item, Box(region.left, top, region.width, heights[0]))
+            if index <= follows_text and None not in naturals and sum(naturals) <= available:
+                height = naturals[0]
+            else:
+                height = _allocate_heights(naturals, available)[0]
+            used = self._place(item, Box(region.left, top, region.width, height))
             top += used + GAP
 
     def _place(self, item, box: Box) -> int:

@@ -4,12 +4,15 @@ unless the content names one."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
+from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 
@@ -39,6 +42,9 @@ theme:
           rows: [[relu, 97%], [sigmoid, 11%]]
 """
 GREY = "595959"  # lecturegen's own grey for secondary lines (render/pptx/style.MUTED)
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def build(folder: Path, template: str, theme: str = "") -> Presentation:
@@ -102,3 +108,31 @@ def header_fill(prs) -> str:
 def test_tables_take_the_templates_accent_unless_the_content_names_one(tmp_path, theme, accent):
     brand_template(tmp_path / "brand.pptx")  # python-pptx's theme: accent 1 is #4F81BD
     assert header_fill(build(tmp_path, "brand.pptx", theme)) == accent_fill(accent)
+
+
+def brand_template_with_a_picture_cover(path: Path, picture: bytes) -> None:
+    """The brand template with a picture, not a colour, behind its cover (and a colour Office could not read
+    on its text layout, which must not stop the build)."""
+    prs = Presentation()
+    cover = prs.slide_layouts[0]
+    _, relationship = cover.part.get_or_add_image_part(io.BytesIO(picture))
+    background = etree.fromstring(
+        f'<p:bg xmlns:p="{P}" xmlns:a="{A}" xmlns:r="{R}"><p:bgPr><a:blipFill><a:blip r:embed="{relationship}"/>'
+        "<a:stretch><a:fillRect/></a:stretch></a:blipFill><a:effectLst/></p:bgPr></p:bg>")
+    cover.element.cSld.insert(0, background)
+    odd = etree.fromstring(f'<p:bg xmlns:p="{P}" xmlns:a="{A}"><p:bgPr><a:solidFill><a:srgbClr val="navy">'
+                           '<a:lumMod val="half"/></a:srgbClr></a:solidFill><a:effectLst/></p:bgPr></p:bg>')
+    prs.slide_layouts[1].element.cSld.insert(0, odd)
+    prs.save(path)
+
+
+def test_the_cover_lines_read_on_a_picture_behind_the_cover(tmp_path):
+    wine = (0x5A, 0x0F, 0x1E)
+    picture = io.BytesIO()
+    PILImage.new("RGB", (160, 90), wine).save(picture, "PNG")
+    brand_template_with_a_picture_cover(tmp_path / "brand.pptx", picture.getvalue())
+    cover = build(tmp_path, "brand.pptx").slides[0]
+    coloured = coloured_runs(cover)
+    assert len(coloured) == 4
+    for text, colour in coloured:
+        assert contrast(colour, "".join(f"{channel:02X}" for channel in wine)) >= 4.5, (text, colour)

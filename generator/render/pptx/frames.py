@@ -211,9 +211,8 @@ def designed_geometry(aspect: str) -> DeckGeometry:
 
 def geometry_of(prs, template: bool) -> DeckGeometry:
     """The geometry of a python-pptx Presentation's layouts (a user's template; the designed one in tests)."""
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
     from generator.render.pptx.geometry import box_of
+    from generator.render.pptx.master import theme_part
     from generator.render.pptx.oxml import (
         background_colour,
         background_key,
@@ -239,7 +238,8 @@ def geometry_of(prs, template: bool) -> DeckGeometry:
                   if placeholder.element.ph_type.name in TEXT_BODIES]
         look = None
         if template:
-            scheme = theme_colours(master.part.part_related_by(RT.THEME))
+            theme = theme_part(master)
+            scheme = theme_colours(theme) if theme is not None else {}
             look = LayoutLook(layout.element.get("type", ""), number, position, background_key(layout),
                               background_colour(layout, scheme), subtitle_alignment(layout))
         layouts.append(layout_geometry(index, layout.name, own, masters, width, height,

@@ -215,15 +215,21 @@ def all_layouts(prs) -> list:
 
 def template_fonts(data: bytes) -> tuple[str, str]:
     """The body (minor) Latin and East Asian typefaces of a template's theme; "" where it names none."""
-    prs = open_template(data)
-    return theme_body_fonts(prs.slide_master.part.part_related_by(RT.THEME))
+    part = theme_part(open_template(data).slide_master)
+    return theme_body_fonts(part) if part is not None else ("", "")
 
 
 def template_colours(data: bytes) -> dict[str, str]:
     """The colour scheme of a template's (first master's) theme: "accent1" -> "#RRGGBB", and so on."""
     from generator.render.pptx.oxml import theme_colours
 
-    return theme_colours(open_template(data).slide_master.part.part_related_by(RT.THEME))
+    part = theme_part(open_template(data).slide_master)
+    return theme_colours(part) if part is not None else {}
+
+
+def theme_part(master):
+    """A slide master's theme part; None for a master without one, which a hand-made file may be."""
+    return next((rel.target_part for rel in master.part.rels.values() if rel.reltype == RT.THEME), None)
 
 
 def layout_names(prs) -> list[str]:

@@ -10,6 +10,7 @@ documents from their table, in layouts.py.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from lxml import etree
@@ -241,14 +242,20 @@ def background_key(layout) -> str:
 
 
 def theme_colours(part) -> dict[str, str]:
-    """A theme part's colour scheme: "dk1", "lt1", "accent1", ... -> "#RRGGBB"."""
-    scheme = etree.fromstring(part.blob, _SAFE_PARSER).find(f".//{qn('a:clrScheme')}")
+    """A theme part's colour scheme: "dk1", "lt1", "accent1", ... -> "#RRGGBB"; {} for a theme it cannot read."""
+    try:
+        scheme = etree.fromstring(part.blob, _SAFE_PARSER).find(f".//{qn('a:clrScheme')}")
+    except etree.XMLSyntaxError:
+        return {}
     colours = {}
     for slot in scheme if scheme is not None else ():
         colour = _colour(next(iter(slot), None), {}, {})
         if colour:
             colours[etree.QName(slot).localname] = colour
     return colours
+
+
+_HEX = re.compile(r"[0-9A-Fa-f]{6}")
 
 
 def background_colour(layout, scheme: dict[str, str]) -> str:
@@ -286,7 +293,9 @@ def _fill_colour(fill, owner, scheme: dict[str, str], colour_map: dict[str, str]
     if tag == "blipFill":
         blip = fill.find(qn("a:blip"))
         relationship = blip.get(qn("r:embed")) if blip is not None else None
-        return _picture_colour(owner.part.related_part(relationship).blob) if relationship else ""
+        if relationship not in owner.part.rels:
+            return ""
+        return _picture_colour(owner.part.related_part(relationship).blob)
     return "#FFFFFF" if tag == "noFill" else ""
 
 
@@ -331,11 +340,14 @@ def _colour(element, scheme: dict[str, str], colour_map: dict[str, str]) -> str:
         colour = {"white": "FFFFFF", "black": "000000"}.get(element.get("val", ""), "")
     else:
         colour = ""
-    if len(colour) != 6:
+    if not _HEX.fullmatch(colour):
         return ""
     red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
     for modifier in element:
-        name, value = etree.QName(modifier).localname, int(modifier.get("val", "100000")) / 100000
+        name, written = etree.QName(modifier).localname, modifier.get("val", "")
+        if not written.isdigit():
+            continue  # a modifier without a value (or with a percentage string, which Office never writes)
+        value = int(written) / 100000
         if name in ("lumMod", "lumOff"):
             hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
             lightness = min(max(lightness * value if name == "lumMod" else lightness + value, 0.0), 1.0)

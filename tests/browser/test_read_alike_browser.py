@@ -6,13 +6,14 @@ These drive Debian's Chromium through Playwright (see conftest.py)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from generator.deck import Bullet, Bullets, Equation, Slide, Table
-from generator.render.html import render_slides_html
+from generator.deck import Bullet, Bullets, DemoRun, Equation, Slide, Table
+from generator.render.html import render_report_html, render_slides_html
 from generator.render.pptx.presentation import render_pptx
 from generator.render.pptx.style import TITLE_PT
 from tests.decks import deck, text
@@ -116,3 +117,31 @@ def test_an_equation_after_bullets_follows_them_in_html(open_page, tmp_path: Pat
     equation = page.locator("#slide-1 .block-equation math").first.bounding_box()
     gap = equation["y"] - (last_bullet["y"] + last_bullet["height"])
     assert 0 <= gap < 40, gap  # about the column's gap (0.7 em), not the half slide below
+
+
+# The parameters of the default lecture's widest demo, as the provenance appendix lists them.
+LONG_PARAMETERS = (
+    ("depths", "[2, 4, 8, 16, 32]"),
+    ("weight_scales", "[0.5, 1.0, 1.5, 2.0]"),
+    ("lrs", "[0.001, 0.01, 0.1]"),
+    ("activations", '["sigmoid", "tanh", "relu"]'),
+    ("initialisations", '["default", "xavier", "kaiming"]'),
+    ("dataset", '"digits"'),
+)
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_provenance_table_shows_every_parameter_on_a_desktop(open_page, tmp_path: Path, width: int):
+    run = DemoRun(name="exploding_gradients", kind="exploding_gradients", device="cuda", device_name="NVIDIA H200",
+                  seed=1234, wall_s=83.4, from_cache=False, params=LONG_PARAMETERS, versions=(("torch", "2.5.1"),))
+    lecture = replace(deck(Slide(kind="content", layout="bullets", title=text("T"), blocks=())), demo_runs=(run,))
+    path = tmp_path / "report.html"
+    path.write_text(render_report_html(lecture), encoding="utf-8")
+    page = open_page(path, width=width, height=800)
+    box = page.locator(".table-scroll:has(> .provenance-runs)")
+    scroll_width, client_width = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert scroll_width <= client_width + 1, "the demo runs scroll sideways: some of the table is hidden"
+    right = box.bounding_box()["x"] + box.bounding_box()["width"]
+    params = page.locator(".params li").evaluate_all("lis => lis.map(li => li.getBoundingClientRect().right)")
+    assert len(params) == len(LONG_PARAMETERS) and max(params) <= right + 0.5
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

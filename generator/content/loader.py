@@ -115,6 +115,10 @@ def load_lecture(path: Path | str, profile: str = "default", inherited: Inherite
 
     ``inherited``: what the course the lecture is part of gives it (its assets folder, its theme defaults).
     """
+    if inherited is None:
+        from generator.demos.user_code import new_generation
+
+        new_generation()  # a lecture of its own: kinds other lectures' files registered are not its own
     path = Path(path)
     text, problem = read_text(path)
     if problem is not None:
@@ -257,6 +261,23 @@ def _load_code(data: dict[str, Any], source: SourceMap, places: _Places) -> list
     return problems
 
 
+def _kinds_seen_by(data: dict[str, Any], places: _Places) -> dict[str, Any]:
+    """The demo kinds this lecture may name: the built-in and installed ones, and those of its own `code:` files.
+
+    Kinds stay registered for the life of the process, so a course build or a preview that has run one
+    lecture's code would otherwise let the next lecture use those kinds without naming the file, and that
+    lecture would then fail when built alone."""
+    from generator.demos.user_code import kinds_of
+
+    names = data.get("code")
+    own = set()
+    for name in names if isinstance(names, list) else ():
+        target = places.resolve(name) if isinstance(name, str) and name else None
+        if target is not None:
+            own.update(kinds_of(target))
+    return {name: kind for name, kind in demo_kinds().items() if not kind.origin.startswith("file ") or name in own}
+
+
 def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
@@ -275,7 +296,7 @@ class _ReferenceChecker:
         self.places = places
         self.folder = places.folder
         self.problems: list[Problem] = []
-        self.kinds = demo_kinds()
+        self.kinds = _kinds_seen_by(data, places)
         raw_demos = data.get("demos")
         self.demos: dict[str, Any] = raw_demos if isinstance(raw_demos, dict) else {}
         self.reference_checks = {name: self.reference_check(name, demo, profile) for name, demo in self.demos.items()}
@@ -354,10 +375,20 @@ class _ReferenceChecker:
 
     # -- demos and profiles -------------------------------------------------
     def check_demos(self) -> None:
+        from generator.demos.user_code import lecture_file_of
+
         for name, demo in self.demos.items():
             if not isinstance(demo, dict) or not isinstance(demo.get("kind"), str):
                 continue
             kind = self.kinds.get(demo["kind"])
+            elsewhere = lecture_file_of(demo["kind"]) if kind is None else None
+            if elsewhere is not None:
+                # Registered by another lecture's code file in this process (a course, the preview).
+                self.add(("demos", name, "kind"),
+                         f"demo kind {demo['kind']!r} comes from {elsewhere}, a code file of another "
+                         "lecture; name that file under `code:` (inside this lecture's folder or the course's "
+                         "assets folder) to use its kinds here")
+                continue
             if kind is None:
                 hint = did_you_mean(demo["kind"], list(self.kinds))
                 known = "`lecturegen demos` describes them" if hint else f"known kinds: {', '.join(self.kinds)}"

@@ -79,6 +79,9 @@ def load_course(path: Path | str, profile: str = "default") -> LoadedCourse:
     inherited = Inherited(assets=assets, theme=theme, source=source,
                           assets_shown=data["assets"] if assets is not None else "")
     lectures = []
+    from generator.demos.user_code import new_generation
+
+    new_generation()  # the course's lectures together: their code files' kinds must not clash with each other
     for index, lecture_path in checker.lecture_files():
         try:
             lectures.append(load_lecture(lecture_path, profile, inherited))

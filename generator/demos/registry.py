@@ -228,8 +228,10 @@ _KINDS: dict[str, DemoKind] = {}
 BUILT_IN_KINDS = "generator.demos.kinds"
 
 
-# Where the kinds being registered now come from (set while a lecture's file or a package loads).
+# Where the kinds being registered now come from (set while a lecture's file or a package loads), and the
+# names registered from there so far.
 _registering_from: contextvars.ContextVar[str] = contextvars.ContextVar("registering_from", default="")
+_registered_here: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("registered_here", default=None)
 
 
 def register(kind: DemoKind) -> DemoKind:
@@ -244,10 +246,22 @@ def register(kind: DemoKind) -> DemoKind:
     origin = kind.origin or _registering_from.get() or _origin_of(kind)
     kind = dataclasses.replace(kind, origin=origin) if origin != kind.origin else kind
     existing = _KINDS.get(kind.name)
-    if existing is not None and existing.origin != kind.origin:
-        raise ValueError(f"demo kind {kind.name!r} is registered twice: by {existing.origin} and by {kind.origin}")
+    # The same origin may register a name again (a lecture's file edited under `preview` runs again); two
+    # lectures' files of the same name ("demos/x.py" in two folders) are two origins.
+    if existing is not None and (existing.origin != kind.origin or existing.run.__module__ != kind.run.__module__):
+        raise ValueError(f"demo kind {kind.name!r} is registered twice: by {_where(existing)} and by {_where(kind)}; "
+                         "give one of them another name")
     _KINDS[kind.name] = kind
+    here = _registered_here.get()
+    if here is not None:
+        here.append(kind.name)
     return kind
+
+
+def _where(kind: DemoKind) -> str:
+    if kind.origin.startswith("file "):
+        return f"{kind.origin} ({inspect.getfile(kind.run)})"
+    return kind.origin
 
 
 def _origin_of(kind: DemoKind) -> str:
@@ -256,17 +270,25 @@ def _origin_of(kind: DemoKind) -> str:
 
 @contextlib.contextmanager
 def registering_from(origin: str):
-    """Kinds registered inside this block come from ``origin`` (a lecture's file, a package)."""
-    token = _registering_from.set(origin)
+    """Kinds registered inside this block come from ``origin`` (a lecture's file, a package); yields the list
+    of the names registered in it, filled as they are."""
+    registered: list[str] = []
+    tokens = _registering_from.set(origin), _registered_here.set(registered)
     try:
-        yield
+        yield registered
     finally:
-        _registering_from.reset(token)
+        _registering_from.reset(tokens[0])
+        _registered_here.reset(tokens[1])
 
 
 def registered_names() -> set[str]:
     """The names registered so far, without importing anything more (demo_kinds() imports the built-in kinds)."""
     return set(_KINDS)
+
+
+def registered_kind(name: str) -> DemoKind | None:
+    """The kind registered as ``name`` so far, without importing anything more."""
+    return _KINDS.get(name)
 
 
 def unregister(name: str) -> None:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.course.loader import is_course_file, load_course
+from generator.demos.registry import unregister
 from tests.conftest import MINIMAL
 from tests.course.conftest import COURSE, ONE, TWO, write_course
 
@@ -71,6 +72,49 @@ def test_every_problem_is_located_in_the_file_it_is_in(tmp_path):
         "'act.derivatives'? (demo 'act' of kind 'activations' draws: functions, derivatives, chain_bound)",
         f"{lecture_two}:8:16: sections[0].slides[0].title: must not be empty",
     ]
+
+
+def test_a_lecture_may_use_only_the_kinds_of_the_code_files_it_names_itself(tmp_path):
+    # Lecture one's code registers coin_flips for the whole process; lecture two names the kind without the
+    # file, which would work in the course and fail when two is built alone: refused, saying where it is.
+    two = TWO.replace("  curves: {kind: activations, params: {points: 101}}",
+                      "  curves: {kind: activations, params: {points: 101}}\n  coins: {kind: coin_flips}")
+    course = write_course(tmp_path / "course", two=two)
+    try:
+        lines = problems(run("validate", course))
+    finally:
+        unregister("coin_flips")
+    lecture = course.parent / "two" / "lecture.yaml"
+    assert lines == [f"{lecture}:5:{two.splitlines()[4].index('coin_flips') + 1}: demos.coins.kind: demo kind "
+                     f"'coin_flips' comes from {(course.parent / 'shared' / 'demos' / 'coins.py').resolve()}, a code "
+                     "file of another lecture; name that file under `code:` (inside this lecture's folder or the "
+                     "course's assets folder) to use its kinds here"]
+    # Named by the lecture itself, the same kind is welcome.
+    course = write_course(tmp_path / "again", two="code: [../shared/demos/coins.py]\n" + two)
+    try:
+        result = run("validate", course)
+    finally:
+        unregister("coin_flips")
+    assert result.exit_code == 0, result.output
+
+
+def test_two_lectures_whose_own_files_register_one_kind_name_are_told_to_rename_one(tmp_path):
+    # Both files are "demos/coins.py" as their lectures write it, in two folders: two kinds, one name.
+    one = ONE.replace("../shared/demos/coins.py", "demos/coins.py")
+    two = "code: [demos/coins.py]\n" + TWO
+    course = write_course(tmp_path / "course", one=one, two=two)
+    for name in ("one", "two"):
+        (course.parent / name / "demos").mkdir()
+        (course.parent / name / "demos" / "coins.py").write_text((course.parent / "shared" / "demos" / "coins.py").read_text())
+    try:
+        lines = problems(run("validate", course))
+    finally:
+        unregister("coin_flips")
+    first, second = (course.parent / name / "demos" / "coins.py" for name in ("one", "two"))
+    assert len(lines) == 1
+    assert lines[0].startswith("demos/coins.py:")
+    assert (f"ValueError: demo kind 'coin_flips' is registered twice: by file demos/coins.py ({first.resolve()}) "
+            f"and by file demos/coins.py ({second.resolve()}); give one of them another name") in lines[0]
 
 
 def test_paths_may_be_in_the_lectures_folder_or_the_assets_folder_and_nowhere_else(tmp_path):

@@ -51,6 +51,22 @@ def test_a_changed_parameter_reruns_exactly_that_demo(start_preview, own_kind):
     assert runs_after(preview, start) == []
 
 
+def test_a_code_file_renamed_while_previewing_keeps_its_kinds_without_a_clash(start_preview, own_kind):
+    # The kind's old file stays loaded in the preview's process; the renamed one registers the same name.
+    preview = start_preview(own_kind)
+    start = len(preview.lines)
+    old = own_kind.parent / "demos" / "lr_race.py"
+    new = old.with_name("step_sizes.py")
+    new.write_text(old.read_text())
+    text = own_kind.read_text()
+    assert "demos/lr_race.py" in text
+    own_kind.write_text(text.replace("demos/lr_race.py", "demos/step_sizes.py"))
+    old.unlink()
+    preview.wait_for_line(r"^updated in ", after=start, timeout=WAIT_S)
+    assert not [line for line in preview.lines[start:] if line.startswith("error")], preview.lines[start:]
+    assert preview.process.poll() is None
+
+
 @pytest.mark.browser
 def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(
         start_preview, own_kind, browser, tmp_path):  # noqa: F811

@@ -24,6 +24,7 @@ from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset, Theme
 from generator.demos.data import default_data_dir
 from generator.demos.execution import (DemoJob, package_versions, plan_jobs, resolve_device, run_job, stop_on_signal,
                                        where_it_failed)
+from generator.demos.registry import DemoResult
 from generator.demos.scheduler import Outcome
 from generator.errors import BuildError, ContentError, Location, Problem, UsageError
 from generator.figures.words import FigureWords
@@ -110,6 +111,7 @@ class _DemoRunner:
         self.force = force
         self.reporter = reporter
         self._device: str | None = None
+        self._waited_for: set[str] = set()  # keys this build said it waits for (said once each)
 
     @property
     def device(self) -> str:
@@ -125,6 +127,10 @@ class _DemoRunner:
     def results(self, jobs: dict[str, DemoJob]) -> dict[str, tuple[CachedResult, DemoRecord]]:
         found = {name: self.cached(job) for name, job in jobs.items()}
         self.fetch_data([job for name, job in jobs.items() if found[name] is None])
+        # Demos another build sharing the cache is running come last: the others run meanwhile.
+        for name, job in jobs.items():
+            if found[name] is None:
+                found[name] = self.run(job, wait=False)
         return {name: found[name] or self.run(job) for name, job in jobs.items()}
 
     def cached(self, job: DemoJob) -> tuple[CachedResult, DemoRecord] | None:
@@ -198,19 +204,7 @@ class _DemoRunner:
         reporter.info(f"{counted(len(missing), 'demo')} to run" + (f", {shared} of them the same as another "
                       f"(same cache key): {counted(len(tasks), 'distinct run')}" if shared else "")
                       + f", in {executor.name}")
-        from generator.progress import DemoBoard
-
-        outcomes = {}
-
-        def arrived(task, outcome) -> None:
-            outcomes[task.key] = outcome
-            wall = outcome.provenance.get("wall_s") if outcome.provenance else None
-            board.finished(task, wall, outcome.error)
-            if not outcome.error:
-                self.cache.put_result(task.key, outcome.result, outcome.provenance)
-
-        with DemoBoard(reporter, len(tasks), executor.name) as board:
-            executor.run(list(tasks.values()), board, arrived)
+        outcomes, served = self._run_tasks(tasks, executor, reporter)
         for key, jobs in users.items():
             outcome = outcomes.get(key) or Outcome(key, error="it did not run")
             for number, job in jobs:
@@ -218,22 +212,111 @@ class _DemoRunner:
                     gathered[number].failures[job.name] = outcome.error
                 else:
                     cached = CachedResult(outcome.result, outcome.provenance)
-                    gathered[number].results[job.name] = (cached, DemoRecord(job.name, job.kind.name, key, False,
-                                                                             outcome.provenance, job.kind.origin))
+                    gathered[number].results[job.name] = (cached, DemoRecord(job.name, job.kind.name, key,
+                                                                             key in served, outcome.provenance,
+                                                                             job.kind.origin))
         for number, lecture in enumerate(lectures):  # the lecture's own demo order, as a serial build gives it
             gathered[number].results = {name: gathered[number].results[name] for name in lecture.jobs
                                         if name in gathered[number].results}
         return gathered
 
-    def run(self, job: DemoJob) -> tuple[CachedResult, DemoRecord]:
+    def _run_tasks(self, tasks: dict[str, tuple], executor, reporter: Reporter) -> tuple[dict[str, Outcome], set[str]]:
+        """Run each task on ``executor`` under its key's lock, here in the driver, which writes the cache (Ray
+        workers need no shared disk, and a worker killed with its demo takes no lock with it).
+
+        The demos whose lock another build sharing the cache holds wait, and those that are free run
+        meanwhile; no lock is ever waited for while this build holds one, so two builds cannot wait for each
+        other. A demo whose lock comes free is read from the cache (the other build stored it: its key is in
+        the set returned) or, when that build failed or was killed, run here. Returns the outcomes by key.
+        """
+        from generator.cache import LOCK_POLL_S
+        from generator.progress import DemoBoard
+
+        outcomes: dict[str, Outcome] = {}
+        served: set[str] = set()
+        locks = {key: self.cache.run_lock(key) for key in tasks}
+
+        def arrived(task, outcome) -> None:
+            outcomes[task.key] = outcome
+            wall = outcome.provenance.get("wall_s") if outcome.provenance else None
+            board.finished(task, wall, outcome.error)
+            if not outcome.error:
+                self.cache.put_result(task.key, outcome.result, outcome.provenance, replace=self.force)
+            locks[task.key].release()
+
+        pending = list(tasks)
+        try:
+            with DemoBoard(reporter, len(tasks), executor.name) as board:
+                while pending:
+                    free = [key for key in pending if locks[key].try_acquire()]
+                    for key in pending:
+                        if key not in free and key not in self._waited_for:
+                            self._waited_for.add(key)
+                            board.waiting(tasks[key][0])
+                    if not free:
+                        time.sleep(LOCK_POLL_S)
+                        continue
+                    pending = [key for key in pending if key not in free]
+                    work = []
+                    for key in free:
+                        hit = self.cache.get_result(key) if (key in self._waited_for or not self.force) else None
+                        if hit is None:
+                            work.append(tasks[key])
+                        else:
+                            outcomes[key] = Outcome(key, hit.result, hit.provenance)
+                            served.add(key)
+                            locks[key].release()
+                            board.from_another_build(tasks[key][0])
+                    if work:
+                        executor.run(work, board, arrived)
+        finally:
+            for lock in locks.values():
+                lock.release()
+        return outcomes, served
+
+    def run(self, job: DemoJob, wait: bool = True) -> tuple[CachedResult, DemoRecord] | None:
+        """Run ``job`` under its key's lock (cache.RunLock), or read what the build that held it stored.
+
+        Without ``wait``, a job another build is running is left (None) for a later call that waits.
+        """
         device = self.device
         key = job.key(device, self.data_dir)
+        lock = self.cache.run_lock(key)
+        if not lock.try_acquire():
+            if key not in self._waited_for:
+                self._waited_for.add(key)
+                self.waiting(job)
+            if not wait:
+                return None
+            lock.acquire(check=self.check_waiting)
+        try:
+            # Stored by the build this one waited for, by one that finished just before this one asked, or by
+            # this build under another demo's name (the same kind, parameters and seed).
+            waited = key in self._waited_for
+            hit = self.cache.get_result(key) if (waited or not self.force) else None
+            if hit is not None:
+                self.reporter.info(f"demo {job.name} ({job.kind.name}): from cache "
+                                   f"({'another build ran it' if waited else device})")
+                return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance, job.kind.origin)
+            result, provenance = self.train(job, device)
+            self.cache.put_result(key, result, provenance, replace=self.force)
+        finally:
+            lock.release()
+        record = DemoRecord(job.name, job.kind.name, key, False, provenance, job.kind.origin)
+        return CachedResult(result, provenance), record
+
+    def waiting(self, job: DemoJob) -> None:
+        self.reporter.info(f"demo {job.name} ({job.kind.name}): waiting for another build's run of it")
+
+    def check_waiting(self) -> None:
+        """Called while this build waits for another's run; the preview's raises when a newer edit came."""
+
+    def train(self, job: DemoJob, device: str) -> tuple[DemoResult, dict[str, Any]]:
         self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
         with self.reporter.demo_progress(job.name) as progress, stop_on_signal(self.reporter.warn) as stop:
             result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir), stop=stop)
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
-        self.cache.put_result(key, result, provenance)
-        return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance, job.kind.origin)
+        return result, provenance
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,19 @@ class DemoBoard:
         with self.lock:
             self.reporter.info(f"demo {task.label} ({task.kind}): running on {task.device} in {self.where}")
 
+    def waiting(self, task) -> None:
+        """Another build sharing the cache is running this demo: this one waits for its result."""
+        with self.lock:
+            self.reporter.info(f"demo {task.label} ({task.kind}): waiting for another build's run of it")
+
+    def from_another_build(self, task) -> None:
+        """The demo this build waited for came into the cache: counted as done, not run here."""
+        with self.lock:
+            self.done += 1
+            if self.bar is not None and self.overall is not None:
+                self.bar.advance(self.overall)
+            self.reporter.info(f"{self._count()} demo {task.label}: from cache (another build ran it)")
+
     @contextmanager
     def progress(self, task):
         """The Progress a demo run in this process reports to."""

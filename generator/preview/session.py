@@ -149,8 +149,8 @@ class RememberingCache(Cache):
                 self._keep(("result", key), found)
         return found
 
-    def put_result(self, key: str, result, provenance: dict[str, Any]) -> None:
-        super().put_result(key, result, provenance)
+    def put_result(self, key: str, result, provenance: dict[str, Any], replace: bool = False) -> None:
+        super().put_result(key, result, provenance, replace)
         self._keep(("result", key), CachedResult(result, provenance))
 
     def get_figure(self, key: str, name: str) -> FigureAsset | None:
@@ -244,22 +244,38 @@ class _PreviewRunner(_DemoRunner):
         with self.reporter.muted():  # "from cache" on every save would drown what changed
             return super().cached(job)
 
-    def run(self, job):
+    def run(self, job, wait=True):
+        # While it waits for a build sharing the cache, or trains: a newer edit that no longer asks for it stops it.
         device = self.device
-        key = job.key(device, self.data_dir)
-        self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
-        self.session.running = _Running(job.name, key, device, self.data_dir)
+        self.session.running = _Running(job.name, job.key(device, self.data_dir), device, self.data_dir)
         try:
-            with self.reporter.demo_progress(job.name) as progress:
-                result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir), stop=self.session.stop)
+            return super().run(job, wait)
         finally:
             self.session.running = None
+            if wait and self.shown_waiting:
+                self.shown_waiting = False
+                self.session.set_status("")
+
+    shown_waiting = False  # whether the pages were told this runner waits for another build
+
+    def waiting(self, job):
+        super().waiting(job)
+        self.shown_waiting = True
+        self.session.set_status(f"waiting for another build's run of {job.name}")
+
+    def check_waiting(self):
+        if self.session.stop.is_set():
+            raise Stopped(f"stopped waiting for another build's run of demo {self.session.running.name!r}")
+
+    def train(self, job, device):
+        self.reporter.info(f"demo {job.name} ({job.kind.name}): running on {device}")
+        with self.reporter.demo_progress(job.name) as progress:
+            result, provenance = run_job(job, device, progress, data_dir=str(self.data_dir), stop=self.session.stop)
         if self.session.stop.is_set():
             # What it returned may be half a result: nothing is kept.
             raise Stopped(f"demo {job.name!r} stopped before it finished; nothing it returned was kept")
         self.reporter.info(f"demo {job.name}: done in {provenance['wall_s']:.2f} s")
-        self.cache.put_result(key, result, provenance)
-        return CachedResult(result, provenance), DemoRecord(job.name, job.kind.name, key, False, provenance)
+        return result, provenance
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from generator.deck import Bullet, Bullets, DemoRun, Equation, Slide, Table
+from generator.deck import Bullet, Bullets, DemoRun, Equation, Slide, Table, plain_text
 from generator.render.html import render_report_html, render_slides_html
 from generator.render.pptx.presentation import render_pptx
 from generator.render.pptx.style import TITLE_PT
 from tests.decks import deck, text
+from tests.office import page_words, pptx_to_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -145,3 +146,56 @@ def test_the_provenance_table_shows_every_parameter_on_a_desktop(open_page, tmp_
     params = page.locator(".params li").evaluate_all("lis => lis.map(li => li.getBoundingClientRect().right)")
     assert len(params) == len(LONG_PARAMETERS) and max(params) <= right + 0.5
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# Two tables of the default lecture: sentences in three columns, and numbers in six.
+TABLES = {
+    "Classic and deep": Table(
+        header=(text("Aspect"), text("Classic machine learning"), text("Deep learning")),
+        rows=tuple(tuple(text(cell) for cell in row) for row in (
+            ("Features", "Designed by experts", "Learned from data"),
+            ("Data needed", "Often hundreds to thousands of examples", "Usually many thousands or more"),
+            ("Hardware", "An ordinary CPU", "GPUs, fast storage, large RAM"),
+            ("Changing behaviour", "Often means rewriting the method", "Retrain or fine-tune the parameters"),
+            ("Prior knowledge", "Encoded in features and rules", "Only through data and architecture"),
+            ("Interpretability", "Often readable (trees, linear weights)", "Largely a black box"),
+        )),
+    ),
+    "Rates": Table(
+        header=tuple(text(h) for h in ("Network", "Hidden layers", "lr 0.01", "lr 0.03", "lr 0.1", "lr 0.3")),
+        rows=tuple(tuple(text(c) for c in (name, depth, "91.2%", "93.0%", "95.5%", "12.0%"))
+                   for name in ("sigmoid (default)", "relu (he)") for depth in ("2", "4", "8")),
+    ),
+}
+
+
+@pytest.mark.slow
+def test_a_table_takes_the_same_share_of_the_slide_in_powerpoint_and_html(open_page, tmp_path: Path):
+    """Where each table's last row ends, as a share of the slide's height: LibreOffice's rendering of
+    slides.pptx against Chromium's of slides.html."""
+    lecture = deck(*(Slide(kind="content", layout="table", title=text(title), blocks=(table,))
+                     for title, table in TABLES.items()))
+    pptx = tmp_path / "tables.pptx"
+    pptx.write_bytes(render_pptx(lecture))
+    slide_height_pt = Presentation(io.BytesIO(pptx.read_bytes())).slide_height.pt
+    words = page_words(pptx_to_pdf(pptx, tmp_path))
+    path = tmp_path / "slides.html"
+    path.write_text(render_slides_html(lecture), encoding="utf-8")
+    page = open_page(path)
+    for number, table in enumerate(TABLES.values(), start=1):
+        last_row = {plain_text(cell) for cell in table.rows[-1]}
+        on_page = [w for w in words if w.page == number]
+        bottom = max(w.bottom for w in on_page if w.text in " ".join(last_row).split())
+        pptx_share = bottom / slide_height_pt
+        page.goto(path.as_uri() + f"#{number}")
+        html_share = page.eval_on_selector(
+            f"#slide-{number}",
+            """slide => {
+                 const row = slide.querySelector('tbody tr:last-child');
+                 const range = document.createRange();
+                 range.selectNodeContents(row);
+                 const s = slide.getBoundingClientRect();
+                 return (range.getBoundingClientRect().bottom - s.top) / s.height;
+               }""",
+        )
+        assert pptx_share == pytest.approx(html_share, abs=0.06), (number, pptx_share, html_share)

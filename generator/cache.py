@@ -26,7 +26,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import tempfile
 import time
@@ -240,7 +239,7 @@ class Cache:
     @staticmethod
     def _discard(entry: Path) -> None:
         # Renamed first, so a reader sees the whole entry or none, never one half removed.
-        gone = entry.with_name(f".{entry.name[:8]}-gone-{secrets.token_hex(4)}")
+        gone = entry.with_name(f".{entry.name[:8]}-gone-{os.urandom(4).hex()}")
         try:
             os.rename(entry, gone)
         except OSError:

@@ -142,7 +142,7 @@ class SlidePages:
         return self._env
 
     def render(self, deck: Deck, template_dirs: Sequence[Path]) -> RenderedSlides:
-        from generator.render.html import render_slides_html, slide_view, with_title_scales
+        from generator.render.html import render_slides_html, slide_view, with_plan_sizes
 
         env = self.environment(template_dirs)
         views: dict[Any, Any] = {}
@@ -160,8 +160,8 @@ class SlidePages:
 
         html = render_slides_html(deck, env=env, view=view)
         self._views = views  # only this version's: a long session does not grow
-        # The page's views carry each title's fitted size (render_slides_html adds it to what `view` gives).
-        fragments, frame = self._split(html, list(with_title_scales(deck, used)), deck, env)
+        # The page's views carry the plan's sizes (render_slides_html adds them to what `view` gives).
+        fragments, frame = self._split(html, list(with_plan_sizes(deck, used)), deck, env)
         return RenderedSlides(html, fragments, frame)
 
     def _split(self, html: str, views: list[Any], deck: Deck,

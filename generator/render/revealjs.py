@@ -37,7 +37,7 @@ from generator.render.html import (
     stylesheet,
     template_environment,
     theme_css,
-    with_title_scales,
+    with_plan_sizes,
 )
 
 REVEALJS_TEMPLATE = "revealjs.html.j2"
@@ -193,7 +193,7 @@ def render_revealjs_html(
     env = template_environment(template_dirs)
     stage = stage_view(deck.theme)
     slides = tuple(slide_view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
-    slides = with_title_scales(deck, slides)
+    slides = with_plan_sizes(deck, slides)
     # One inline script (one hash in the policy): the shared shrink-to-fit, then reveal's start.
     script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + init_script(deck)
     # The shared block rules, scoped under .reveal so they outrank reveal.css's, as the page's own do.

@@ -5,11 +5,12 @@ measures the HTML side in Chromium."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches
 
 from generator.deck import Bullet, Bullets, Equation, Slide, Table, plain_text
@@ -137,3 +138,22 @@ def test_an_equation_after_bullets_follows_them_in_powerpoint():
     alone = next(s for s in prs.slides[1].shapes if s.name == "Equation 1")
     middle = alone.top + alone.height // 2
     assert abs(middle - prs.slide_height // 2) < Inches(0.8)
+
+
+# --- tables using the slide -------------------------------------------------------------------------------
+
+
+def test_a_short_tables_rows_stretch_to_use_the_slide_in_powerpoint():
+    prs = Presentation(io.BytesIO(render_pptx(factors_deck())))
+    frame = next(shape for shape in prs.slides[0].shapes if shape.has_table)
+    rows = list(frame.table.rows)
+    # Five one-line rows at 18 pt end in the upper half of the slide; stretched they reach into the lower half.
+    assert (frame.top + sum(row.height for row in rows)) / prs.slide_height > 0.55
+    assert max(row.height for row in rows) <= Inches(0.7)  # 1.5 times a row of 18 pt text, at most
+    assert {cell.vertical_anchor for row in rows for cell in row.cells} == {MSO_ANCHOR.MIDDLE}
+
+
+def test_the_html_draws_a_stretched_table_at_the_planned_height_and_the_preview_finds_it():
+    rendered = SlidePages().render(factors_deck(), ())
+    assert rendered.fragments is not None  # the preview can still swap the slide in place
+    assert re.search(r'<table class="is-stretched" style="--planned-height: \d+px">', rendered.fragments[0])

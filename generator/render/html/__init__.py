@@ -25,7 +25,7 @@ from generator.render.html.page import (
     theme_css,
 )
 from generator.render.html.report import format_wall_time, render_report_html
-from generator.render.html.slides import BLOCKS_CSS, FIT_JS, render_slides_html, slide_view, with_title_scales
+from generator.render.html.slides import BLOCKS_CSS, FIT_JS, render_slides_html, slide_view, with_plan_sizes
 from generator.render.html.svg import inline_svg, scope_css
 from generator.render.html.templates import render_template, static_text, stylesheet, template_environment
 
@@ -51,5 +51,5 @@ __all__ = [
     "template_environment",
     "tex_to_mathml",
     "theme_css",
-    "with_title_scales",
+    "with_plan_sizes",
 ]

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import jinja2
 
-from generator.deck import Deck, Meta, Slide, plain_text
+from generator.deck import Deck, Meta, Slide, Table, plain_text
 from generator.errors import BuildError
 from generator.interface_words import InterfaceWords
 from generator.render.html.blocks import slide_block_views
 from generator.render.html.inline import inline_html
 from generator.render.html.page import page_view, stage_view, theme_css
 from generator.render.html.templates import render_template, static_text, stylesheet, template_environment
-from generator.render.html.views import BlockView, SlideView
+from generator.render.html.views import BlockView, SlideView, TableView
 from generator.slide_layouts import slide_columns
 
 SLIDES_TEMPLATE = "slides.html.j2"
@@ -42,7 +42,7 @@ def render_slides_html(
     view = view or slide_view
     stage = stage_view(deck.theme)
     slides = tuple(view(slide, position, deck.meta.labels) for position, slide in enumerate(deck.slides, start=1))
-    slides = with_title_scales(deck, slides)
+    slides = with_plan_sizes(deck, slides)
     # One inline script (one hash in the policy): the shared shrink-to-fit, then the slides' own.
     script = static_text(env, FIT_JS, closing_tag="</script") + "\n" + static_text(env, SLIDES_JS, closing_tag="</script")
     sheets = (stylesheet(env, BLOCKS_CSS), stylesheet(env, SLIDES_CSS))
@@ -97,18 +97,41 @@ def slide_view(slide: Slide, position: int, labels: InterfaceWords) -> SlideView
         raise BuildError(f"{where}slide {position} ({plain_text(slide.title)!r}): {exc.message}") from exc
 
 
-def with_title_scales(deck: Deck, views: Sequence[SlideView]) -> tuple[SlideView, ...]:
-    """The views with each title shrunk as PowerPoint's plan shrinks it: the fitting rules are the plan's
-    (render/pptx/plan.title_scale: text measured with the theme's fonts, no python-pptx), computed here so
-    the template gets a number and no script has to measure the title in the browser."""
+def with_plan_sizes(deck: Deck, views: Sequence[SlideView]) -> tuple[SlideView, ...]:
+    """The views with the sizes PowerPoint's plan gives: each title shrunk as the plan shrinks it
+    (render/pptx/plan.title_scale), and each table as tall as the plan draws it (its rows stretched to
+    use the slide, tables.stretched_rows). The rules are the plan's (text measured with the theme's
+    fonts, no python-pptx), computed here so the template gets numbers and no script measures."""
     from generator.render.pptx.frames import deck_geometry
-    from generator.render.pptx.plan import title_scale
+    from generator.render.pptx.plan import TableShape, plan_slide, title_scale
 
     geometry = deck_geometry(deck.theme)
-    return tuple(
-        view if (scale := title_scale(deck, slide, geometry)) >= 1 else replace(view, title_scale=scale)
-        for slide, view in zip(deck.slides, views)
-    )
+    px_per_emu = stage_view(deck.theme).width / geometry.width
+    sized = []
+    for slide, view in zip(deck.slides, views):
+        if (scale := title_scale(deck, slide, geometry)) < 1:
+            view = replace(view, title_scale=scale)
+        if any(isinstance(block, Table) for block in slide.blocks):
+            planned = [shape.plan for shape in plan_slide(deck, slide, slide.number, geometry).shapes
+                       if isinstance(shape, TableShape)]
+            view = replace(view, columns=_tables_sized(view.columns, planned, px_per_emu))
+        sized.append(view)
+    return tuple(sized)
+
+
+def _tables_sized(columns, planned, px_per_emu: float):
+    """The columns with each table view given its planned height, in drawing order (the plan's order)."""
+    plans = iter(planned)
+
+    def sized(block):
+        if not isinstance(block, TableView):
+            return block
+        plan = next(plans, None)
+        if plan is None or not plan.stretched:
+            return block
+        return replace(block, planned_height_px=round(plan.height * px_per_emu))
+
+    return tuple(tuple(sized(block) for block in column) for column in columns)
 
 
 def _columns(slide: Slide, position: int, labels: InterfaceWords) -> tuple[tuple[BlockView, ...], ...]:

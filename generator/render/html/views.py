@@ -71,6 +71,8 @@ class TableView:
     numeric: tuple[bool, ...]  # per column: right-align, tabular figures
     caption: Markup
     kind: str = "table"
+    # On a slide: the height PowerPoint's plan draws the table at, rows stretched to use the slide (0: its own).
+    planned_height_px: int = 0
 
 
 @dataclass(frozen=True)

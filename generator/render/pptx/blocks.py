@@ -11,7 +11,7 @@ import io
 from PIL import ExifTags, ImageOps
 from PIL import Image as PILImage
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Pt
 from pygments.styles import get_style_by_name
 
@@ -116,6 +116,8 @@ class ContentPainter:
                 colour = WHITE if header else None
                 para = Para(inline, size_pt=plan.size_pt, bold=header, colour=colour, align=aligns[c])
                 write_paragraphs(cell.text_frame, [para], self.theme)
+                if plan.stretched:
+                    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 if header:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = rgb(accent_fill(self.theme.accent))

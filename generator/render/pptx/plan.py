@@ -66,7 +66,7 @@ from generator.render.pptx.style import (
     TITLE_SLIDE_PT,
     inches,
 )
-from generator.render.pptx.tables import TablePlan, plan_table
+from generator.render.pptx.tables import TablePlan, plan_table, stretched_rows
 from generator.render.pptx.text import (
     BULLET_TEXT,
     PLAIN_TEXT,
@@ -381,6 +381,8 @@ class _Planner:
         plan = plan_table(table, box.width, self.theme, box.height)
         if plan.total_height > box.height:
             self.overflows.append(Overflow("table", plan.size_pt, box, self.theme))
+        else:
+            plan = stretched_rows(plan, box.height)
         left = box.left + (box.width - plan.width) // 2
         self.shapes.append(TableShape(table, plan, left, box.top))
         if table.caption:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.deck import (
     Inline,
@@ -38,6 +38,7 @@ class TablePlan:
     row_heights: tuple[int, ...]
     caption_height: int
     breaks_words: bool  # some column is narrower than its longest word
+    stretched: bool = False  # rows taller than their text, to use the slide (text centred in them)
 
     @property
     def width(self) -> int:
@@ -78,6 +79,20 @@ def plan_table(table: Table, width: int, theme: Theme, max_height: int | None = 
     fitting = [plan for plan in plans if max_height is None or plan.total_height <= max_height]
     whole_words = [plan for plan in fitting if not plan.breaks_words]
     return (whole_words or fitting or plans[-1:])[0]
+
+
+# A table with room to spare gets rows up to this much taller than its text, so a short table uses the
+# slide rather than leaving its lower half empty, without turning into a grid of mostly empty boxes.
+MOST_ROW_STRETCH = 1.5
+
+
+def stretched_rows(plan: TablePlan, height: int) -> TablePlan:
+    """The plan with rows as much taller (alike, to MOST_ROW_STRETCH) as fills ``height``, caption included.
+    The HTML decks draw the table at the same height (html/slides.with_plan_sizes)."""
+    factor = min(MOST_ROW_STRETCH, (height - plan.caption_height) / plan.height) if plan.height else 1.0
+    if factor <= 1.0:
+        return plan
+    return replace(plan, row_heights=tuple(round(row * factor) for row in plan.row_heights), stretched=True)
 
 
 def _cell_paras(rows: Sequence[Sequence[Inline]]) -> list[list[Para]]:

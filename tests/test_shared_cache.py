@@ -3,8 +3,8 @@
 A demo kind of the test's own ("tally", a lecture's code file) writes a line to a log when it starts and when
 it ends, and waits for a gate file in between, so a test decides when a run ends and counts the runs. Two
 builds that need the same demo train it once: the second says once that it waits, then reads what the first
-stored; when the first is killed, the second runs it itself. With --jobs, the demos that are free run while
-another build's run is awaited. Writers of one key never leave a torn entry, and a read-only cache still
+stored; when the first is killed, the second runs it itself. With --jobs (and on Ray, where the driver holds
+the locks), the demos that are free run while another build's run is awaited. Writers of one key never leave a torn entry, and a read-only cache still
 serves what it holds, says once that it cannot store, and takes no lock.
 """
 
@@ -239,6 +239,40 @@ def test_the_preview_waits_for_a_builds_run_and_shows_its_result(shared, tmp_pat
     preview.process.wait(timeout=WAIT_S)
 
 
+def key_of(content: Path, demo: str, cache: Path) -> str:
+    """The cache key a CPU build gives ``demo`` of ``content``."""
+    from generator.content.loader import load_lecture
+    from generator.demos.data import default_data_dir
+    from generator.demos.execution import plan_jobs
+
+    jobs = {job.name: job for job in plan_jobs(load_lecture(content, "default").lecture, "default")}
+    return jobs[demo].key("cpu", default_data_dir(cache))
+
+
+@pytest.mark.slow
+def test_on_ray_the_driver_holds_the_locks_and_runs_a_demo_whose_holder_stored_nothing(shared, tmp_path):
+    pytest.importorskip("ray")
+    from generator.cache import Cache
+    from generator.demos.registry import unregister
+
+    shared.gate.touch()
+    content = lecture(tmp_path / "lecture", "a", "b")
+    try:
+        held = Cache(shared.cache).run_lock(key_of(content, "run_b", shared.cache))
+    finally:
+        unregister("tally")  # registered here by loading the lecture's code file
+    assert held.try_acquire()  # as a build that will fail holds it
+    try:
+        build = shared.build(content, tmp_path / "out", "--executor", "ray")
+        build.wait_to_say(f"demo run_b (tally): {WAITING}")
+        shared.wait_for_runs(lambda runs: ("end", "a") in [(what, tag) for what, tag, _ in runs])
+    finally:
+        held.release()  # without a result: the build runs it on Ray itself
+    build.finish()
+    assert sorted(tag for what, tag, _ in shared.runs() if what == "start") == ["a", "b"]
+    assert build.from_cache() == {"run_a": False, "run_b": False}
+
+
 CURVES = """\
 lecture: {title: Curves, slug: curves}
 demos:
@@ -254,14 +288,10 @@ sections:
 @pytest.mark.slow
 def test_a_preview_waiting_for_a_demo_its_content_no_longer_asks_for_stops_waiting(shared, tmp_path):
     from generator.cache import Cache
-    from generator.content.loader import load_lecture
-    from generator.demos.data import default_data_dir
-    from generator.demos.execution import plan_jobs
 
     content = tmp_path / "curves.yaml"
     content.write_text(CURVES.replace("POINTS", "101"))
-    job, = plan_jobs(load_lecture(content, "default").lecture, "default")
-    held = Cache(shared.cache).run_lock(job.key("cpu", default_data_dir(shared.cache)))
+    held = Cache(shared.cache).run_lock(key_of(content, "act", shared.cache))
     assert held.try_acquire()  # as a build training it holds it
     try:
         preview = shared.start("preview", content, tmp_path / "preview", "--port", "0")

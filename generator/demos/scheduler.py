@@ -145,10 +145,11 @@ def _job(task: DemoTask) -> DemoJob:
 
     from generator.demos.execution import DemoJob
     from generator.demos.registry import demo_kinds, get_kind
-    from generator.demos.user_code import load_code_file
+    from generator.demos.user_code import load_code_file, new_generation
     from generator.errors import BuildError
 
     demo_kinds()
+    new_generation()  # a worker runs one task after another: each with its own lecture's code files' kinds
     for module in task.modules:
         importlib.import_module(module)
     for code in task.code:
@@ -273,6 +274,31 @@ class InProcess:
             on_outcome(task, outcome)
 
 
+class GpuSlots:
+    """Which GPU a demo runs on: at most ``per_gpu`` demos on each GPU at a time, and a new demo goes to the
+    GPU running the fewest (the lowest index on a tie), so two demos on two GPUs never share one."""
+
+    def __init__(self, gpus: int, per_gpu: int = 1):
+        self.running = [0] * gpus
+        self.per_gpu = max(1, per_gpu)
+        self.size = gpus * self.per_gpu
+
+    @property
+    def free(self) -> int:
+        return self.size - sum(self.running)
+
+    def take(self) -> int:
+        """A GPU for the next demo; call only while ``free``."""
+        gpu = min(range(len(self.running)), key=lambda index: (self.running[index], index))
+        if self.running[gpu] >= self.per_gpu:
+            raise RuntimeError("no GPU slot is free")
+        self.running[gpu] += 1
+        return gpu
+
+    def give_back(self, gpu: int) -> None:
+        self.running[gpu] -= 1
+
+
 class ProcessPool:
     """``workers`` processes (started with 'spawn': no copy of the driver's torch or threads), each with its
     share of the cores; on CUDA at most ``per_gpu`` demos on each GPU at a time."""
@@ -287,12 +313,13 @@ class ProcessPool:
 
         return resolve_device(requested)
 
-    def gpu_slots(self, device: str) -> list[int] | None:
+    def gpu_slots(self, device: str) -> GpuSlots | None:
         if device != "cuda":
             return None
         import torch
 
-        return [index for index in range(torch.cuda.device_count()) for _ in range(self.per_gpu)]
+        count = torch.cuda.device_count()
+        return GpuSlots(count, self.per_gpu) if count else None
 
     def run(self, work: Sequence[tuple[DemoTask, DemoJob]], board: DemoBoard, on_outcome: OnOutcome) -> None:
         import multiprocessing
@@ -303,7 +330,7 @@ class ProcessPool:
         if not tasks:
             return
         slots = self.gpu_slots(tasks[0].device)
-        workers = min(self.workers, len(tasks), len(slots) if slots else len(tasks))
+        workers = min(self.workers, len(tasks), slots.size if slots is not None else len(tasks))
         threads = threads_per_worker(workers)
         context = multiprocessing.get_context("spawn")
         events = context.Queue()
@@ -319,9 +346,9 @@ class ProcessPool:
         try:
             pool = new_pool()
             while tasks or running:
-                while tasks and len(running) < workers and (slots is None or slots):
+                while tasks and len(running) < workers and (slots is None or slots.free):
                     task = tasks.popleft()
-                    gpu = slots.pop(0) if slots is not None else None
+                    gpu = slots.take() if slots is not None else None
                     task = replace(task, threads=threads, gpu=gpu)
                     board.started(task)
                     running[pool.submit(execute, task)] = (task, gpu)
@@ -330,7 +357,7 @@ class ProcessPool:
                 for future in done:
                     task, gpu = running.pop(future)
                     if gpu is not None:
-                        slots.append(gpu)
+                        slots.give_back(gpu)
                     try:
                         outcome = future.result()
                     except BrokenProcessPool:
@@ -343,7 +370,7 @@ class ProcessPool:
                     for future, (task, gpu) in list(running.items()):
                         running.pop(future)
                         if gpu is not None:
-                            slots.append(gpu)
+                            slots.give_back(gpu)
                         on_outcome(task, Outcome(task.key, error=f"demo {task.name!r} ({task.kind}): its worker "
                                                                  "process died (killed, or out of memory)"))
                     pool.shutdown(wait=False, cancel_futures=True)

@@ -170,3 +170,17 @@ def test_the_presenter_view_keeps_its_layout_in_a_small_window(open_deck, deck: 
     assert current["width"] < PHONE_ON_ITS_SIDE[0] * 0.7
     assert page.evaluate("document.documentElement.scrollHeight") <= PHONE_ON_ITS_SIDE[1]
     assert watch.errors == []
+
+
+def test_a_phone_sized_window_keeps_the_slideshows_fit_for_printing(open_deck, deck: Deck):
+    """slides.pdf is printed from a headless window small enough for the reading view (780x437): the slides
+    must still be shrunk to fit as the slideshow shrinks them, or print would cut text off."""
+    fits = "() => Array.from(document.querySelectorAll('.slide-body')).map(b => b.style.getPropertyValue('--fit'))"
+    desktop, _ = open_deck((1280, 720))
+    expected = desktop.evaluate(fits)
+    assert any(expected), "the deck should have a slide that needs shrinking"
+    phone, _ = open_deck((780, 437))
+    assert phone.evaluate(fits) == expected
+    phone.emulate_media(media="print")
+    assert len(shown_slides(phone)) == len(deck.slides)
+    assert phone.evaluate("document.querySelectorAll('.slide.is-overflowing').length") == 0

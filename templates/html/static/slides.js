@@ -107,19 +107,21 @@
   }
 
   // fit.js, inlined before this script.
-  // A slide in the reading view grows with its text, so nothing is shrunk (or marked overflowing) there.
+  // The fit is the slideshow's, whichever view is on: printing (slides.pdf is printed from a window
+  // small enough for the reading view) and turning the phone use it. In the reading view the slides
+  // are measured at their slideshow size for that moment (is-laid-out turns the reading layout off;
+  // nothing is painted in between); the reading view itself sets its text at one size.
   function shrinkAll() {
-    if (reading) {
-      slides.forEach(function (slide) {
-        var body = slide.querySelector(".slide-body");
-        if (body) {
-          body.style.removeProperty("--fit");
-        }
-        slide.classList.remove("is-overflowing");
-      });
-      return;
+    var measuring = reading && !root.classList.contains("is-laid-out");
+    var scrolled = window.scrollY; // the slideshow layout has no page to scroll: come back to the place
+    if (measuring) {
+      root.classList.add("is-laid-out");
     }
     slides.forEach(lecturegenFit.shrinkToFit);
+    if (measuring) {
+      root.classList.remove("is-laid-out");
+      window.scrollTo(0, scrolled);
+    }
   }
 
   // The slide that holds the top of the window: where a reader is. At the end of the page the last

@@ -54,7 +54,9 @@ class Word:
     bottom: float
 
 
-_PAGE_OR_WORD = re.compile(r'<page\b|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+_PAGE_OR_WORD = re.compile(
+    r'<page\b|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+)
 
 
 def page_words(pdf: Path) -> list[Word]:

@@ -47,7 +47,8 @@ def open_deck(browser, deck_file: Path):
 
     def opener(size: tuple[int, int], hash_: str = ""):
         width, height = size
-        context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce", has_touch=True)
+        viewport = {"width": width, "height": height}
+        context = browser.new_context(viewport=viewport, reduced_motion="reduce", has_touch=True)
         contexts.append(context)
         page = context.new_page()
         watch = PageWatch(page)
@@ -79,7 +80,8 @@ def test_a_phone_reads_every_slide_one_under_the_other(open_deck, deck: Deck, si
 
     too_small = [(size_px, what) for size_px, what in page.evaluate(TEXT_SIZES) if size_px < SMALLEST_TEXT_PX]
     assert not too_small, too_small
-    body_size = page.eval_on_selector(".kind-content .block-bullets li", "li => parseFloat(getComputedStyle(li).fontSize)")
+    body_size = page.eval_on_selector(".kind-content .block-bullets li",
+                                      "li => parseFloat(getComputedStyle(li).fontSize)")
     assert body_size >= 16
 
     # The slides follow each other down the page at the window's width, not scaled down.
@@ -98,7 +100,8 @@ def test_a_phone_reads_every_slide_one_under_the_other(open_deck, deck: Deck, si
         assert 0 <= box["y"] and box["y"] + box["height"] <= height, (number, box)
         assert 0 <= box["x"] and box["x"] + box["width"] <= width, (number, box)
         on_top = title.evaluate(
-            "t => { const r = t.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);"
+            "t => { const r = t.getBoundingClientRect();"
+            " const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);"
             " return t.contains(hit); }"
         )
         assert on_top, f"slide {number}'s title is covered"

@@ -112,7 +112,8 @@ def test_an_equation_after_bullets_follows_them_in_html(open_page, tmp_path: Pat
         Equation((r"\frac{\partial L}{\partial x} = \prod_l \sigma'(z_l) W_l",)),
     )
     path = tmp_path / "slides.html"
-    path.write_text(render_slides_html(deck(Slide(kind="content", layout="bullets", title=text("Chain"), blocks=blocks))))
+    slide = Slide(kind="content", layout="bullets", title=text("Chain"), blocks=blocks)
+    path.write_text(render_slides_html(deck(slide)))
     page = open_page(path)
     last_bullet = page.locator("#slide-1 li").last.bounding_box()
     equation = page.locator("#slide-1 .block-equation math").first.bounding_box()
@@ -153,7 +154,9 @@ TABLES = {
     "Accuracy by depth": Table(
         header=(text("Activation"), text("Depth 4"), text("Depth 8"), text("Depth 16")),
         rows=tuple(tuple(text(c) for c in row) for row in (
-            ("sigmoid", "91.2%", "64.0%", "11.3%"), ("tanh", "93.5%", "90.1%", "71.8%"), ("ReLU", "95.1%", "95.8%", "94.9%"),
+            ("sigmoid", "91.2%", "64.0%", "11.3%"),
+            ("tanh", "93.5%", "90.1%", "71.8%"),
+            ("ReLU", "95.1%", "95.8%", "94.9%"),
         )),
     ),
     "Classic and deep": Table(

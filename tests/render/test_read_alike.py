@@ -71,7 +71,8 @@ def test_numbers_are_right_aligned_and_padded_to_a_common_decimal_point():
     assert factors == ["0.25", "0.5" + FIGURE_SPACE, "1" + PUNCTUATION_SPACE + 2 * FIGURE_SPACE, "2.0" + FIGURE_SPACE]
     # A percentage column with different decimals is padded before its sign.
     percent = Table(header=(text("p"),), rows=((text("5%"),), (text("12.5%"),)))
-    assert [plain_text(row[0]) for row in aligned_rows(percent)] == ["5" + PUNCTUATION_SPACE + FIGURE_SPACE + "%", "12.5%"]
+    padded = ["5" + PUNCTUATION_SPACE + FIGURE_SPACE + "%", "12.5%"]
+    assert [plain_text(row[0]) for row in aligned_rows(percent)] == padded
     # Numbers in different formats are right-aligned only; words make a column text.
     mixed = Table(header=(text("x"),), rows=((text("9.5 × 10⁻⁷"),), (text("0.35"),)))
     assert column_alignments(mixed) == (ColumnAlignment(numeric=True),)

@@ -204,14 +204,14 @@ class _DemoRunner:
         reporter.info(f"{counted(len(missing), 'demo')} to run" + (f", {shared} of them the same as another "
                       f"(same cache key): {counted(len(tasks), 'distinct run')}" if shared else "")
                       + f", in {executor.name}")
-        outcomes, served = self._run_tasks(tasks, executor, reporter)
+        outcomes, served, stored = self._run_tasks(tasks, executor, reporter)
         for key, jobs in users.items():
             outcome = outcomes.get(key) or Outcome(key, error="it did not run")
             for number, job in jobs:
                 if outcome.error:
                     gathered[number].failures[job.name] = outcome.error
                 else:
-                    cached = CachedResult(outcome.result, outcome.provenance)
+                    cached = stored.get(key) or CachedResult(outcome.result, outcome.provenance)
                     gathered[number].results[job.name] = (cached, DemoRecord(job.name, job.kind.name, key,
                                                                              key in served, outcome.provenance,
                                                                              job.kind.origin))
@@ -220,20 +220,23 @@ class _DemoRunner:
                                         if name in gathered[number].results}
         return gathered
 
-    def _run_tasks(self, tasks: dict[str, tuple], executor, reporter: Reporter) -> tuple[dict[str, Outcome], set[str]]:
+    def _run_tasks(self, tasks: dict[str, tuple], executor,
+                   reporter: Reporter) -> tuple[dict[str, Outcome], set[str], dict[str, CachedResult]]:
         """Run each task on ``executor`` under its key's lock, here in the driver, which writes the cache (Ray
         workers need no shared disk, and a worker killed with its demo takes no lock with it).
 
         The demos whose lock another build sharing the cache holds wait, and those that are free run
         meanwhile; no lock is ever waited for while this build holds one, so two builds cannot wait for each
         other. A demo whose lock comes free is read from the cache (the other build stored it: its key is in
-        the set returned) or, when that build failed or was killed, run here. Returns the outcomes by key.
+        the set returned) or, when that build failed or was killed, run here. Returns the outcomes by key, those
+        keys, and the results run here as the cache now holds them.
         """
         from generator.cache import LOCK_POLL_S
         from generator.progress import DemoBoard
 
         outcomes: dict[str, Outcome] = {}
         served: set[str] = set()
+        stored: dict[str, CachedResult] = {}  # the results run here, as the cache now holds them
         locks = {key: self.cache.run_lock(key) for key in tasks}
 
         def arrived(task, outcome) -> None:
@@ -241,7 +244,8 @@ class _DemoRunner:
             wall = outcome.provenance.get("wall_s") if outcome.provenance else None
             board.finished(task, wall, outcome.error)
             if not outcome.error:
-                self.cache.put_result(task.key, outcome.result, outcome.provenance, replace=self.force)
+                stored[task.key] = self.cache.put_result(task.key, outcome.result, outcome.provenance,
+                                                         replace=self.force)
             locks[task.key].release()
 
         pending = list(tasks)
@@ -272,7 +276,7 @@ class _DemoRunner:
         finally:
             for lock in locks.values():
                 lock.release()
-        return outcomes, served
+        return outcomes, served, stored
 
     def run(self, job: DemoJob, wait: bool = True) -> tuple[CachedResult, DemoRecord] | None:
         """Run ``job`` under its key's lock (cache.RunLock), or read what the build that held it stored.
@@ -299,11 +303,11 @@ class _DemoRunner:
                                    f"({'another build ran it' if waited else device})")
                 return hit, DemoRecord(job.name, job.kind.name, key, True, hit.provenance, job.kind.origin)
             result, provenance = self.train(job, device)
-            self.cache.put_result(key, result, provenance, replace=self.force)
+            stored = self.cache.put_result(key, result, provenance, replace=self.force)
         finally:
             lock.release()
         record = DemoRecord(job.name, job.kind.name, key, False, provenance, job.kind.origin)
-        return CachedResult(result, provenance), record
+        return stored, record
 
     def waiting(self, job: DemoJob) -> None:
         self.reporter.info(f"demo {job.name} ({job.kind.name}): waiting for another build's run of it")
@@ -573,6 +577,7 @@ def finish_build(prepared: PreparedLecture, runner: _DemoRunner, results: dict[s
         warnings.append(note)
         reporter.warn(note)
     reporter.info(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {lecture_dir}/")
+    memo.keep_pending()
     return BuildReport(lecture_dir=lecture_dir, files=sorted(files), demos=records, warnings=warnings, deck=deck,
                        outputs=outputs)
 

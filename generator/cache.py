@@ -291,22 +291,34 @@ class Cache:
     def _forget(self, area: str, key: str) -> None:
         self._discard(self._entry(area, key))
 
-    def put_result(self, key: str, result: DemoResult, provenance: dict[str, Any], replace: bool = False) -> None:
-        """Store a result; one already stored under ``key`` (by another build) is kept unless ``replace``."""
+    def put_result(self, key: str, result: DemoResult, provenance: dict[str, Any],
+                   replace: bool = False) -> CachedResult:
+        """Store a result; one already stored under ``key`` (by another build) is kept unless ``replace``.
+
+        Returns the result as the cache holds it, as a later build will read it: values through JSON, arrays
+        as their file. What is remembered of it (native charts, by the result's digest) is then found again
+        by the next build, which reads it from here."""
         buffer = io.BytesIO()
         import numpy as np
 
         np.savez(buffer, **{name: np.asarray(array) for name, array in result.arrays.items()})
+        values = json.dumps(result.values, sort_keys=True, indent=1).encode()
         self._write(
             "results",
             key,
             {
-                "values.json": json.dumps(result.values, sort_keys=True, indent=1).encode(),
+                "values.json": values,
                 "arrays.npz": buffer.getvalue(),
                 "provenance.json": json.dumps(provenance, sort_keys=True, indent=1).encode(),
             },
             replace,
         )
+        stored = self.get_result(key)
+        if stored is not None:
+            return stored
+        # A cache that could not store it (read-only, full): the same form, from the bytes it would have held.
+        return CachedResult(DemoResult(values=json.loads(values), arrays=ArraysFile(buffer.getvalue())),
+                            json.loads(json.dumps(provenance)))
 
     # -- figures ----------------------------------------------------------------
     def get_figure(self, key: str, name: str) -> FigureAsset | None:

@@ -82,15 +82,33 @@ def get(area: str, version: str, key: str) -> bytes | None:
         return None
 
 
+# Answers computed before the cache folder existed (a first build checks its text before it stores any
+# result), by the file they go to: written by keep_pending() once the run has succeeded.
+_pending: dict[str, bytes] = {}
+
+
 def put(area: str, version: str, key: str, data: bytes) -> None:
     if os.environ.get(ENV_OFF):
         return
+    entry = _entry(area, version, key)
     if not os.path.isdir(os.path.dirname(memo_root())):
-        return  # no cache folder yet: a run that fails before anything is cached (a content error) leaves none
-    entry = Path(_entry(area, version, key))
+        _pending[entry] = data  # no cache folder yet: a run that fails on its content must leave none
+        return
+    _write(Path(entry), data)
+
+
+def keep_pending() -> None:
+    """Write the answers computed before the cache folder existed; a build calls it once it has succeeded, so
+    that its first warm rebuild finds them too."""
+    for entry, data in _pending.items():
+        _write(Path(entry), data)
+    _pending.clear()
+
+
+def _write(entry: Path, data: bytes) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(prefix=f".{key[:8]}-", dir=entry.parent)
+        handle, staging = tempfile.mkstemp(prefix=f".{entry.name[:8]}-", dir=entry.parent)
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)

@@ -149,9 +149,10 @@ class RememberingCache(Cache):
                 self._keep(("result", key), found)
         return found
 
-    def put_result(self, key: str, result, provenance: dict[str, Any], replace: bool = False) -> None:
-        super().put_result(key, result, provenance, replace)
-        self._keep(("result", key), CachedResult(result, provenance))
+    def put_result(self, key: str, result, provenance: dict[str, Any], replace: bool = False) -> CachedResult:
+        stored = super().put_result(key, result, provenance, replace)
+        self._keep(("result", key), stored)
+        return stored
 
     def get_figure(self, key: str, name: str) -> FigureAsset | None:
         found = self._kept.get(("figure", key))

@@ -79,9 +79,11 @@ def test_a_demo_that_raises_shows_in_the_page_as_build_says_it(
         code = own_kind.parent / "demos" / "lr_race.py"
         good = code.read_text()
         code.write_text(good.replace("    start = ctx.rng()", "    raise ValueError('boom')\n    start = ctx.rng()", 1))
+        # A cache of its own: sharing the preview's, the build would find the demo the preview is running
+        # locked, run the other one first (cache.RunLock), and fail on that one.
         build = subprocess.run([sys.executable, "-m", "generator", "build", str(own_kind),
                                 "-o", str(tmp_path / "built"), "--profile", "quick", "--device", "cpu",
-                                "--format", "html"],
+                                "--format", "html", "--cache-dir", str(tmp_path / "build-cache")],
                                cwd=REPO, capture_output=True, text=True, timeout=WAIT_S)
         assert build.returncode == 1
         said = [line for line in build.stderr.splitlines() if line.startswith("error: ")]

@@ -59,6 +59,9 @@ class FigureBox:
     name: str  # what the box is: "full" (a figure slide), "beside" (next to bullets), "report"
     width_in: float
     height_in: float
+    # The slide's colour under the box where it is not white (a template's coloured layout, "#RRGGBB"): the
+    # figure is then drawn without a white box of its own, if its marks and text still read on it.
+    background: str = ""
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,12 @@ def place_of(spec: Any, closing: bool = False) -> FigurePlace:
 @lru_cache(maxsize=64)
 def slide_box(theme: Theme, place: FigurePlace) -> FigureBox:
     """The box a figure fills on a slide at ``place``, in inches, from the PowerPoint geometry."""
-    from generator.render.pptx.plan import picture_region
+    from generator.render.pptx.plan import picture_background, picture_region
 
     region = picture_region(theme, place.layout, two_columns=place.two_columns, subtitle=False,
                             pptx_layout=place.pptx_layout)
-    return FigureBox("beside" if place.two_columns else "full", _inches(region.width), _inches(region.height))
+    return FigureBox("beside" if place.two_columns else "full", _inches(region.width), _inches(region.height),
+                     picture_background(theme, place.layout, place.pptx_layout))
 
 
 def report_box() -> FigureBox:

@@ -164,8 +164,10 @@ def draw_figure(kind: DemoKind, figure: str, instance: str, result: DemoResult,
     display_class = _declared(kind, figure).display_class()
     with style.figure_style(box):
         display = display_class.from_result(result, words).plot()
-        png = style.to_png(display.figure_)
-        svg = style.to_svg(display.figure_)
+        # On a coloured slide (a template's), without a white box of its own where it still reads there.
+        clear = box is not None and style.reads_without_its_box(display.figure_, box.background)
+        png = style.to_png(display.figure_, transparent=clear)
+        svg = style.to_svg(display.figure_, transparent=clear)
     width, height = _png_size(png)
     alt = display.alt_text()
     if not isinstance(alt, str) or not alt.strip():

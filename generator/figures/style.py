@@ -28,11 +28,11 @@ matplotlib.use("Agg")  # no display: figures only go to files
 
 import matplotlib.pyplot as plt  # noqa: E402
 from cycler import cycler  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.colors import to_hex, to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from generator.deck import FigureBox  # noqa: E402
-from generator.render.contrast import NON_TEXT_CONTRAST, WHITE, contrast_ratio, hex_to_rgb  # noqa: E402
+from generator.render.contrast import NON_TEXT_CONTRAST, TEXT_CONTRAST, WHITE, contrast_ratio, hex_to_rgb  # noqa: E402
 
 # -- colours -----------------------------------------------------------------------------------
 # Okabe-Ito; those lighter than 3:1 on white darkened to about 3.3:1 (contrast.darkened), which
@@ -131,6 +131,42 @@ def figure_style(box: FigureBox | None = None):
         _box.reset(token)
 
 
+def reads_without_its_box(figure: Figure, background: str) -> bool:
+    """Whether a drawn ``figure`` may go without its white box on a slide of colour ``background``: every
+    text keeps 4.5:1 on that colour and every line, marker, bar and spine 3:1 (translucent shading is a guide,
+    not a mark). A figure with a picture in it (digits, feature maps, a confusion matrix) keeps its box: its
+    colours were chosen against the picture's own cells."""
+    from matplotlib.collections import Collection
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    if not background or figure.findobj(AxesImage):
+        return False
+    under = hex_to_rgb(background)
+
+    def reads(colour, needed: float) -> bool:
+        red, green, blue, alpha = to_rgba(colour)
+        if alpha < 1:
+            return True  # none, or translucent shading
+        return contrast_ratio((round(red * 255), round(green * 255), round(blue * 255)), under) >= needed
+
+    figure.draw_without_rendering()
+    texts = [text for text in figure.findobj(Text) if text.get_visible() and text.get_text().strip()]
+    lines = [line for line in figure.findobj(Line2D) if line.get_visible()]
+    drawn = [line.get_color() for line in lines if line.get_linestyle() not in ("None", "none", "", " ")
+             and line.get_linewidth() > 0 and line.get_alpha() in (None, 1)]
+    drawn += [line.get_markeredgecolor() for line in lines if line.get_marker() not in (None, "None", "none", "", " ")]
+    for axes in figure.get_axes():
+        drawn += [patch.get_facecolor() for patch in axes.patches if patch.get_visible() and patch.get_fill()]
+        drawn += [spine.get_edgecolor() for spine in axes.spines.values() if spine.get_visible()]
+    for collection in figure.findobj(Collection):
+        if collection.get_visible() and (collection.get_alpha() is None or collection.get_alpha() >= 1):
+            drawn += [tuple(face) for face in collection.get_facecolors()]
+    return (all(reads(text.get_color(), TEXT_CONTRAST) for text in texts)
+            and all(reads(colour, NON_TEXT_CONTRAST) for colour in drawn))
+
+
 def figure_box() -> FigureBox | None:
     """The box being drawn for, inside ``figure_style(box)``; None outside one."""
     return _box.get()
@@ -188,13 +224,13 @@ def sequential_colours(count: int, colormap: str = "viridis", contrast: float = 
     return [samples[round(first + (last - first) * index / max(1, count - 1))] for index in range(count)]
 
 
-def to_png(figure: Figure) -> bytes:
+def to_png(figure: Figure, transparent: bool = False) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None}, transparent=transparent)
     return buffer.getvalue()
 
 
-def to_svg(figure: Figure) -> str:
+def to_svg(figure: Figure, transparent: bool = False) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "lecturegen"})
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "lecturegen"}, transparent=transparent)
     return buffer.getvalue()

@@ -442,6 +442,15 @@ def picture_region(theme: Theme, layout: str, *, two_columns: bool, subtitle: bo
     return picture_room(column_boxes(frame, subtitle, two_columns)[-1], theme)
 
 
+def picture_background(theme: Theme, layout: str, pptx_layout: str = "") -> str:
+    """The colour of the slide under a figure on a content slide of ``layout`` ("#RRGGBB"): its template
+    layout's background; "" where that is white or not known (the designed master is white)."""
+    slide = Slide(kind="content", layout=layout, title=(), pptx_layout=pptx_layout)
+    look = deck_geometry(theme).choose(theme, slide).look
+    colour = look.colour.upper() if look is not None and look.colour else ""
+    return "" if colour in ("", "#FFFFFF") else colour
+
+
 # Figures are drawn for their slide's picture region less room for a caption of this many lines
 # (figure_boxes.py): a caption of one or two lines then leaves the picture at the size it was drawn.
 PLANNED_CAPTION_LINES = 2

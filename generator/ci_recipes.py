@@ -34,6 +34,7 @@ _LECTURE_KEY = re.compile(r"(?m)^['\"]?lecture['\"]?\s*:")
 class Recipe:
     path: Path  # where it was written
     content: str  # the content file it builds, relative to the repository's root
+    warning: str = ""  # what the user must still do for it to work, if anything
 
 
 def write_ci_recipe(service: str, directory: Path, content: Path | None, install: str | None, force: bool) -> Recipe:
@@ -42,10 +43,46 @@ def write_ci_recipe(service: str, directory: Path, content: Path | None, install
 
     template, relative = SERVICES[service]
     content_path, is_course = _content_in(directory, content)
-    text = render_recipe(template, content_path, is_course, install or f"lecturegen=={__version__}")
+    warning = ""
+    if install is None:
+        install, warning = install_spec(_direct_url(), __version__)
+    text = render_recipe(template, content_path, is_course, install)
     target = directory / relative
     write_files({target: text.encode()}, directory, force)
-    return Recipe(target, content_path)
+    return Recipe(target, content_path, warning)
+
+
+def install_spec(direct_url: dict | None, version: str) -> tuple[str, str]:
+    """How CI installs the lecturegen that runs here, from how pip installed it (PEP 610's direct_url.json,
+    None when it came from a package index); and a warning when CI cannot install it that way."""
+    if direct_url is None:
+        return f"lecturegen=={version}", ""
+    url = str(direct_url.get("url", ""))
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and not url.startswith("file:"):
+        commit = vcs.get("commit_id") or vcs.get("requested_revision") or ""
+        return f"git+{url}" + (f"@{commit}" if commit else ""), ""
+    if url.startswith(("http://", "https://")):
+        return url, ""  # a wheel or archive CI can download as this machine did
+    return f"lecturegen=={version}", (
+        f"lecturegen here is installed from {url or 'a local file'}, which CI cannot reach, so the file installs "
+        f"lecturegen=={version} from the package index; if your lecturegen is not published there, run again "
+        "with --force --install SPEC, SPEC being what pip installs it from in CI (e.g. "
+        "git+https://github.com/you/lecturegen@v1, or a wheel's URL)")
+
+
+def _direct_url() -> dict | None:
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        text = distribution("lecturegen").read_text("direct_url.json")
+    except PackageNotFoundError:
+        return {"url": "a source folder (lecturegen is not installed)"}
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def render_recipe(template: str, content: str, is_course: bool, install: str) -> str:

@@ -291,6 +291,8 @@ def init(directory, demo_name, ci, content, install, force):
                              "then `lecturegen init DIRECTORY --ci ...`")
         recipe = write_ci_recipe(ci, directory or Path("."), content, install, force)
         click.echo(f"wrote {recipe.path}: builds {recipe.content} on every push; commit it")
+        if recipe.warning:
+            click.echo(f"warning: {recipe.warning}", err=True)
         return
     if content is not None or install is not None:
         raise UsageError("--content and --install go with --ci")

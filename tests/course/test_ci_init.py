@@ -146,6 +146,30 @@ def test_actionlint_finds_nothing_in_the_github_workflow_of_a_course_or_a_lectur
     assert found and all(item["kind"] == "expression" for item in found), found
 
 
+def test_ci_installs_lecturegen_from_where_it_came_and_says_when_ci_cannot(repository):
+    from generator.ci_recipes import install_spec
+
+    assert install_spec(None, "1.2.0") == ("lecturegen==1.2.0", "")  # from a package index
+    git = {"url": "https://github.com/dept/lecturegen.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
+    assert install_spec(git, "1.2.0") == ("git+https://github.com/dept/lecturegen.git@abc123", "")
+    wheel = {"url": "https://example.org/lecturegen-1.2.0-py3-none-any.whl", "archive_info": {}}
+    assert install_spec(wheel, "1.2.0") == (wheel["url"], "")
+    local = {"url": "file:///home/me/lecturegen", "dir_info": {"editable": True}}
+    spec, warning = install_spec(local, "1.2.0")
+    assert spec == "lecturegen==1.2.0"
+    assert "installed from file:///home/me/lecturegen, which CI cannot reach" in warning
+    assert "--force --install SPEC" in warning
+    # This checkout is installed from its folder (make's editable install): the command says so, and an
+    # --install given says nothing.
+    result = CliRunner().invoke(main, ["init", str(repository), "--ci", "github"])
+    assert result.exit_code == 0
+    assert "warning: lecturegen here is installed from file://" in result.stderr
+    given = CliRunner().invoke(main, ["init", str(repository), "--ci", "github", "--force", "--install",
+                                      "git+https://github.com/dept/lecturegen@v1"])
+    assert given.exit_code == 0 and given.stderr == ""
+    assert workflow_of(repository)["env"]["LECTUREGEN"] == "git+https://github.com/dept/lecturegen@v1"
+
+
 def test_init_ci_finds_the_course_refuses_to_overwrite_and_says_what_to_do(repository, tmp_path, monkeypatch):
     monkeypatch.chdir(repository)
     init_ci("--ci", "github")  # this folder, the repository's root; the course file is found, not its lectures

@@ -341,6 +341,8 @@ def schema(output):
 
 @main.command(short_help="Serve the slides and report; show each saved change at once.")
 @click.argument("content", required=False, type=click.Path(path_type=Path))
+@click.option("--lecture", default=None, metavar="FILE",
+              help="With a course file: the lecture to show, as the course lists it (default: its first).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to serve on; 0 picks a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -363,23 +365,33 @@ def schema(output):
 @click.option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="A folder of HTML templates searched before the built-in ones (trusted as code).")
 @_verbosity
-def preview(content, port, host, open_browser, output_dir, formats, profile, device, cache_dir, data_dir, template_dir,
-            quiet, verbose):
+def preview(content, lecture, port, host, open_browser, output_dir, formats, profile, device, cache_dir, data_dir,
+            template_dir, quiet, verbose):
     """Serve the lecture's slides and report on this machine and show every saved change at once,
     on the same slide; only demos whose parameters changed run again. Problems show in the page.
 
-    CONTENT is the lecture's YAML file; without it, the default Deep Learning lecture.
+    CONTENT is the lecture's YAML file, or a course file: then one of its lectures (--lecture, else
+    the first) with the course's theme and assets; without it, the default Deep Learning lecture.
 
     \b
     Examples:
       lecturegen preview my.yaml --open
       lecturegen preview my.yaml --profile quick --format pptx
+      lecturegen preview course.yaml --lecture week2/lecture.yaml
     """
     from generator.locations import default_lecture
     from generator.preview import PreviewOptions, run_preview
 
+    from generator.course.loader import course_lecture, is_course_file
+
+    content = content or default_lecture()
+    course = None
+    if is_course_file(content):
+        course, content = content, course_lecture(content, lecture)
+    elif lecture is not None:
+        raise UsageError(f"--lecture picks a lecture of a course file, and {content} is a lecture")
     options = PreviewOptions(
-        content=content or default_lecture(), output_dir=output_dir, profile=profile, device=device,
+        content=content, course=course, output_dir=output_dir, profile=profile, device=device,
         formats=formats, cache_dir=cache_dir, data_dir=data_dir, template_dirs=(template_dir,) if template_dir else (),
         host=host, port=port, open_browser=open_browser,
     )

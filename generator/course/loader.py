@@ -21,7 +21,7 @@ from generator.content.schema import Theme, slugify
 from generator.content.validation import problems_from_validation_error
 from generator.content.yaml_source import SourceMap, format_path, parse_yaml, read_text
 from generator.course.schema import COURSE_KEY, Course
-from generator.errors import ContentError, Location, Problem
+from generator.errors import ContentError, Location, Problem, UsageError
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,82 @@ def is_course_file(path: Path | str) -> bool:
 
 def load_course(path: Path | str, profile: str = "default") -> LoadedCourse:
     """Read and check the course file and each of its lectures; one ContentError lists every problem."""
-    path = Path(path)
+    context = _course_context(Path(path))
+    lectures = []
+    from generator.demos.user_code import new_generation
+
+    new_generation()  # the course's lectures together: their code files' kinds must not clash with each other
+    for index, lecture_path in context.lectures:
+        try:
+            lectures.append(load_lecture(lecture_path, profile, context.inherited))
+        except ContentError as error:
+            context.problems.extend(error.problems)
+            continue
+        context.checker.lecture_loaded(index, lectures[-1])
+    problems = [*context.problems, *context.checker.problems]
+    if problems or context.course is None:
+        raise ContentError(list(dict.fromkeys(problems)))
+    return LoadedCourse(context.course, context.source, context.path, context.text, tuple(lectures), context.assets)
+
+
+def course_lectures(path: Path | str) -> list[Path]:
+    """The lecture files a course lists, in its order (those that exist); its problems as a ContentError."""
+    context = _course_context(Path(path))
+    if context.problems or context.checker.problems or context.course is None:
+        raise ContentError(list(dict.fromkeys([*context.problems, *context.checker.problems])))
+    return [lecture for _, lecture in context.lectures]
+
+
+def course_lecture(path: Path | str, chosen: str | None) -> Path:
+    """The lecture file of course ``path`` that ``chosen`` names (as the course lists it, or a path to the file),
+    else the course's first lecture."""
+    folder = Path(path).parent
+    lectures = course_lectures(path)
+    if not lectures:
+        raise UsageError(f"{path} lists no lecture to show")
+    if chosen is None:
+        return lectures[0]
+    for candidate in (folder / chosen, Path(chosen)):
+        if candidate.resolve() in lectures:
+            return candidate.resolve()
+    listed = ", ".join(str(lecture.relative_to(folder.resolve())) for lecture in lectures)
+    raise UsageError(f"--lecture {chosen!r} is not a lecture of {path}; it lists: {listed}")
+
+
+def load_course_lecture(path: Path | str, lecture: Path, profile: str = "default") -> LoadedLecture:
+    """One lecture of a course, loaded as the course's build loads it (the course's theme defaults and assets
+    folder), with the course file's own problems: what `lecturegen preview course.yaml` shows."""
+    from generator.demos.user_code import new_generation
+
+    context = _course_context(Path(path))
+    problems = list(context.problems)
+    loaded = None
+    new_generation()  # this lecture alone: only its own code files' kinds
+    try:
+        loaded = load_lecture(lecture, profile, context.inherited)
+    except ContentError as error:
+        problems.extend(error.problems)
+    problems.extend(context.checker.problems)
+    if problems or context.course is None:
+        raise ContentError(list(dict.fromkeys(problems)))
+    return loaded
+
+
+@dataclass
+class _CourseContext:
+    path: Path
+    text: str
+    source: SourceMap
+    course: Course | None
+    checker: _CourseChecker
+    inherited: Inherited
+    assets: Path | None
+    lectures: list[tuple[int, Path]]
+    problems: list[Problem]
+
+
+def _course_context(path: Path) -> _CourseContext:
+    """The course file read and checked on its own: its settings, what its lectures inherit, their files."""
     text, problem = read_text(path)
     if problem is not None:
         raise ContentError([problem])
@@ -72,27 +147,13 @@ def load_course(path: Path | str, profile: str = "default") -> LoadedCourse:
         course = Course.model_validate(data)
     except ValidationError as error:
         problems.extend(problems_from_validation_error(error, Course, source))
-    folder = path.parent
-    checker = _CourseChecker(data, source, folder)
+    checker = _CourseChecker(data, source, path.parent)
     assets = checker.assets()
     theme = checker.theme(assets)
     inherited = Inherited(assets=assets, theme=theme, source=source,
                           assets_shown=data["assets"] if assets is not None else "")
-    lectures = []
-    from generator.demos.user_code import new_generation
-
-    new_generation()  # the course's lectures together: their code files' kinds must not clash with each other
-    for index, lecture_path in checker.lecture_files():
-        try:
-            lectures.append(load_lecture(lecture_path, profile, inherited))
-        except ContentError as error:
-            problems.extend(error.problems)
-            continue
-        checker.lecture_loaded(index, lectures[-1])
-    problems.extend(checker.problems)
-    if problems or course is None:
-        raise ContentError(list(dict.fromkeys(problems)))
-    return LoadedCourse(course, source, path, text, tuple(lectures), assets)
+    return _CourseContext(path, text, source, course, checker, inherited, assets, list(checker.lecture_files()),
+                          problems)
 
 
 def planned_slug(loaded: LoadedLecture) -> str | None:

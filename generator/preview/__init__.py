@@ -57,7 +57,8 @@ def run_preview(options: PreviewOptions, quiet: bool = False, verbose: bool = Fa
         reporter.warn(f"serving on {options.host}: anyone who can reach this machine on port {server.port} can see the "
                       f"lecture and write slides.pptx into {options.output_dir}; leave out --host to keep it to this "
                       "machine")
-    click.echo(f"previewing {options.content} at {url} (Ctrl-C stops)", err=True)
+    of_course = f", a lecture of {options.course}," if options.course is not None else ""
+    click.echo(f"previewing {options.content}{of_course} at {url} (Ctrl-C stops)", err=True)
 
     closing = threading.Event()
     wake = threading.Event()

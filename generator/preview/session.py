@@ -55,7 +55,8 @@ CODE_KEY = re.compile(r"^code\s*:", re.MULTILINE)
 
 @dataclass(frozen=True)
 class PreviewOptions:
-    content: Path
+    content: Path  # the lecture shown
+    course: Path | None = None  # the course file it is a lecture of, whose theme and assets it inherits
     output_dir: Path = Path("output")  # where the page's "Write slides.pptx" and --format write, as build would
     profile: str = "default"
     device: str = "auto"
@@ -313,7 +314,8 @@ class PreviewSession:
         self.current: Version | None = None
         self.problems: tuple[str, ...] = ()
         self.status = ""
-        self.inputs = Inputs(frozenset({options.content.resolve()}), tuple(d.resolve() for d in options.template_dirs))
+        first = {options.content.resolve(), *((options.course.resolve(),) if options.course is not None else ())}
+        self.inputs = Inputs(frozenset(first), tuple(d.resolve() for d in options.template_dirs))
         self.on_inputs: Callable[[], None] = lambda: None  # the watcher's: what to watch changed
         self.stop = threading.Event()  # set: the demo now training stops at its next check
         self.running: _Running | None = None
@@ -370,7 +372,7 @@ class PreviewSession:
     def _build(self) -> Version:
         options = self.options.build_options()
         lap = _Laps()
-        loaded = load_lecture(options.content, options.profile)
+        loaded = self._load()
         self._watch(loaded)
         check_profile(loaded, options.profile, self.reporter)
         lap("load")
@@ -453,10 +455,21 @@ class PreviewSession:
         numbered = tuple(replace(slide, number=number) for number, slide in enumerate(parts, start=1))
         return replace(deck, slides=numbered, paginated=True), problems
 
+    def _load(self) -> LoadedLecture:
+        """The lecture as the content on disk is now: alone, or as its course's build loads it."""
+        if self.options.course is None:
+            return load_lecture(self.options.content, self.options.profile)
+        from generator.course.loader import load_course_lecture
+
+        return load_course_lecture(self.options.course, self.options.content, self.options.profile)
+
     def _watch(self, loaded: LoadedLecture) -> None:
-        """What to watch, from the content as loaded: its file, pictures, code files, template folders."""
+        """What to watch, from the content as loaded: its file, pictures, code files, template folders (and
+        the course file it is a lecture of)."""
         lecture = loaded.lecture
         files = {loaded.path.resolve()}
+        if self.options.course is not None:
+            files.add(self.options.course.resolve())
         specs = [spec for section in lecture.sections for spec in section.slides]
         if lecture.closing is not None:
             specs.append(lecture.closing)
@@ -576,7 +589,7 @@ class PreviewSession:
         try:
             if CODE_KEY.search(self.options.content.read_text(encoding="utf-8", errors="replace")):
                 return False  # it names code files now: loading would run them
-            loaded = load_lecture(self.options.content, self.options.profile)
+            loaded = self._load()
             jobs = plan_jobs(loaded.lecture, self.options.profile)
             keys = {job.key(running.device, running.data_dir) for job in jobs}
         except Exception:  # noqa: BLE001 - content that does not load now: the refresh after will say why

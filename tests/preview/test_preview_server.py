@@ -281,3 +281,32 @@ def test_content_broken_from_the_start_is_shown_and_the_deck_comes_once_fixed(tm
         assert preview.interrupt() == 0
     finally:
         preview.close()
+
+
+def test_a_course_file_previews_one_of_its_lectures_with_the_courses_theme_and_assets(start_preview, tmp_path):
+    # The course of tests/course: lecture one names a picture in the shared assets folder, which it could not
+    # alone, and takes the course's accent; the course file is watched as well.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from tests.course.conftest import write_course
+
+    course = write_course(tmp_path / "course")
+    preview = start_preview(course)
+    lecture = (course.parent / "one" / "lecture.yaml").resolve()
+    assert any(line.startswith(f"previewing {lecture}, a lecture of {course}, at http") for line in preview.lines)
+    status, _, page = preview.request("GET", "/slides.html")
+    assert status == 200 and b"<title>Activations" in page and b"A drawing of a neuron" in page
+    assert b"--accent: #D55E00" in page
+    start = len(preview.lines)
+    course.write_text(course.read_text().replace('accent: "#D55E00"', 'accent: "#0072B2"'))
+    preview.wait_for_line(r"^updated in ", after=start)
+    _, _, page = preview.request("GET", "/slides.html")
+    assert b"--accent: #0072B2" in page
+    preview.close()
+    second = start_preview(course, "--lecture", "two/lecture.yaml")
+    _, _, page = second.request("GET", "/slides.html")
+    assert b"<title>Functions" in page
+    second.close()
+    wrong = CliRunner().invoke(main, ["preview", str(course), "--lecture", "three.yaml"])
+    assert wrong.exit_code == 2 and "it lists: one/lecture.yaml, two/lecture.yaml" in wrong.output

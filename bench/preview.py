@@ -31,6 +31,7 @@ Prints a table and writes bench/results/preview.json.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -80,6 +81,8 @@ class Marp:
             env["PORT"] = str(server_port)
         self.process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
+        # However the benchmark ends (a miss exits early), the peer goes with it.
+        atexit.register(self.process.kill)
         self.lines: list[str] = []
         threading.Thread(target=lambda: self.lines.extend(line.rstrip() for line in self.process.stdout),
                          daemon=True).start()

@@ -14,6 +14,7 @@ import pytest
 
 from generator.deck import Deck
 from generator.render.html import render_slides_html
+from tests.browser.page_watch import PageWatch
 from tests.decks import every_layout_deck
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,3 +64,34 @@ def deck_file(deck: Deck, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("slides") / "slides.html"
     path.write_text(render_slides_html(deck), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def open_deck(browser, deck_file: Path):
+    """Open the deck (optionally at a hash) in a fresh context; yields (page, watch)."""
+    contexts = []
+
+    def opener(width: int = 1280, height: int = 720, hash_: str = "", reduced_motion: str = "reduce",
+               touch: bool = False):
+        context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion=reduced_motion,
+                                      has_touch=touch)
+        contexts.append(context)
+        page = context.new_page()
+        watch = PageWatch(page)
+        page.goto(deck_file.as_uri() + hash_)
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        return page, watch
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def visible_slide_ids(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".slide",
+        """slides => slides.filter(s => {
+               const style = getComputedStyle(s);
+               return style.visibility === 'visible' && style.display !== 'none' && style.opacity !== '0';
+           }).map(s => s.id)""",
+    )

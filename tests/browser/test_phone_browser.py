@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.deck import Deck, plain_text
-from tests.browser.page_watch import PageWatch
+from tests.browser.conftest import visible_slide_ids
 
 pytestmark = pytest.mark.browser
 
@@ -42,40 +42,16 @@ TEXT_SIZES = """() => {
 
 
 @pytest.fixture
-def open_deck(browser, deck_file: Path):
-    contexts = []
-
-    def opener(size: tuple[int, int], hash_: str = ""):
-        width, height = size
-        viewport = {"width": width, "height": height}
-        context = browser.new_context(viewport=viewport, reduced_motion="reduce", has_touch=True)
-        contexts.append(context)
-        page = context.new_page()
-        watch = PageWatch(page)
-        page.goto(deck_file.as_uri() + hash_)
-        page.wait_for_function("document.fonts.status === 'loaded'")
-        return page, watch
-
-    yield opener
-    for context in contexts:
-        context.close()
-
-
-def shown_slides(page) -> list[str]:
-    return page.eval_on_selector_all(
-        ".slide",
-        """slides => slides.filter(s => {
-               const style = getComputedStyle(s);
-               return style.visibility === 'visible' && style.display !== 'none' && style.opacity !== '0';
-           }).map(s => s.id)""",
-    )
+def phone_deck(open_deck):
+    """open_deck (tests/browser/conftest.py) on a touch screen, sized by a (width, height) pair."""
+    return lambda size, hash_="": open_deck(*size, hash_=hash_, touch=True)
 
 
 @pytest.mark.parametrize("size", [PHONE, PHONE_ON_ITS_SIDE], ids=["portrait", "landscape"])
-def test_a_phone_reads_every_slide_one_under_the_other(open_deck, deck: Deck, size: tuple[int, int]):
+def test_a_phone_reads_every_slide_one_under_the_other(phone_deck, deck: Deck, size: tuple[int, int]):
     width, height = size
-    page, watch = open_deck(size)
-    assert shown_slides(page) == [f"slide-{n}" for n in range(1, len(deck.slides) + 1)]
+    page, watch = phone_deck(size)
+    assert visible_slide_ids(page) == [f"slide-{n}" for n in range(1, len(deck.slides) + 1)]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
 
     too_small = [(size_px, what) for size_px, what in page.evaluate(TEXT_SIZES) if size_px < SMALLEST_TEXT_PX]
@@ -120,17 +96,17 @@ def test_a_phone_reads_every_slide_one_under_the_other(open_deck, deck: Deck, si
     page.screenshot(path=str(SCREENSHOT_DIR / f"deck-{width}x{height}.png"), full_page=True)
 
 
-def test_a_desktop_window_still_shows_one_slide_at_a_time(open_deck):
-    page, _ = open_deck((1280, 720))
-    assert shown_slides(page) == ["slide-1"]
+def test_a_desktop_window_still_shows_one_slide_at_a_time(phone_deck):
+    page, _ = phone_deck((1280, 720))
+    assert visible_slide_ids(page) == ["slide-1"]
     assert page.evaluate("document.documentElement.scrollHeight") <= 720
     page.keyboard.press("ArrowRight")
-    assert shown_slides(page) == ["slide-2"]
+    assert visible_slide_ids(page) == ["slide-2"]
     assert page.inner_text("[data-counter-current]") == "2"
 
 
-def test_on_a_phone_the_keys_scroll_the_page_and_a_tap_changes_nothing(open_deck, deck: Deck):
-    page, _ = open_deck(PHONE)
+def test_on_a_phone_the_keys_scroll_the_page_and_a_tap_changes_nothing(phone_deck, deck: Deck):
+    page, _ = phone_deck(PHONE)
     page.keyboard.press("PageDown")
     page.wait_for_function("() => window.scrollY > 0")
     before = -1
@@ -140,50 +116,50 @@ def test_on_a_phone_the_keys_scroll_the_page_and_a_tap_changes_nothing(open_deck
     page.mouse.click(PHONE[0] * 0.8, PHONE[1] / 2)  # in the slideshow: "next slide"
     page.wait_for_timeout(300)
     assert page.evaluate("window.scrollY") == before
-    assert len(shown_slides(page)) == len(deck.slides)
+    assert len(visible_slide_ids(page)) == len(deck.slides)
 
 
-def test_a_link_to_a_slide_opens_the_reading_view_there(open_deck):
-    page, _ = open_deck(PHONE, "#6")
+def test_a_link_to_a_slide_opens_the_reading_view_there(phone_deck):
+    page, _ = phone_deck(PHONE, "#6")
     top = page.eval_on_selector("#slide-6", "s => s.getBoundingClientRect().top")
     assert top == pytest.approx(0, abs=2)
 
 
-def test_turning_the_phone_to_a_large_screen_keeps_the_place(open_deck):
+def test_turning_the_phone_to_a_large_screen_keeps_the_place(phone_deck):
     """A reader who scrolled to a slide and then widens the window is shown that slide, and back."""
-    page, _ = open_deck(PHONE)
+    page, _ = phone_deck(PHONE)
     page.eval_on_selector("#slide-5", "s => s.scrollIntoView({block: 'start'})")
     page.wait_for_function("() => location.hash === '#5'")  # the hash follows the reader
     page.set_viewport_size({"width": 1280, "height": 720})
     page.wait_for_function("() => getComputedStyle(document.querySelector('#slide-1')).visibility === 'hidden'")
-    assert shown_slides(page) == ["slide-5"]
+    assert visible_slide_ids(page) == ["slide-5"]
     assert page.evaluate("location.hash") == "#5"
     page.keyboard.press("ArrowRight")
-    assert shown_slides(page) == ["slide-6"]
+    assert visible_slide_ids(page) == ["slide-6"]
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     page.wait_for_function("() => Math.abs(document.querySelector('#slide-6').getBoundingClientRect().top) < 2")
 
 
-def test_the_presenter_view_keeps_its_layout_in_a_small_window(open_deck, deck: Deck):
-    page, watch = open_deck(PHONE_ON_ITS_SIDE, "#2?presenter")
+def test_the_presenter_view_keeps_its_layout_in_a_small_window(phone_deck, deck: Deck):
+    page, watch = phone_deck(PHONE_ON_ITS_SIDE, "#2?presenter")
     assert page.locator(".presenter-panel").is_visible()
     # The current and the next slide are placed on the presenter's boxes, the others hidden.
-    assert shown_slides(page) == ["slide-2", "slide-3"]
+    assert visible_slide_ids(page) == ["slide-2", "slide-3"]
     current = page.eval_on_selector("#slide-2", "s => s.getBoundingClientRect().toJSON()")
     assert current["width"] < PHONE_ON_ITS_SIDE[0] * 0.7
     assert page.evaluate("document.documentElement.scrollHeight") <= PHONE_ON_ITS_SIDE[1]
     assert watch.errors == []
 
 
-def test_a_phone_sized_window_keeps_the_slideshows_fit_for_printing(open_deck, deck: Deck):
+def test_a_phone_sized_window_keeps_the_slideshows_fit_for_printing(phone_deck, deck: Deck):
     """slides.pdf is printed from a headless window small enough for the reading view (780x437): the slides
     must still be shrunk to fit as the slideshow shrinks them, or print would cut text off."""
     fits = "() => Array.from(document.querySelectorAll('.slide-body')).map(b => b.style.getPropertyValue('--fit'))"
-    desktop, _ = open_deck((1280, 720))
+    desktop, _ = phone_deck((1280, 720))
     expected = desktop.evaluate(fits)
     assert any(expected), "the deck should have a slide that needs shrinking"
-    phone, _ = open_deck((780, 437))
+    phone, _ = phone_deck((780, 437))
     assert phone.evaluate(fits) == expected
     phone.emulate_media(media="print")
-    assert len(shown_slides(phone)) == len(deck.slides)
+    assert len(visible_slide_ids(phone)) == len(deck.slides)
     assert phone.evaluate("document.querySelectorAll('.slide.is-overflowing').length") == 0

@@ -13,6 +13,7 @@ import pytest
 
 from generator.deck import Bullet, Bullets, Deck, Meta, Run, Slide, Theme, plain_text
 from generator.render.html import render_slides_html
+from tests.browser.conftest import visible_slide_ids
 from tests.browser.page_watch import PageWatch
 
 pytestmark = pytest.mark.browser
@@ -22,35 +23,6 @@ SCREENSHOT_DIR = Path("/tmp/html-look")
 
 # Sub-pixel rounding of a scaled stage; anything larger is a real overflow.
 TOLERANCE_PX = 1.5
-
-
-@pytest.fixture
-def open_deck(browser, deck_file: Path):
-    """Open the deck (optionally at a hash) in a fresh context; yields (page, watch)."""
-    contexts = []
-
-    def opener(width: int = 1280, height: int = 720, hash_: str = "", reduced_motion: str = "reduce"):
-        context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion=reduced_motion)
-        contexts.append(context)
-        page = context.new_page()
-        watch = PageWatch(page)
-        page.goto(deck_file.as_uri() + hash_)
-        page.wait_for_function("document.fonts.status === 'loaded'")
-        return page, watch
-
-    yield opener
-    for context in contexts:
-        context.close()
-
-
-def visible_slide_ids(page) -> list[str]:
-    return page.eval_on_selector_all(
-        ".slide",
-        """slides => slides.filter(s => {
-               const style = getComputedStyle(s);
-               return style.visibility === 'visible' && style.display !== 'none' && style.opacity !== '0';
-           }).map(s => s.id)""",
-    )
 
 
 def assert_showing(page, number: int) -> None:

@@ -68,8 +68,8 @@ def new_generation() -> None:
 def _forget_inactive_files() -> None:
     for path in [path for path in _LOADED if path not in _ACTIVE]:
         for name in _LOADED.pop(path)[1]:
-            if lecture_file_of(name) is None and registry.registered_kind(name) is not None \
-                    and registry.registered_kind(name).origin.startswith("file "):
+            kind = registry.registered_kind(name)
+            if kind is not None and kind.run.__module__ == module_name_of(path):  # still this file's
                 registry.unregister(name)
         _SHOWN.pop(path.resolve(), None)
 

@@ -256,15 +256,17 @@ def demos(content, as_json):
 @main.command(short_help="Start a lecture, a demo kind of your own, or a CI workflow.")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--demo", "demo_name", metavar="NAME", default=None,
-              help="Instead: write a working demo kind NAME (DIRECTORY/demos/NAME.py) and a lecture that uses it "
-                   "(DIRECTORY/NAME.yaml), to change into your own experiment.")
+              help="Instead: write a working demo kind NAME (DIRECTORY/demos/NAME.py), to change into your own "
+                   "experiment, and add a demo and a slide that use it to the lecture in DIRECTORY (one lecture "
+                   "there, or --content); with no lecture there, write one (DIRECTORY/NAME.yaml).")
 @click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
               help="Instead: write a CI file into DIRECTORY, the repository's root [default: this folder] that builds "
                    "its lectures on every push, keeps the demo cache and publishes the site "
                    "(.github/workflows/lectures.yml or .gitlab-ci.yml).")
 @click.option("--content", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="With --ci: the course or lecture file CI builds [default: the one course file in DIRECTORY, "
-                   "else its one lecture file].")
+                   "else its one lecture file]. With --demo: the lecture to add the demo to [default: the one "
+                   "lecture in DIRECTORY].")
 @click.option("--install", metavar="PIP_SPEC", default=None,
               help="With --ci: what pip installs as lecturegen: a requirement, a path or a git URL "
                    "[default: lecturegen==this version].")
@@ -277,7 +279,7 @@ def init(directory, demo_name, ci, content, install, force):
     \b
     Examples:
       lecturegen init my-lecture && lecturegen build my-lecture/deep_learning.yaml
-      lecturegen init my-lecture --demo lr_race && lecturegen build my-lecture/lr_race.yaml
+      lecturegen init my-lecture --demo lr_race && lecturegen build my-lecture/deep_learning.yaml
       lecturegen init --ci github                    # in the repository's root
       lecturegen init my-lecture --ci gitlab --content my-lecture/deep_learning.yaml
     """
@@ -294,17 +296,24 @@ def init(directory, demo_name, ci, content, install, force):
         if recipe.warning:
             click.echo(f"warning: {recipe.warning}", err=True)
         return
-    if content is not None or install is not None:
-        raise UsageError("--content and --install go with --ci")
+    if install is not None or (content is not None and demo_name is None):
+        raise UsageError("--install goes with --ci, and --content with --ci or --demo")
     if directory is None:
         raise UsageError("name the folder to write into, e.g. lecturegen init my-lecture")
     if demo_name is None:
         written = write_default_lecture(directory, force)
         click.echo(f"wrote {written[0]}; edit it, then run: lecturegen build {written[0]}")
     else:
-        code, lecture = write_demo_starter(directory, demo_name, force)
-        click.echo(f"wrote {code} (the demo kind) and {lecture} (a lecture that uses it); "
-                   f"build it with: lecturegen build {lecture}")
+        started = write_demo_starter(directory, demo_name, force, content)
+        if started.lecture_was == "added":
+            click.echo(f"wrote {started.code} (the demo kind) and added demo '{started.demo}' with a slide that "
+                       f"shows it to {started.lecture}; build it with: lecturegen build {started.lecture}")
+        elif started.lecture_was == "unchanged":
+            click.echo(f"wrote {started.code} (the demo kind); {started.lecture} uses it already as demo "
+                       f"'{started.demo}'")
+        else:
+            click.echo(f"wrote {started.code} (the demo kind) and {started.lecture} (a lecture that uses it); "
+                       f"build it with: lecturegen build {started.lecture}")
 
 
 @main.command(short_help="Print the content format's JSON Schema.")

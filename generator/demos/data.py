@@ -343,6 +343,8 @@ def limit_problems(split: Split, batch_size: int | None, example_index: int | No
 
 
 def load(name: str, data_dir: str = "") -> Split:
+    """The dataset ``name`` as a seeded, stratified train/test ``Split``: "digits" (scikit-learn's 8x8 digits,
+    bundled) or "mnist" (28x28, from ``data_dir``, which a kind passes as ``ctx.data_dir``)."""
     if name == "digits":
         return digits()
     if name == "mnist":

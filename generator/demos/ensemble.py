@@ -48,6 +48,8 @@ class Member:
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """The budget every member of an ensemble shares: its shape, epochs, batches and SGD's settings."""
+
     depth: int  # hidden layers; the network has depth + 1 weight matrices
     width: int
     epochs: int

@@ -33,6 +33,8 @@ EVAL_CHUNK = 1000
 
 @dataclass(frozen=True)
 class TrainBudget:
+    """The budget every stacked module shares: epochs, batch size and Adam's learning rate."""
+
     epochs: int
     batch_size: int
     lr: float  # Adam

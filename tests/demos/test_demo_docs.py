@@ -62,3 +62,41 @@ def test_the_guides_example_builds_as_written(tmp_path, fresh_cache):
         unregister("coin_flips")
     assert result.exit_code == 0, result.output
     assert "% heads" in (tmp_path / "out" / "guide" / "slides.html").read_text()
+
+
+def documented_names() -> dict[str, set[str]]:
+    """The reference's tables: each ``From `module``` line and the names in the table under it."""
+    documented: dict[str, set[str]] = {}
+    names: set[str] | None = None
+    for line in DOC.splitlines():
+        heading = re.match(r"From `([\w.]+)`", line)
+        if heading:
+            names = documented.setdefault(heading.group(1), set())
+        elif line.startswith("#"):
+            names = None
+        elif names is not None and line.startswith("| `"):
+            names.update(re.findall(r"`(\w+)`", line.split("|")[1]))  # a row may name several: `Number`, `Text`
+    return documented
+
+
+def test_the_built_in_kinds_import_only_what_the_reference_lists():
+    """The built-in kinds have no private shortcuts: every name they take from lecturegen is documented."""
+    import ast
+    import importlib
+
+    documented = documented_names()
+    for module, names in documented.items():
+        for name in names:
+            value = getattr(importlib.import_module(module), name)  # the reference names what exists
+            if callable(value) and not isinstance(value, type(registry.DistinctSeeds)):
+                assert (value.__doc__ or "").strip(), f"{module}.{name} has no docstring"
+    kinds = sorted((REPO / "generator" / "demos" / "kinds").glob("*.py"))
+    assert len(kinds) >= 4
+    for path in kinds:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                for alias in node.names:
+                    assert alias.name in documented.get(node.module, set()), (
+                        f"{path.name} imports {node.module}.{alias.name}, which docs/DEMOS.md does not list")
+            elif isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("generator") for alias in node.names), path.name

@@ -234,7 +234,7 @@ def test_init_demo_writes_a_kind_and_a_lecture_that_validate_and_build(tmp_path,
         assert "Rate 1.1: diverged" in page and "Log-scale line chart of the loss at each step" in page
         assert run("demos", lecture, "--json").exit_code == 0
         again = run("init", folder, "--demo", "lr_race")
-        assert again.exit_code == 2 and "already exist; use --force to overwrite" in again.stderr
+        assert again.exit_code == 2 and "lr_race.py already exists; use --force to overwrite" in again.stderr
         assert run("init", folder, "--demo", "Bad-Name").exit_code == 2
     finally:
         unregister("lr_race")

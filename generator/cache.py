@@ -39,7 +39,7 @@ from generator.deck import FigureAsset
 from generator.demos.registry import DemoResult
 
 CACHE_ENV = "LECTUREGEN_CACHE_DIR"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: result values keep run()'s key order (1 sorted them)
 STAGING_GRACE_S = 3600
 LOCK_POLL_S = 0.2
 
@@ -302,7 +302,9 @@ class Cache:
         import numpy as np
 
         np.savez(buffer, **{name: np.asarray(array) for name, array in result.arrays.items()})
-        values = json.dumps(result.values, sort_keys=True, indent=1).encode()
+        # In the order run() gave them: a figure that pairs a mapping's keys with its arrays (configurations in
+        # the order of the parameters) must read them in that order from the cache too.
+        values = json.dumps(result.values, indent=1).encode()
         self._write(
             "results",
             key,

@@ -146,6 +146,21 @@ def test_corrupt_cache_entry_is_recomputed(tmp_path, fresh_cache):
     assert ran(out / "minimal") == ["act"]
 
 
+def test_a_cached_result_keeps_the_order_its_run_gave(tmp_path):
+    """A Display may pair a mapping's keys with its arrays (configurations in the parameters' order): the cache
+    must hand the keys back in run()'s order, not sorted."""
+    from generator.cache import Cache
+    from generator.demos.registry import DemoResult
+
+    cache = Cache(tmp_path / "cache")
+    values = {"zeta": {"10": 1, "1000": 2, "100": 3}, "alpha": 0, "none": {"weight_decay": 1, "both": 2}}
+    stored = cache.put_result("k", DemoResult(values=values, arrays={}), {})
+    for result in (stored.result, cache.get_result("k").result):
+        assert list(result.values) == ["zeta", "alpha", "none"]
+        assert list(result.values["zeta"]) == ["10", "1000", "100"]
+        assert list(result.values["none"]) == ["weight_decay", "both"]
+
+
 def test_unknown_code_language_warns_and_strict_fails(tmp_path):
     out = tmp_path / "out"
     result = build(str(TWO_DEMOS), "-o", str(out))

@@ -43,7 +43,7 @@ def chart_for(kind: DemoKind, figure: str, result: DemoResult, words: FigureWord
 
 
 def _result_digest(result: DemoResult) -> str:
-    parts = [json.dumps(result.values, sort_keys=True, default=str)]
+    parts = [json.dumps(result.values, default=str)]  # key order included: a figure may draw in that order
     stored = getattr(result.arrays, "digest", None)  # arrays from the cache: named by their file, left unread
     if isinstance(stored, str):
         return memo.digest(*parts, "arrays file", stored)

@@ -56,6 +56,24 @@ def test_the_lecture_builds_on_its_quick_profile(tmp_path):
     assert "Regularisation and optimisation" in page
     assert "Bar chart of the gap between training and test accuracy" in page  # a Display's alt text
 
+    # Each bar of the native gap chart is its own configuration's number, as the table and the text quote it
+    # (the figures pair the result's keys with its arrays, in the order the run gave them).
+    from pptx import Presentation
+
+    from generator.cache import Cache
+
+    entry = next(demo for demo in manifest["demos"] if demo["name"] == "reg")
+    gap = Cache(tmp_path / "cache").get_result(entry["cache_key"]).result.values["gap"]
+    charts = [shape.chart for slide in Presentation(str(folder / "slides.pptx")).slides for shape in slide.shapes
+              if shape.has_chart and shape.chart.chart_type is not None and shape.chart.plots[0].categories
+              and list(shape.chart.plots[0].categories)[0] in ("none", "dropout", "weight decay", "both")]
+    assert len(charts) == 1
+    plot = charts[0].plots[0]
+    bars = dict(zip(plot.categories, plot.series[0].values))
+    assert bars.keys() == {"none", "dropout", "weight decay", "both"}
+    for category, value in bars.items():
+        assert value == pytest.approx(gap[category.replace(" ", "_")] * 100, abs=1e-6), category
+
 
 # -- batching: one stacked model trains every member as it would train alone -----------------------------------------
 

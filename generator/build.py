@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__, memo
 from generator.cache import Cache, CachedResult, cache_falls_back_to_temporary_folder, content_key, default_cache_dir
-from generator.content.loader import LoadedLecture, check_profile, load_lecture
+from generator.content.loader import LoadedLecture, check_profile, code_files, load_lecture
 from generator.content.yaml_source import format_path
 from generator.deck import ChartSpec, Deck, DemoRun, FigureAsset, Theme
 from generator.demos.data import default_data_dir
@@ -398,7 +398,13 @@ def chart_specs(
     charts = {}
     for name in cited_charts(loaded):
         demo, figure = name.split(".", 1)
-        charts[name] = chart_for(jobs[demo].kind, figure, results[demo][0].result, words)
+        kind = jobs[demo].kind
+        try:
+            charts[name] = chart_for(kind, figure, results[demo][0].result, words)
+        except Exception as error:  # noqa: BLE001 - a chart function is the kind's code: say which chart failed, where
+            function = kind.figure(figure).chart_function()
+            raise BuildError(f"{where_it_failed(error, function)}the native chart of figure {name!r} (demo kind "
+                             f"{kind.name!r}) failed: {type(error).__name__}: {error}") from error
     return charts
 
 
@@ -443,8 +449,6 @@ class PreparedLecture:
         self.clock = now
 
     def demos(self, label: str) -> LectureDemos:
-        from generator.content.loader import code_files
-
         return LectureDemos(label, self.jobs, tuple(code_files(self.loaded)),
                             lambda demo, param: demo_param_place(self.loaded, self.options.profile, demo, param))
 
@@ -604,6 +608,9 @@ def make_manifest(
     manifest = {
         "generator": {"name": "lecturegen", "version": __version__},
         "content": {"path": str(loaded.path), "sha256": hashlib.sha256(loaded.text.encode()).hexdigest()},
+        # The lecture's own demo code as it ran (each demo's cache key includes it too).
+        "code": [{"path": name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                 for path, name in code_files(loaded)],
         "profile": options.profile,
         "device": {"requested": options.device, "used": runner._device or "none (every demo came from the cache)"},
         "versions": {

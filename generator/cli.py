@@ -279,7 +279,7 @@ def init(directory, demo_name, ci, content, install, force):
     \b
     Examples:
       lecturegen init my-lecture && lecturegen build my-lecture/deep_learning.yaml
-      lecturegen init my-lecture --demo lr_race && lecturegen build my-lecture/deep_learning.yaml
+      lecturegen init my-lecture --demo lr_race      # adds to my-lecture's lecture, else writes lr_race.yaml
       lecturegen init --ci github                    # in the repository's root
       lecturegen init my-lecture --ci gitlab --content my-lecture/deep_learning.yaml
     """

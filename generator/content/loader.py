@@ -143,8 +143,9 @@ def load_lecture(path: Path | str, profile: str = "default", inherited: Inherite
     except ValidationError as error:
         problems.extend(p for p in problems_from_validation_error(error, Lecture, source) if p.path not in already)
     places = _Places(path.parent, inherited.assets, inherited.assets_shown)
-    problems.extend(_load_code(data, source, places))
-    problems.extend(_ReferenceChecker(data, source, places, profile).check())
+    code_problems = _load_code(data, source, places)
+    problems.extend(code_problems)
+    problems.extend(_ReferenceChecker(data, source, places, profile, code_failed=bool(code_problems)).check())
     if problems or lecture is None or parsed.problems:
         raise ContentError(_unique(problems))
     return LoadedLecture(lecture, source, path, text, profile, inherited.assets)
@@ -290,8 +291,12 @@ class _ReferenceChecker:
     file; every access is guarded because the data may be malformed.
     """
 
-    def __init__(self, data: dict[str, Any], source: SourceMap, places: _Places, profile: str = "default"):
+    def __init__(self, data: dict[str, Any], source: SourceMap, places: _Places, profile: str = "default",
+                 code_failed: bool = False):
         self.data = data
+        # A code file that failed to load registered none of its kinds: its error is the one to fix, and a
+        # second "unknown demo kind" for each of its kinds would only point away from it.
+        self.code_failed = code_failed
         self.source = source
         self.places = places
         self.folder = places.folder
@@ -388,6 +393,8 @@ class _ReferenceChecker:
                          f"demo kind {demo['kind']!r} comes from {elsewhere}, a code file of another "
                          "lecture; name that file under `code:` (inside this lecture's folder or the course's "
                          "assets folder) to use its kinds here")
+                continue
+            if kind is None and self.code_failed:
                 continue
             if kind is None:
                 hint = did_you_mean(demo["kind"], list(self.kinds))

@@ -238,8 +238,8 @@ def register(kind: DemoKind) -> DemoKind:
     """Make ``kind`` available to content files under ``kind.name``; returns it, for ``KIND = register(...)``."""
     if kind.api_version != API_VERSION:
         raise ValueError(f"demo kind {kind.name!r} was written for the lecturegen demo API version {kind.api_version}, "
-                         f"and this lecturegen offers version {API_VERSION}; update the kind (docs/DEMOS.md says "
-                         "what changed) or use a lecturegen that offers its version")
+                         f"and this lecturegen offers version {API_VERSION}; update the kind (docs/DEMOS.md, 'API "
+                         "versions', says what changed) or use a lecturegen that offers its version")
     problems = _declaration_problems(kind)
     if problems:
         raise ValueError(f"demo kind {kind.name!r} cannot be registered: " + "; ".join(problems))
@@ -305,6 +305,17 @@ def _declaration_problems(kind: DemoKind) -> list[str]:
         problems.append("params must be a pydantic model class")
     if not all(isinstance(result, Result) for result in kind.results.values()):
         problems.append("each entry of results must be a Result(type, description)")
+    for figure in kind.figures:
+        if isinstance(figure.display, type):  # a "module:Name" reference is checked where it is imported
+            missing = [name for name in ("from_result", "plot", "alt_text")
+                       if not callable(getattr(figure.display, name, None))]
+            if missing:
+                problems.append(f"figure {figure.name!r}: its display {figure.display.__name__} has no "
+                                + " and no ".join(f"{name}()" for name in missing)
+                                + (" (alt_text() says what the figure shows, for screen readers and the report)"
+                                   if "alt_text" in missing else ""))
+        if figure.chart is not None and not isinstance(figure.chart, str) and not callable(figure.chart):
+            problems.append(f"figure {figure.name!r}: chart must be a function (result, words) -> ChartSpec")
     return problems
 
 

@@ -39,7 +39,15 @@ def chart_for(kind: DemoKind, figure: str, result: DemoResult, words: FigureWord
         declared.chart_function()  # says it has none
     key = memo.digest(kind.name, figure, _result_digest(result), json.dumps(asdict(words), sort_keys=True))
     return memo.remembered_json("chart-spec", figure_code_hash(kind), key,
-                                lambda: declared.chart_function()(result, words), _chart_json, _chart_from_json)
+                                lambda: _checked_chart(declared.chart_function(), result, words), _chart_json,
+                                _chart_from_json)
+
+
+def _checked_chart(function, result: DemoResult, words: FigureWords) -> ChartSpec:
+    spec = function(result, words)
+    if not isinstance(spec, ChartSpec):
+        raise TypeError(f"{function.__name__}() returned {type(spec).__name__}, not a ChartSpec")
+    return spec
 
 
 def _result_digest(result: DemoResult) -> str:

@@ -3,6 +3,7 @@ the built-in ones, and their failures said in terms of the user's file."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -111,8 +112,11 @@ def test_a_kind_from_the_lectures_own_file_builds_and_is_listed_with_its_origin(
     assert result.exit_code == 0, result.output
     page = (lecture.parent / "out" / "coins" / "slides.html").read_text()
     assert "After 1,000 flips:" in page and "the share of heads is" in page
-    recorded = json.loads((lecture.parent / "out" / "coins" / "manifest.json").read_text())["demos"]
+    manifest = json.loads((lecture.parent / "out" / "coins" / "manifest.json").read_text())
+    recorded = manifest["demos"]
     assert {demo["name"]: demo["origin"] for demo in recorded} == {"coins": "file demos/coins.py", "act": "built-in"}
+    code = (lecture.parent / "demos" / "coins.py").read_bytes()
+    assert manifest["code"] == [{"path": "demos/coins.py", "sha256": hashlib.sha256(code).hexdigest()}]
     listed = json.loads(run("demos", lecture, "--json").output)
     assert listed["coin_flips"]["origin"] == "file demos/coins.py"
     assert listed["activations"]["origin"] == "built-in"
@@ -200,6 +204,31 @@ def test_a_figure_without_alt_text_is_refused_naming_it(lecture):
     assert result.exit_code == 1
     assert ("figure 'coins.heads' (demo kind 'coin_flips') failed to draw: ValueError: HeadsDisplay.alt_text() gave "
             "no text; say what the figure shows") in result.stderr
+
+
+def test_a_display_without_alt_text_is_refused_before_anything_runs(lecture):
+    code = lecture.parent / "demos" / "coins.py"
+    code.write_text(KIND_FILE.replace("    def alt_text(self):", "    def describe(self):"))
+    result = run("validate", lecture)
+    assert result.exit_code == 2
+    assert ("demos/coins.py:40: ValueError: demo kind 'coin_flips' cannot be registered: figure 'heads': its display "
+            "HeadsDisplay has no alt_text() (alt_text() says what the figure shows, for screen readers and the "
+            "report)") in result.stderr
+    assert "unknown demo kind" not in result.stderr  # the file's failure is the one problem, said once
+
+
+def test_a_native_chart_that_raises_names_the_chart_and_the_line(lecture):
+    code = lecture.parent / "demos" / "coins.py"
+    code.write_text(KIND_FILE.replace("KIND = register(", "def heads_chart(result, words):\n"
+                                      "    return [1, 2, 3][result.values['runs']]\n\n\nKIND = register(")
+                    .replace("display=HeadsDisplay)", "display=HeadsDisplay, chart=heads_chart)"))
+    lecture.write_text(LECTURE.replace("        figure: coins.heads\n", "        figure: coins.heads\n"
+                                                                         "        chart: native\n"))
+    result = run("build", lecture, "-o", lecture.parent / "out", "--format", "pptx", "--device", "cpu")
+    assert result.exit_code == 1
+    assert ("demos/coins.py:41: the native chart of figure 'coins.heads' (demo kind 'coin_flips') failed: "
+            "IndexError: list index out of range") in result.stderr
+    assert "internal error" not in result.stderr and not (lecture.parent / "out").exists()
 
 
 def test_a_code_file_outside_the_folder_is_refused(lecture, tmp_path):

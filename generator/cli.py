@@ -273,8 +273,9 @@ def demos(content, as_json):
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIRECTORY.")
 def init(directory, demo_name, ci, content, install, force):
     """Copy the default lecture into DIRECTORY to customize it; with --demo NAME,
-    start a demo kind of your own there instead (docs/DEMOS.md); with --ci,
-    write only a CI file for the repository DIRECTORY (docs/CI.md).
+    start a demo kind of your own there instead, with a slide that uses it
+    (docs/DEMOS.md); with --ci, write only a CI file for the repository
+    DIRECTORY (docs/CI.md).
 
     \b
     Examples:

@@ -523,3 +523,33 @@ def test_chart_sits_inside_the_slide_above_its_caption(prs):
         assert frame.top >= slide.shapes.title.top + slide.shapes.title.height
         # A chart fills its room within 4:3 to 2:1, where a picture would keep the figure's 16:9.
         assert 4 / 3 - 0.01 <= frame.width / frame.height <= 2 + 0.01
+
+
+def test_a_negative_bar_points_down_from_zero_in_libreoffice(tmp_path):
+    """A bar chart's bars grow from zero (the category axis crosses there), so a negative value reads as one;
+    with the crossing at the axis minimum it was drawn as an upward bar from the bottom."""
+    from tests.office import page_images
+
+    up, down = "#0072B2", "#D55E00"
+    spec = ChartSpec("bar", ("up", "down"), (ChartSeries("gap", (10.0, -6.0), "#555555", point_colours=(up, down)),),
+                     y_min=-10.0, y_max=12.0)
+    deck = Deck(Meta("Charts", "", "", "", "", "", "", "en", "charts"),
+                Theme("#0072B2", "DejaVu Sans", "Noto Sans CJK SC", "DejaVu Sans Mono", "16:9"),
+                (Slide("content", "figure", (Run("t"),)),))
+    prs_one = Presentation(io.BytesIO(render_pptx(deck)))
+    frame = add_chart(prs_one.slides[0], spec, Box(0, 0, 9000000, 6000000), deck.theme, "Figure 1", "alt")
+    crosses = frame.chart._chartSpace.xpath(".//c:catAx/c:crosses")
+    assert [element.get("val") for element in crosses] == ["autoZero"]
+    pptx = tmp_path / "bars.pptx"
+    prs_one.save(str(pptx))
+    page = np.asarray(page_images(pptx_to_pdf(pptx, tmp_path), tmp_path, dpi=60)[0].convert("RGB")).astype(int)
+
+    def rows_of(colour: str) -> np.ndarray:
+        target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+        return np.nonzero((np.abs(page - target).sum(axis=2) < 30).any(axis=1))[0]
+
+    up_rows, down_rows = rows_of(up), rows_of(down)
+    assert len(up_rows) and len(down_rows)
+    zero = up_rows.max()  # the bottom of the upward bar
+    assert abs(down_rows.min() - zero) <= 2  # the negative bar hangs from the same line
+    assert (up_rows.max() - up_rows.min()) > (down_rows.max() - down_rows.min())  # 10 is taller than 6

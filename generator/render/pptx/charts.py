@@ -167,7 +167,10 @@ def _set_axes(chart, spec: ChartSpec, theme: Theme) -> None:
         axis.format.line.color.rgb = rgb(AXIS_COLOUR)
     # Labels under the plot even when values are below the axis's crossing (a log axis crosses at 1).
     categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    values.crosses = XL_AXIS_CROSSES.MINIMUM
+    # Bars grow from zero, so a negative one points down; a line chart's, or a log axis's, category axis
+    # lies along the bottom.
+    linear_bars = spec.kind == "bar" and not spec.y_log
+    values.crosses = XL_AXIS_CROSSES.AUTOMATIC if linear_bars else XL_AXIS_CROSSES.MINIMUM  # automatic: at zero
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = rgb(GRIDLINE_COLOUR)
     values.tick_labels.number_format = spec.axis_number_format

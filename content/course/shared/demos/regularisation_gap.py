@@ -318,15 +318,22 @@ def _sentence(parts: list[str]) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _curve_legend(ax, configurations: list[str], loc: str) -> None:
-    """One legend (so the layout leaves room for it): a colour and marker per configuration, then the line styles."""
+def _curve_legend(ax, configurations: list[str]) -> None:
+    """One legend beside the plot (under it in a narrow box), never over the curves: a colour and marker per
+    configuration, then the line styles. The figure's constrained layout leaves room for it."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=COLOURS[c], marker=MARKERS[c], ls="-", lw=3, label=LABELS[c])
+    width, height = ax.figure.get_size_inches()
+    names = LABELS if width >= 5.5 else SHORT_LABELS  # a narrow box (beside bullets on a 4:3 slide): short names
+    handles = [Line2D([], [], color=COLOURS[c], marker=MARKERS[c], ls="-", lw=3, label=names[c])
                for c in configurations]
     handles += [Line2D([], [], color="#555555", lw=2.5, ls="-", marker="", label="test (solid)"),
                 Line2D([], [], color="#555555", lw=2.5, ls="--", marker="", label="training (dashed)")]
-    ax.legend(handles=handles, loc=loc, frameon=True, framealpha=0.9, edgecolor="none")
+    if width >= 1.6 * height:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    else:
+        ax.figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, handlelength=1.6,
+                         columnspacing=1.0)
 
 
 def _plot_curves(ax, configurations: list[str], train: np.ndarray, test: np.ndarray, scale: float) -> None:
@@ -357,7 +364,7 @@ class AccuracyCurvesDisplay:
         ax.set_xlabel(self.words.epoch_axis)
         ax.set_ylabel("accuracy (%)")
         ax.set_ylim(0, 101)
-        _curve_legend(ax, self.configurations, "lower right")
+        _curve_legend(ax, self.configurations)
         self.figure_, self.ax_ = figure, ax
         return self
 
@@ -390,8 +397,8 @@ class LossCurvesDisplay:
         _plot_curves(ax, self.configurations, self.train, self.test, 1)
         ax.set_yscale("log")
         ax.set_xlabel(self.words.epoch_axis)
-        ax.set_ylabel("cross-entropy loss (log scale)")
-        _curve_legend(ax, self.configurations, "lower left")
+        ax.set_ylabel("cross-entropy (log scale)")
+        _curve_legend(ax, self.configurations)
         self.figure_, self.ax_ = figure, ax
         return self
 

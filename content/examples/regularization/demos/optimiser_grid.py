@@ -403,21 +403,34 @@ class SensitivityDisplay:
             ax.errorbar(self.rates, mean, yerr=[mean - self.low[o] * 100, self.high[o] * 100 - mean],
                         color=COLOURS[name], ls=LINESTYLES[name], marker=MARKERS[name], capsize=4,
                         label=LABELS[name])
+            # The good window: a thick band in the strip above 100%, one row per optimiser, in its colour and line
+            # style, reaching a little past its end rates so that a window of one rate shows too.
             low, high = self.windows[o]
-            inside = (self.rates >= low) & (self.rates <= high)
-            # The good window: a thick band in the strip above 100%, one row per optimiser.
-            ax.plot(self.rates[inside], np.full(inside.sum(), 104 + 5 * o), color=COLOURS[name], ls="-", marker="",
-                    lw=8, solid_capstyle="round")
+            ax.plot([low / self.half_step(), high * self.half_step()], [104 + 5 * o] * 2, color=COLOURS[name],
+                    ls=LINESTYLES[name], marker="", lw=8, solid_capstyle="butt", dash_capstyle="butt")
         ax.set_xscale("log")
         ax.set_xticks(self.rates, [tick_label(rate) for rate in self.rates])
+        if len(self.rates) > 6:  # side by side, "0.001" and "0.003" would run together
+            ax.tick_params(axis="x", labelrotation=35)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
         ax.minorticks_off()
         ax.set_yticks(range(0, 101, 20))
         ax.set_ylim(0, 106 + 5 * len(self.optimisers))
         ax.set_xlabel("learning rate (log scale)")
         ax.set_ylabel("validation accuracy (%)")
-        ax.legend(frameon=False, loc="center left")
+        # Above the plot, where no curve runs (at the low rates the curves fill the left side).
+        wide = figure.get_figwidth() >= 5.5
+        ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=len(self.optimisers) if wide else 1)
         self.figure_, self.ax_ = figure, ax
         return self
+
+    def half_step(self) -> float:
+        """A third of the way to the next rate of the grid, as a factor (the grid is even on a log scale)."""
+        if len(self.rates) < 2:
+            return 1.2
+        return float((self.rates[-1] / self.rates[0]) ** (1 / (len(self.rates) - 1))) ** (1 / 3)
 
     def alt_text(self) -> str:
         parts = []
